@@ -1,0 +1,3 @@
+from disclo_cli.cli import main
+
+main()

@@ -1,0 +1,55 @@
+"""The command line: a thin click layer. Each command parses, calls one core function, renders, exits.
+
+Exit codes: 0 ok; 1 a data problem that prevents a correct result (or an input/config/ledger error);
+2 usage error; 3 an unexpected internal error (a bug: rerun with --debug and report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from disclo_cli import __version__
+from disclo_cli.cli.options import DiscloGroup
+
+
+@click.group(cls=DiscloGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="disclo")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="DISCLO_CONFIG", help="The office's disclo.toml (default: ./disclo.toml or the nearest parent folder's).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DISCLO_DB", help="The ledger file (default: disclo.sqlite beside disclo.toml).")
+@click.option("--debug", is_flag=True, envvar="DISCLO_DEBUG", help="Show the full traceback of an unexpected error.")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, db_path: str | None, debug: bool) -> None:
+    """disclo — 政府信息公开 statistics and annual-report drafts from an office's registers.
+
+    \b
+    disclo tally items.xlsx          counts and shares by category, channel, month
+    disclo ingest 2018-03.xlsx       file rows into the office's ledger
+    disclo table --year 2018         the standard statistics table
+    disclo report --year 2018        DOCX draft of the annual report
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(config_path=config_path, db_path=db_path, debug=debug or os.environ.get("DISCLO_DEBUG") == "1")
+
+
+def _register() -> None:
+    from disclo_cli.cli import tally as _tally
+
+    main.add_command(_tally.tally)
+    for name in ("workspace", "table", "report", "check"):
+        try:
+            module = __import__(f"disclo_cli.cli.{name}", fromlist=["COMMANDS"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"disclo_cli.cli.{name}":
+                raise
+            continue
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""disclo tally."""
+
+from __future__ import annotations
+
+import click
+
+from disclo_cli.cli.options import FORMAT_CHOICE, load_config, render_grids, report_findings
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True))
+@click.option("--year", type=click.IntRange(1990, 2100), help="Count only items dated in this year.")
+@click.option("--by", "by", multiple=True, type=click.Choice(["category", "channel", "month", "unit"]), help="Dimension (default category); twice for a cross table, e.g. --by category --by month.")
+@click.option("--sheet", help="Only this sheet (name or 1-based number); default: every sheet that looks like a register.")
+@click.option("--strict", is_flag=True, help="Unknown categories and channels are errors (exit 1), not warnings.")
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout (needed for xlsx).")
+@click.option("--max-problems", type=int, default=100, show_default=True, help="How many problems to list on stderr (0: all).")
+@click.pass_context
+def tally(ctx: click.Context, files: tuple[str, ...], year: int | None, by: tuple[str, ...], sheet: str | None, strict: bool, fmt: str, output: str | None, max_problems: int) -> None:
+    """Count published items (主动公开) by category, channel, month or unit, with shares.
+
+    Example: disclo tally 主动公开台账2018.xlsx --year 2018
+    """
+    from disclo_cli import render
+    from disclo_cli.errors import UsageError
+    from disclo_cli.service import tally_files, tally_ledger
+
+    if len(by) > 2:
+        raise UsageError("--by may be given at most twice (a cross table)")
+    config = load_config(ctx)
+    if files:
+        result = tally_files(files, config, by=by or ("category",), year=year, sheet=sheet, strict=strict)
+    else:
+        if year is None:
+            raise UsageError("give register files, or --year to tally the ledger", hint="Example: disclo tally items.xlsx, or disclo tally --year 2018.")
+        result = tally_ledger(config, by=by or ("category",), year=year)
+    report_findings(result.findings, limit=max_problems)
+    render_grids([render.tally_grid(result)], render.tally_json(result), fmt, output)
+    if any(f.severity == "error" for f in result.findings):
+        ctx.exit(1)

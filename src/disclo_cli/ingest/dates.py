@@ -1,0 +1,76 @@
+"""Dates in the forms offices type them: Excel serials, datetime cells, and many text forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_MD = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+class DateProblem(ValueError):
+    """A value that is not a date; the message says why."""
+
+
+def year_hint(*names: str) -> int | None:
+    """The year a sheet or file name implies ('2018年台账.xlsx' -> 2018), first name that has one."""
+    for name in names:
+        m = _YEAR_IN_NAME.search(name or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _make(y: int, m: int, d: int, raw: object) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise DateProblem(f"{raw!r} is not a real calendar date") from None
+
+
+def parse_date(value: object, implied_year: int | None = None) -> dt.date | None:
+    """A date from a cell value; None for an empty cell. Raises DateProblem for anything else.
+
+    Numbers are Excel serial dates (1900 system) unless they have eight digits (20180305).
+    '3月5日' takes the implied year (from --year, the sheet or the file name) and fails without one.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise DateProblem(f"{value!r} is not a date")
+    if isinstance(value, (int, float)):
+        if value != value:
+            return None
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            return parse_date(str(int(value)), implied_year)
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise DateProblem(f"the number {value!r} is not a date")
+    if isinstance(value, dt.time):
+        raise DateProblem(f"{value!r} is a time without a date")
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    m = _YMD.match(text)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), value)
+    m = _COMPACT.match(text)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), value)
+    m = _MD.match(text)
+    if m and ("月" in text or implied_year is not None):
+        if implied_year is None:
+            raise DateProblem(f"{text!r} has no year and none is implied by --year, the sheet or the file name")
+        return _make(implied_year, int(m.group(1)), int(m.group(2)), value)
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return parse_date(float(text), implied_year)
+    raise DateProblem(f"{text!r} is not a date in a known form (2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305, 3月5日)")

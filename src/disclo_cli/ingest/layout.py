@@ -1,0 +1,135 @@
+"""Find the header row of a register sheet and which column holds which field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Mapping
+
+from disclo_cli.ingest.readers import Sheet
+from disclo_cli.text import cell_text, norm
+
+SCAN_ROWS = 30
+KINDS = ("items", "requests", "cases")
+KIND_NAMES = {"items": "主动公开台账 (published items)", "requests": "依申请公开台账 (requests)", "cases": "行政复议诉讼台账 (reviews and lawsuits)"}
+_TOTAL = re.compile(r"^(合计|总计|小计|共计)(?::?\d+(?:条|件|项|个)?)?$")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """The header wordings of one register kind: folded wording -> (field, priority)."""
+
+    kind: str
+    required: tuple[str, ...]
+    wordings: Mapping[str, tuple[str, int]]
+    examples: Mapping[str, tuple[str, ...]]  # field -> the wordings as written, for messages
+
+    @classmethod
+    def build(cls, kind: str, data: Mapping[str, object], extra: Mapping[str, list[str]] | None = None) -> "ColumnSpec":
+        wordings: dict[str, tuple[str, int]] = {}
+        examples: dict[str, tuple[str, ...]] = {}
+        for field, words in data.items():
+            if field == "required":
+                continue
+            all_words = list(extra.get(field, [])) + list(words) if extra else list(words)
+            examples[field] = tuple(all_words)
+            for prio, word in enumerate(all_words):
+                wordings.setdefault(norm(word), (field, prio))
+        return cls(kind, tuple(data["required"]), wordings, examples)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a register sits in a sheet: its kind, header row (0-based) and field -> column index."""
+
+    kind: str
+    header_row: int
+    columns: Mapping[str, int]
+    headers: tuple[str, ...]
+
+    def header_of(self, field: str) -> str:
+        return self.headers[self.columns[field]]
+
+
+def _header_texts(rows: list[list[object]], r: int) -> list[str]:
+    """Header texts of row r; an empty cell takes the text above it (a vertically merged cell)."""
+    row = rows[r]
+    above = rows[r - 1] if r > 0 else []
+    out = []
+    for c, value in enumerate(row):
+        text = cell_text(value)
+        if not text and c < len(above):
+            text = cell_text(above[c])
+        out.append(text)
+    return out
+
+
+def _match(texts: list[str], spec: ColumnSpec) -> dict[str, int]:
+    best: dict[str, tuple[int, int]] = {}
+    for c, text in enumerate(texts):
+        if not text or len(text) > 40:
+            continue
+        hit = spec.wordings.get(norm(text))
+        if hit is None:
+            continue
+        field, prio = hit
+        if field not in best or prio < best[field][1]:
+            best[field] = (c, prio)
+    return {f: c for f, (c, _) in best.items()}
+
+
+def detect(sheet: Sheet, specs: Mapping[str, ColumnSpec], kind: str | None = None) -> Layout | None:
+    """The best header row among the first rows, for the given kind or any kind; None if none fits."""
+    kinds = [kind] if kind else list(specs)
+    best: tuple[int, int, Layout] | None = None
+    for r in range(min(SCAN_ROWS, len(sheet.rows))):
+        texts = None
+        for k in kinds:
+            spec = specs[k]
+            if texts is None:
+                texts = _header_texts(sheet.rows, r)
+            cols = _match(texts, spec)
+            if not all(f in cols for f in spec.required):
+                continue
+            score = len(cols)
+            if best is None or score > best[0]:
+                best = (score, r, Layout(k, r, cols, tuple(texts)))
+    return best[2] if best else None
+
+
+def found_headers(sheet: Sheet) -> list[str]:
+    """The most header-like row's texts (the row with most short text cells), for an error message."""
+    best: list[str] = []
+    for r in range(min(SCAN_ROWS, len(sheet.rows))):
+        texts = [t for t in (cell_text(v) for v in sheet.rows[r]) if t and len(t) <= 40 and not t[0].isdigit()]
+        if len(texts) > len(best):
+            best = texts
+    return best
+
+
+def is_total_row(row: list[object]) -> bool:
+    """A 合计/总计/小计 row: one of its first cells says so."""
+    for value in row[:6]:
+        text = cell_text(value)
+        if text and _TOTAL.match(norm(text)):
+            return True
+    return False
+
+
+def data_rows(sheet: Sheet, layout: Layout) -> Iterator[tuple[int, dict[str, object]]]:
+    """(1-based row number, field -> raw value) for each data row; blank and total rows skipped."""
+    cols = list(layout.columns.items())
+    for r in range(layout.header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        values: dict[str, object] = {}
+        empty = True
+        for field, c in cols:
+            v = row[c] if c < len(row) else None
+            if v == "" or (isinstance(v, str) and not v.strip()):
+                v = None
+            if v is not None:
+                empty = False
+            values[field] = v
+        if empty or is_total_row(row):
+            continue
+        yield r + 1, values

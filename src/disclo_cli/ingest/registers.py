@@ -1,0 +1,366 @@
+"""Turn register rows into typed records (Item, Request, Case) and findings.
+
+Values are normalised column by column with a cache per distinct raw value, so a million rows cost
+a dictionary look-up each, not a parse each. Nothing is guessed: a value that maps nowhere becomes a
+finding with its place, and the record is either kept with the raw label (flagged) or left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Callable, Iterable
+
+from disclo_cli.config import Config
+from disclo_cli.errors import InputError
+from disclo_cli.ingest.dates import DateProblem, parse_date, year_hint
+from disclo_cli.ingest.layout import KIND_NAMES, Layout, data_rows, detect, found_headers
+from disclo_cli.ingest.readers import Sheet, read_sheets
+from disclo_cli.model import Case, Finding, Item, Place, Request
+from disclo_cli.text import cell_text, norm
+from disclo_cli.vocab import Vocabulary
+
+_SPLIT = re.compile(r"[、,，/;；|\n]+|\s{1,}")
+_BRACKETS = re.compile(r"^(.*?)[（(【\[](.*?)[）)】\]]$")
+_DASH = re.compile(r"^(.*?)\s*[-—–:：]+\s*(.*)$")
+_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?")
+_YES = {"是", "y", "yes", "true", "1", "延期", "已延期", "√", "✓"}
+_NO = {"否", "n", "no", "false", "0", "未延期", "不延期", "×", "-", "无"}
+
+
+@dataclass
+class Parsed:
+    """Records of one kind read from files, with the findings and where each sheet's header was."""
+
+    kind: str
+    records: list = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sheets: list[tuple[str, str, int]] = field(default_factory=list)  # (file, sheet, header row 1-based)
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def select_sheets(sheets: list[Sheet], wanted: str | None) -> list[Sheet]:
+    """The sheets --sheet names (a name or a 1-based index); all when None."""
+    if wanted is None:
+        return sheets
+    by_name = [s for s in sheets if s.name == wanted or norm(s.name) == norm(wanted)]
+    if by_name:
+        return by_name
+    if wanted.isdigit() and 1 <= int(wanted) <= len(sheets):
+        return [sheets[int(wanted) - 1]]
+    names = "、".join(s.name for s in sheets)
+    raise InputError(f"{sheets[0].file if sheets else ''}: no sheet {wanted!r}", hint=f"Its sheets are: {names} (or give a number from 1 to {len(sheets)}).")
+
+
+def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None) -> list[tuple[Sheet, Layout]]:
+    """Read a file and find the register sheets in it; raises InputError if there are none."""
+    sheets = select_sheets(read_sheets(path), sheet)
+    found: list[tuple[Sheet, Layout]] = []
+    for s in sheets:
+        layout = detect(s, config.columns, kind)
+        if layout is not None:
+            found.append((s, layout))
+    if found:
+        if kind is None:
+            # one kind per file: the kind most sheets are; a sheet of another kind is passed over
+            kinds = [lay.kind for _, lay in found]
+            main = max(set(kinds), key=kinds.count)
+            found = [(s, lay) for s, lay in found if lay.kind == main]
+        return found
+    kinds = [kind] if kind else list(config.columns)
+    expected = "; ".join(
+        f"{KIND_NAMES[k]}: " + ", ".join(f"{f} ({'/'.join(config.columns[k].examples[f][:3])})" for f in config.columns[k].required)
+        for k in kinds
+    )
+    seen = max((found_headers(s) for s in sheets), key=len, default=[])
+    where = f"sheet {sheets[0].name!r}" if len(sheets) == 1 else f"any of its {len(sheets)} sheets"
+    raise InputError(
+        f"{path}: no register header found in {where}; found {('「' + '」「'.join(seen[:12]) + '」') if seen else 'no text at all'}",
+        hint=f"Expected columns — {expected}. Rename the header cells, or add the wording under [columns] in disclo.toml.",
+    )
+
+
+class _Cache:
+    """Normalise each distinct raw value once."""
+
+    def __init__(self, fn: Callable[[object], object]) -> None:
+        self.fn = fn
+        self.memo: dict = {}
+
+    def __call__(self, value: object):
+        try:
+            return self.memo[value]
+        except KeyError:
+            result = self.memo[value] = self.fn(value)
+            return result
+        except TypeError:  # unhashable
+            return self.fn(value)
+
+
+def _date_cache(implied: int | None) -> _Cache:
+    def fn(value: object):
+        try:
+            return parse_date(value, implied)
+        except DateProblem as exc:
+            return exc
+
+    return _Cache(fn)
+
+
+def _label_cache(vocab: Vocabulary) -> _Cache:
+    return _Cache(lambda v: vocab.lookup(cell_text(v)) if cell_text(v) else "")
+
+
+def _money(value: object) -> Decimal | None | ValueError:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = norm(cell_text(value)).replace(",", "")
+    if text in ("", "/", "-", "—", "无"):
+        return None
+    m = _NUMBER.match(text)
+    if not m or text[m.end():] not in ("", "元"):
+        return ValueError(f"{cell_text(value)!r} is not an amount in 元")
+    try:
+        return Decimal(m.group(0))
+    except InvalidOperation:
+        return ValueError(f"{cell_text(value)!r} is not an amount in 元")
+
+
+class _Reader:
+    """Shared state while reading one sheet: its place, implied year, findings."""
+
+    def __init__(self, sheet: Sheet, layout: Layout, config: Config, year: int | None, strict: bool, findings: list[Finding]) -> None:
+        self.sheet = sheet
+        self.layout = layout
+        self.config = config
+        self.strict = strict
+        self.findings = findings
+        self.file = Path(sheet.file).name
+        self.implied = year or year_hint(sheet.name, Path(sheet.file).name)
+        self.dates = _date_cache(self.implied)
+
+    def place(self, row: int, field: str = "") -> Place:
+        column = self.layout.header_of(field) if field and field in self.layout.columns else field
+        return Place(self.file, self.sheet.name, row, column)
+
+    def add(self, severity: str, code: str, message: str, row: int, field: str = "", hint: str = "") -> None:
+        self.findings.append(Finding(severity, code, message, self.place(row, field), hint))  # type: ignore[arg-type]
+
+    def date(self, values: dict, field: str, row: int, *, required: bool) -> dt.date | None:
+        raw = values.get(field)
+        parsed = self.dates(raw)
+        if isinstance(parsed, DateProblem):
+            self.add("error", "bad-date", f"{self.layout.header_of(field)}: {parsed}", row, field, "Write the date as 2018-03-05.")
+            return None
+        if parsed is None and required:
+            self.add("error", "missing-date", f"{self.layout.header_of(field) if field in self.layout.columns else field} is empty", row, field, "Fill in the date; a row without one cannot be counted in any year.")
+        return parsed
+
+    def label(self, cache: _Cache, vocab: Vocabulary, values: dict, field: str, row: int, what: str, *, required: bool, unknown: str = "error") -> str | None:
+        """Canonical label, '' for an empty cell, None when unknown (reported)."""
+        raw = values.get(field)
+        text = cell_text(raw)
+        if not text:
+            if required:
+                self.add("error", f"missing-{what}", f"{what} is empty", row, field, "Fill in the cell.")
+            return ""
+        hit = cache(raw)
+        if hit:
+            return hit
+        close = vocab.closest(text)
+        severity = "error" if self.strict else unknown
+        self.add(
+            severity,
+            f"unknown-{what}",
+            f"unknown {what} {text!r}" + (f"; closest known: {'、'.join(close)}" if close else ""),
+            row,
+            field,
+            f"Correct the cell, or map the wording in disclo.toml: [{vocab.name}.aliases] \"{text}\" = \"…\".",
+        )
+        return None
+
+
+def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, findings: list[Finding]) -> list[Item]:
+    rd = _Reader(sheet, layout, config, year, strict, findings)
+    cats = config.vocab["categories"]
+    chans = config.vocab["channels"]
+    doc_types = config.vocab["doc_types"]
+    cat_cache = _label_cache(cats)
+    doc_cache = _label_cache(doc_types)
+
+    def split_channels(value: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        known: list[str] = []
+        unknown: list[str] = []
+        for part in _SPLIT.split(cell_text(value)):
+            if not part:
+                continue
+            hit = chans.lookup(part)
+            if hit is None:
+                unknown.append(part)
+            elif hit not in known:
+                known.append(hit)
+        return tuple(known), tuple(unknown)
+
+    chan_cache = _Cache(split_channels)
+    out: list[Item] = []
+    for row, values in data_rows(sheet, layout):
+        date = rd.date(values, "date", row, required=True)
+        title = cell_text(values.get("title"))
+        if not title:
+            rd.add("warning", "missing-title", "title is empty", row, "title", "Fill in the item's title.")
+        category = rd.label(cat_cache, cats, values, "category", row, "category", required=True, unknown="warning")
+        known = bool(category)
+        if category is None:
+            category = cell_text(values.get("category"))
+        channels: tuple[str, ...] = ()
+        if "channel" in values and values["channel"] is not None:
+            channels, bad = chan_cache(values["channel"])
+            for part in bad:
+                close = chans.closest(part)
+                rd.add("error" if strict else "warning", "unknown-channel", f"unknown channel {part!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "channel",
+                       f"Correct the cell, or map it in disclo.toml: [channels.aliases] \"{part}\" = \"…\".")
+        if not channels and config.default_channel:
+            channels = (config.default_channel,)
+        doc_type = ""
+        if values.get("doc_type") is not None:
+            doc_type = rd.label(doc_cache, doc_types, values, "doc_type", row, "document type", required=False) or ""
+        elif category in doc_types.labels:
+            doc_type = category
+        abolished = rd.date(values, "abolished", row, required=False) if "abolished" in values else None
+        if abolished is None and "valid" in values and cell_text(values.get("valid")) in ("否", "失效", "已废止", "废止"):
+            rd.add("warning", "abolished-without-date", "marked as no longer valid but has no 废止日期", row, "valid", "Add the date it was abolished.")
+        if date is None or not category:
+            continue
+        out.append(Item(date, title, category, known, channels, cell_text(values.get("id")), cell_text(values.get("unit")), doc_type, abolished, rd.place(row)))
+    return out
+
+
+def _outcome_and_reason(raw_outcome: str, raw_reason: str, config: Config) -> tuple[str | None, str | None]:
+    """(family, reason) from the two cells; either may be None when it maps nowhere.
+
+    The outcome cell may carry the reason too (「不予公开（属于国家秘密）」, 「无法提供-信息不存在」) or be
+    the reason alone (「信息不存在」), which names its family.
+    """
+    outcomes, reasons = config.vocab["outcomes"], config.vocab["reasons"]
+    family = outcomes.lookup(raw_outcome) if raw_outcome else ""
+    reason_text = raw_reason
+    if family is None:
+        for pattern in (_BRACKETS, _DASH):
+            m = pattern.match(raw_outcome)
+            if m and outcomes.lookup(m.group(1)):
+                family = outcomes.lookup(m.group(1))
+                reason_text = reason_text or m.group(2)
+                break
+    if family is None and raw_outcome:
+        as_reason = reasons.lookup(raw_outcome)
+        if as_reason:
+            for fam, members in config.reason_families.items():
+                if as_reason in members:
+                    return fam, as_reason
+    reason = reasons.lookup(reason_text) if reason_text else ""
+    return family, reason
+
+
+def read_requests(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, findings: list[Finding]) -> list[Request]:
+    rd = _Reader(sheet, layout, config, year, strict, findings)
+    v = config.vocab
+    chan_cache, app_cache = _label_cache(v["request_channels"]), _label_cache(v["applicants"])
+    out: list[Request] = []
+    for row, values in data_rows(sheet, layout):
+        ok = True
+        received = rd.date(values, "received", row, required=True)
+        answered = rd.date(values, "answered", row, required=False) if "answered" in values else None
+        channel = rd.label(chan_cache, v["request_channels"], values, "channel", row, "request channel", required=False, unknown="warning") if "channel" in layout.columns else ""
+        applicant = rd.label(app_cache, v["applicants"], values, "applicant", row, "applicant type", required="applicant" in layout.columns)
+        if applicant is None or ("applicant" in layout.columns and not applicant):
+            ok = False
+        raw_outcome = cell_text(values.get("outcome"))
+        raw_reason = cell_text(values.get("reason"))
+        family, reason = _outcome_and_reason(raw_outcome, raw_reason, config)
+        if family is None:
+            close = v["outcomes"].closest(raw_outcome)
+            rd.add("error", "unknown-outcome", f"unknown outcome {raw_outcome!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "outcome",
+                   f"Use one of {'、'.join(v['outcomes'].labels)}, or map it in disclo.toml: [outcomes.aliases] \"{raw_outcome}\" = \"…\".")
+            ok = False
+        elif reason is None:
+            members = config.reason_families.get(family, ())
+            rd.add("error", "unknown-reason", f"unknown reason {raw_reason!r} for {family}", row, "reason",
+                   f"Use one of {'、'.join(members)}, or map it in disclo.toml: [reasons.aliases] \"{raw_reason}\" = \"…\".")
+            ok = False
+        elif family and reason and reason not in config.reason_families.get(family, ()):
+            if family in config.needs_reason:
+                rd.add("error", "reason-mismatch", f"reason {reason!r} does not belong to {family}", row, "reason",
+                       f"{family} takes one of: {'、'.join(config.reason_families.get(family, ()))}.")
+                ok = False
+            else:
+                reason = ""  # 予以公开/部分公开 have no numbered reasons; a note in the cell is just a note
+        elif family in config.needs_reason and not reason:
+            rd.add("error", "missing-reason", f"{family} without a reason (具体情形)", row, "reason" if "reason" in layout.columns else "outcome",
+                   f"{family} needs one of: {'、'.join(config.reason_families.get(family, ()))}.")
+            ok = False
+        if answered is not None and not family and family is not None:
+            rd.add("error", "answer-without-outcome", "answered (has an answer date) but no outcome", row, "outcome", "Fill in 办理结果.")
+            ok = False
+        if family and answered is None and "answered" in layout.columns and values.get("answered") is None:
+            rd.add("error", "outcome-without-answer-date", f"outcome {family} but no answer date", row, "answered", "Fill in 答复日期, or clear the outcome if it is still open.")
+            ok = False
+        if received and answered and answered < received:
+            rd.add("error", "answer-before-receipt", f"answered {answered.isoformat()} before it was received {received.isoformat()}", row, "answered", "Correct one of the two dates.")
+            ok = False
+        extended = None
+        if values.get("extended") is not None:
+            t = norm(cell_text(values["extended"]))
+            extended = True if t in _YES else False if t in _NO else None
+            if extended is None:
+                rd.add("warning", "bad-extended", f"延期 {cell_text(values['extended'])!r} is neither 是 nor 否", row, "extended", "Write 是 or 否.")
+        fee = _money(values.get("fee"))
+        if isinstance(fee, ValueError):
+            rd.add("error", "bad-fee", str(fee), row, "fee", "Write the amount as a number of 元.")
+            fee, ok = None, False
+        if received is None or not ok:
+            continue
+        out.append(Request(cell_text(values.get("id")), received, channel or "", applicant or "", family or "", reason or "", answered, extended, fee, rd.place(row), cell_text(values.get("content"))))
+    return out
+
+
+def read_cases(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, findings: list[Finding]) -> list[Case]:
+    rd = _Reader(sheet, layout, config, year, strict, findings)
+    v = config.vocab
+    type_cache, route_cache, result_cache = _label_cache(v["case_types"]), _label_cache(v["case_routes"]), _label_cache(v["case_results"])
+    out: list[Case] = []
+    for row, values in data_rows(sheet, layout):
+        filed = rd.date(values, "filed", row, required=True)
+        ctype = rd.label(type_cache, v["case_types"], values, "type", row, "case type", required=True)
+        route = ""
+        if ctype == "行政诉讼":
+            route = rd.label(route_cache, v["case_routes"], values, "route", row, "lawsuit route", required=True) if "route" in layout.columns else None
+            if route is None and "route" not in layout.columns:
+                rd.add("error", "missing-lawsuit-route", "a lawsuit without 起诉方式 (未经复议直接起诉 or 复议后起诉)", row, "type", "Add a 起诉方式 column.")
+        result = rd.label(result_cache, v["case_results"], values, "result", row, "case result", required=False) if "result" in layout.columns else ""
+        if result == "":
+            result = "尚未审结"  # a blank result means the case is not concluded (inputs.md)
+        if filed is None or not ctype or route is None or (ctype == "行政诉讼" and not route) or result is None:
+            continue
+        out.append(Case(cell_text(values.get("id")), ctype, route, filed, result, rd.place(row)))
+    return out
+
+
+READERS = {"items": read_items, "requests": read_requests, "cases": read_cases}
+
+
+def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None, strict: bool = False) -> dict[str, Parsed]:
+    """Read every register sheet of every file; records grouped by kind."""
+    result: dict[str, Parsed] = {}
+    for path in paths:
+        for s, layout in locate(path, config, kind, sheet):
+            parsed = result.setdefault(layout.kind, Parsed(layout.kind))
+            parsed.sheets.append((s.file, s.name, layout.header_row + 1))
+            parsed.records.extend(READERS[layout.kind](s, layout, config, year=year, strict=strict, findings=parsed.findings))
+    return result

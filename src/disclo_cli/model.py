@@ -1,0 +1,138 @@
+"""Typed records and results that flow between the layers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where something was found: a file, a sheet, a 1-based row and a column header."""
+
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem in the data: severity, rule code, place, what is wrong and what to do."""
+
+    severity: Severity
+    code: str
+    message: str
+    place: Place = field(default_factory=Place)
+    hint: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "file": self.place.file,
+            "sheet": self.place.sheet,
+            "row": self.place.row,
+            "column": self.place.column,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One proactively published item (主动公开)."""
+
+    date: dt.date
+    title: str
+    category: str
+    category_known: bool
+    channels: tuple[str, ...]
+    id: str
+    unit: str
+    doc_type: str  # "" | 规章 | 行政规范性文件
+    abolished: dt.date | None
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request for disclosure (依申请公开)."""
+
+    id: str
+    received: dt.date
+    channel: str
+    applicant: str
+    outcome: str  # canonical outcome family, "" when still open
+    reason: str  # canonical numbered reason, "" when none
+    answered: dt.date | None
+    extended: bool | None
+    fee: Decimal | None
+    place: Place
+    subject: str = ""  # 申请内容, to tell requests without an id apart
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One administrative review (行政复议), lawsuit (行政诉讼) or complaint (申诉、举报)."""
+
+    id: str
+    type: str  # 行政复议 | 行政诉讼 | 申诉举报
+    route: str  # 未经复议直接起诉 | 复议后起诉 | ""
+    filed: dt.date
+    result: str  # 结果维持 | 结果纠正 | 其他结果 | 尚未审结
+    place: Place
+
+
+def share_text(count: int, total: int) -> str:
+    """Share as the reports print it: one decimal, half up, trailing '.0' dropped ('0.4%', '2%')."""
+    if total <= 0:
+        return ""
+    value = (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = format(value, "f")
+    if text.endswith(".0"):
+        text = text[:-2]
+    return f"{text}%"
+
+
+def share_value(count: int, total: int) -> float | None:
+    if total <= 0:
+        return None
+    return float((Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True, slots=True)
+class TallyRow:
+    key: str
+    count: int
+    share: str
+    known: bool = True
+    values: tuple[int, ...] = ()  # cross table: one count per column
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts of items by one dimension (or two, as a cross table), with shares of the total."""
+
+    by: tuple[str, ...]
+    year: int | None
+    total: int
+    rows: tuple[TallyRow, ...]
+    columns: tuple[str, ...] = ()  # second dimension's values for a cross table
+    column_totals: tuple[int, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    sources: tuple[str, ...] = ()

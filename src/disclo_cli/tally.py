@@ -1,0 +1,118 @@
+"""Counts and shares of published items: pure functions from records to a Tally."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Sequence
+
+from disclo_cli.model import Finding, Item, Place, Tally, TallyRow, share_text
+from disclo_cli.text import norm
+
+DIMENSIONS = ("category", "channel", "month", "unit")
+NO_CHANNEL = "（未注明渠道）"
+NO_UNIT = "（未注明单位）"
+
+
+def item_key(item: Item) -> str:
+    """What makes two rows the same item: the id (索引号) when there is one, else date + title + category."""
+    if item.id:
+        return "id:" + norm(item.id)
+    return f"row:{item.date.isoformat()}|{norm(item.title)}|{item.category}"
+
+
+def dedupe(items: Iterable[Item]) -> tuple[list[Item], list[Finding]]:
+    """Items with repeats removed (first kept); a warning for each repeat naming both places."""
+    seen: dict[str, Item] = {}
+    out: list[Item] = []
+    findings: list[Finding] = []
+    for item in items:
+        key = item_key(item)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = item
+            out.append(item)
+            continue
+        what = f"索引号 {item.id!r}" if item.id else f"{item.title!r} of {item.date.isoformat()}"
+        findings.append(Finding("warning", "duplicate", f"repeated item {what}, first at {first.place}; counted once", item.place, "Nothing to do if the same item was exported twice."))
+    return out, findings
+
+
+def filter_year(items: Iterable[Item], year: int | None) -> tuple[list[Item], list[Finding]]:
+    if year is None:
+        return list(items), []
+    inside, findings = [], []
+    for item in items:
+        if item.date.year == year:
+            inside.append(item)
+        else:
+            findings.append(Finding("warning", "outside-year", f"dated {item.date.isoformat()}, outside {year}; not counted", item.place, "Check the date, or tally without --year."))
+    return inside, findings
+
+
+def _keys(item: Item, dim: str) -> Sequence[str]:
+    if dim == "category":
+        return (item.category,)
+    if dim == "channel":
+        return item.channels or (NO_CHANNEL,)
+    if dim == "month":
+        return (f"{item.date.year}-{item.date.month:02d}",)
+    if dim == "unit":
+        return (item.unit or NO_UNIT,)
+    raise ValueError(dim)
+
+
+def _order(dim: str, keys: Iterable[str], categories: Sequence[str], channels: Sequence[str], year: int | None) -> list[str]:
+    keys = set(keys)
+    if dim == "category":
+        return list(categories) + sorted(keys - set(categories))
+    if dim == "channel":
+        return [c for c in channels if c in keys] + sorted(keys - set(channels), key=lambda k: (k == NO_CHANNEL, k))
+    if dim == "month":
+        if year is not None:
+            months = [f"{year}-{m:02d}" for m in range(1, 13)]
+            return months + sorted(keys - set(months))
+        return sorted(keys)
+    return sorted(keys, key=lambda k: (k == NO_UNIT, k))
+
+
+def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categories: Sequence[str], channels: Sequence[str], findings: Sequence[Finding] = (), sources: Sequence[str] = ()) -> Tally:
+    """Counts by one dimension, or a cross table by two; shares are of the number of items.
+
+    Every category of the office's list appears (with 0), in its order; unknown labels follow. An
+    item with several channels counts once under each, so channel shares may add up to over 100%.
+    """
+    if not by:
+        by = ("category",)
+    if len(by) > 2:
+        raise ValueError("at most two dimensions")
+    total = len(items)
+    first = by[0]
+    counts: Counter[str] = Counter()
+    cross: Counter[tuple[str, str]] = Counter()
+    for item in items:
+        for k in _keys(item, first):
+            counts[k] += 1
+            if len(by) == 2:
+                for k2 in _keys(item, by[1]):
+                    cross[(k, k2)] += 1
+    row_keys = _order(first, counts, categories, channels, year)
+    known_cats = set(categories)
+    columns: tuple[str, ...] = ()
+    column_totals: tuple[int, ...] = ()
+    if len(by) == 2:
+        col_counts: Counter[str] = Counter()
+        for (_, k2), n in cross.items():
+            col_counts[k2] += n
+        columns = tuple(_order(by[1], col_counts, categories, channels, year))
+        column_totals = tuple(col_counts[c] for c in columns)
+    rows = tuple(
+        TallyRow(
+            key=k,
+            count=counts[k],
+            share=share_text(counts[k], total),
+            known=(k in known_cats) if first == "category" else True,
+            values=tuple(cross[(k, c)] for c in columns),
+        )
+        for k in row_keys
+    )
+    return Tally(tuple(by), year, total, rows, columns, column_totals, tuple(findings), tuple(sources))
