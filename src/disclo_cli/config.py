@@ -26,7 +26,7 @@ OPENING_KEYS = (
     "requests_fax", "requests_email", "requests_other",
     "answers", "answers_granted", "answers_partial", "answers_refused",
     "fees_waived", "reviews", "lawsuits", "complaints",
-    "rules_in_force", "normative_docs_in_force",
+    "rules_in_force", "normative_docs_in_force", "rules_published", "normative_docs_published",
 )
 
 VOCABS = ("categories", "channels", "request_channels", "applicants", "outcomes", "reasons", "case_types", "case_routes", "case_results", "doc_types")
@@ -61,6 +61,7 @@ class Config:
     needs_reason: tuple[str, ...] = ()
     reason_families: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     opening: Mapping[str, int] = field(default_factory=dict)
+    opening_through: int | None = None  # the last year the opening balances cover
     yearly: Mapping[int, Mapping[str, object]] = field(default_factory=dict)
     db_path: Path | None = None
 
@@ -143,7 +144,12 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
 
     opening_data = data.get("opening", {})
     opening: dict[str, int] = {}
+    through = opening_data.get("through")
+    if through is not None and (isinstance(through, bool) or not isinstance(through, int)):
+        raise ConfigError(f"{where}: [opening] through must be a year, like through = 2017")
     for key, value in opening_data.items():
+        if key == "through":
+            continue
         if key not in OPENING_KEYS:
             raise ConfigError(f"{where}: unknown key in [opening]: {key!r}", hint=f"Known keys: {', '.join(OPENING_KEYS)}.")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
@@ -172,6 +178,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         needs_reason=needs_reason,
         reason_families=families,
         opening=opening,
+        opening_through=through,
         yearly=yearly,
         db_path=db_path,
     )

@@ -39,6 +39,7 @@ class Grid:
     total_rows: frozenset[int] = frozenset()
     widths: tuple[float, ...] = ()  # column widths in characters, for xlsx
     note: str = ""
+    layout: tuple | None = None  # (header, body, widths_mm) of the official layout, for xlsx/docx
 
     def header_rows(self) -> tuple[tuple[HeaderCell, ...], ...]:
         return self.header or (tuple(HeaderCell(c) for c in self.columns),)
@@ -151,7 +152,9 @@ def to_rich(grid: Grid):
 
     table = Table(title=grid.title or None, box=box.SQUARE, show_lines=False, header_style="bold")
     for i, c in enumerate(grid.columns):
-        table.add_column(c, justify="left" if i == 0 else "right", overflow="fold", no_wrap=(i != 0))
+        min_width = int(min(grid.widths[i], 40)) if i < len(grid.widths) else None
+        numeric = i > 0 and all(isinstance(row[i], (int, float, Decimal)) or row[i] in (None, "") or str(row[i]).endswith("%") for row in grid.rows if i < len(row))
+        table.add_column(c, justify="right" if numeric else "left", overflow="fold", min_width=min_width)
     for i, row in enumerate(grid.rows):
         cells = [fmt(v) for v in row]
         if i in grid.block_rows:
@@ -168,7 +171,7 @@ def to_rich(grid: Grid):
 
 
 def write_xlsx(grids: Sequence[Grid], path) -> None:
-    """One sheet per grid in the official layout: merged header cells, borders, column widths."""
+    """One sheet per grid; standard tables in the official layout (merged headers, borders, widths)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -177,14 +180,51 @@ def write_xlsx(grids: Sequence[Grid], path) -> None:
     wb.remove(wb.active)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    used_names: set[str] = set()
+    used: set[str] = set()
+
+    def put(ws, top: int, rows, *, bold: bool = False, total_rows=frozenset()) -> int:
+        occupied: set[tuple[int, int]] = set()
+        for i, cells in enumerate(rows):
+            r, c = top + i, 1
+            for cell in cells:
+                while (r, c) in occupied:
+                    c += 1
+                value = getattr(cell, "value", None)
+                if value is None or isinstance(value, str):
+                    value = safe(cell.text)
+                elif isinstance(value, Decimal):
+                    value = int(value) if value == value.to_integral() else float(value)
+                ws.cell(row=r, column=c, value=value)
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        occupied.add((r + dr, c + dc))
+                        target = ws.cell(row=r + dr, column=c + dc)
+                        target.border = border
+                        numeric = not isinstance(getattr(cell, "value", None), (str, type(None)))
+                        target.alignment = Alignment(horizontal="center" if (bold or numeric) else "left", vertical="center", wrap_text=True)
+                        if bold or i in total_rows:
+                            target.font = Font(bold=True)
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    ws.merge_cells(start_row=r, start_column=c, end_row=r + cell.rowspan - 1, end_column=c + cell.colspan - 1)
+                c += cell.colspan
+        return top + len(rows)
+
     for grid in grids:
-        name = (grid.title or "表")[:31].replace("/", "_").replace("\\", "_").replace("?", "").replace("*", "").replace("[", "（").replace("]", "）").replace(":", "：")
-        while name in used_names:
-            name = name[:28] + str(len(used_names))
-        used_names.add(name)
+        name = (grid.title or "表")[:31]
+        for bad, good in (("/", "_"), ("\\", "_"), ("?", ""), ("*", ""), ("[", "（"), ("]", "）"), (":", "：")):
+            name = name.replace(bad, good)
+        while name in used:
+            name = name[:28] + str(len(used))
+        used.add(name)
         ws = wb.create_sheet(name)
-        ncols = len(grid.columns)
+        if grid.layout:
+            header, body, widths_mm = grid.layout
+            widths = [round(w / 1.9 + 1, 1) for w in widths_mm]
+        else:
+            header = grid.header_rows()
+            body = [[LayoutCell(fmt(v) if not isinstance(v, str) else v, len(grid.columns) if i in grid.block_rows else 1, 1, v) for v in (row[:1] if i in grid.block_rows else row)] for i, row in enumerate(grid.rows)]
+            widths = [grid.widths[c] if c < len(grid.widths) else max(10, len(grid.columns[c]) * 2 + 2) for c in range(len(grid.columns))]
+        ncols = len(widths)
         r = 1
         if grid.title:
             ws.cell(row=1, column=1, value=safe(grid.title)).font = Font(bold=True, size=14)
@@ -192,48 +232,133 @@ def write_xlsx(grids: Sequence[Grid], path) -> None:
             if ncols > 1:
                 ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
             r = 2
-        header = grid.header_rows()
-        occupied: set[tuple[int, int]] = set()
-        for hr, hrow in enumerate(header):
-            c = 1
-            for cell in hrow:
-                while (r + hr, c) in occupied:
-                    c += 1
-                ws.cell(row=r + hr, column=c, value=safe(cell.text))
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        occupied.add((r + hr + dr, c + dc))
-                        ws.cell(row=r + hr + dr, column=c + dc).border = border
-                        ws.cell(row=r + hr + dr, column=c + dc).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                        ws.cell(row=r + hr + dr, column=c + dc).font = Font(bold=True)
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    ws.merge_cells(start_row=r + hr, start_column=c, end_row=r + hr + cell.rowspan - 1, end_column=c + cell.colspan - 1)
-                c += cell.colspan
-        r += len(header)
-        for i, row in enumerate(grid.rows):
-            if i in grid.block_rows:
-                ws.cell(row=r, column=1, value=safe(fmt(row[0])))
-                for c in range(1, ncols + 1):
-                    ws.cell(row=r, column=c).border = border
-                if ncols > 1:
-                    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-                ws.cell(row=r, column=1).alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-            else:
-                for c, v in enumerate(row, start=1):
-                    value: object = v
-                    if isinstance(v, str):
-                        value = safe(v)
-                    elif isinstance(v, Decimal):
-                        value = int(v) if v == v.to_integral() else float(v)
-                    cell = ws.cell(row=r, column=c, value=value)
-                    cell.border = border
-                    cell.alignment = Alignment(horizontal="left" if c == 1 else "center", vertical="center", wrap_text=(c == 1))
-                    if i in grid.total_rows:
-                        cell.font = Font(bold=True)
-            r += 1
+        r = put(ws, r, header, bold=True)
+        r = put(ws, r, body, total_rows=frozenset() if grid.layout else grid.total_rows)
         if grid.note:
             ws.cell(row=r + 1, column=1, value=safe(grid.note))
-        for c in range(1, ncols + 1):
-            width = grid.widths[c - 1] if c - 1 < len(grid.widths) else max(10, len(grid.columns[c - 1]) * 2 + 2)
+        for c, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(c)].width = width
     wb.save(path)
+
+
+# --- standard tables -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LayoutCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    value: object = None  # the number behind a value cell (for xlsx)
+
+
+def _label_cells(rows, label_columns: int) -> list[list[LayoutCell]]:
+    """The merged label area of the official layout: equal label prefixes merge vertically,
+    a row's last label spans the remaining label columns."""
+    out: list[list[LayoutCell]] = []
+    for i, r in enumerate(rows):
+        cells: list[LayoutCell] = []
+        labels = r.labels or (r.label,)
+        for k, text in enumerate(labels):
+            if i > 0 and (rows[i - 1].labels or (rows[i - 1].label,))[: k + 1] == labels[: k + 1]:
+                continue
+            span = 1
+            while i + span < len(rows) and (rows[i + span].labels or (rows[i + span].label,))[: k + 1] == labels[: k + 1]:
+                span += 1
+            colspan = label_columns - k if k == len(labels) - 1 else 1
+            cells.append(LayoutCell(text, colspan, span))
+        out.append(cells)
+    return out
+
+
+def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], list[float]]:
+    """(header rows, body rows, column widths in mm) of a standard table in the official layout."""
+    d = t.definition
+    ncols = d.label_columns + (1 if d.unit_header else 0) + d.width
+    header: list[list[LayoutCell]] = []
+    if d.header:
+        for hrow in d.header:
+            header.append([LayoutCell(d.corner if c["text"] == "@corner" else c["text"].replace("{year}", str(t.year)), c.get("colspan", 1), c.get("rowspan", 1)) for c in hrow])
+    elif t.columns:
+        first = [LayoutCell(d.label_header or "项目", d.label_columns)] if d.label_columns else []
+        unit = [LayoutCell(d.unit_header)] if d.unit_header else []
+        header.append(first + unit + [LayoutCell(c) for c in t.columns])
+    data_rows = [r for r in t.rows]
+    label_area = _label_cells(data_rows, d.label_columns) if d.label_columns and t.columns else None
+    body: list[list[LayoutCell]] = []
+    for i, r in enumerate(data_rows):
+        if r.kind == "block":
+            body.append([LayoutCell(r.label, ncols)])
+            continue
+        if r.kind == "subheader":
+            spans = r.spans or (1,) * len(r.values)
+            body.append([LayoutCell(r.label)] + [LayoutCell(str(v), s) for v, s in zip(r.values, spans)])
+            continue
+        cells = list(label_area[i]) if label_area is not None else ([LayoutCell(r.label)] if d.label_columns else [])
+        if d.unit_header:
+            cells.append(LayoutCell(r.unit))
+        spans = r.spans or (1,) * len(r.values)
+        cells += [LayoutCell(fmt(v), s, 1, v) for v, s in zip(r.values, spans)]
+        body.append(cells)
+    if d.id == "三" or d.label_columns == 3:
+        widths = [22, 26, 40] + [12] * 7
+    elif d.label_columns == 0:
+        widths = [156 / max(ncols, 1)] * ncols
+    elif d.unit_header:
+        widths = [70, 22] + [32] * d.width
+    else:
+        widths = [50] + [106 / max(d.width, 1)] * d.width
+    return header, body, widths
+
+
+def stat_grid(t) -> Grid:
+    """A flat view of a standard table for the terminal, CSV and Markdown (official layout: xlsx/docx)."""
+    d = t.definition
+    if d.label_columns == 0:
+        # Table 四: one row of 15 numbers, shown as three rows of five so that it fits 100 columns
+        groups = [("行政复议", 0), ("行政诉讼·未经复议直接起诉", 5), ("行政诉讼·复议后起诉", 10)]
+        values = t.rows[0].values
+        cols = ("项目", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+        body = tuple((name, *values[i : i + 5]) for name, i in groups)
+        return Grid(t.title, cols, body, widths=(26, 10, 10, 10, 10, 10), layout=official_layout(t))
+    if not t.columns:
+        # Table 二: blocks with their own column heads
+        width = d.width
+        body, blocks, totals = [], set(), set()
+        for r in t.rows:
+            if r.kind == "block":
+                blocks.add(len(body))
+                body.append((r.label, *[""] * width))
+            elif r.kind == "subheader":
+                totals.add(len(body))
+                body.append((r.label, *r.values, *[""] * (width - len(r.values))))
+            else:
+                body.append((r.label, *r.values, *[""] * (width - len(r.values))))
+        cols = ("信息内容", *[f"{i + 1}" for i in range(width)])
+        return Grid(t.title, cols, tuple(body), block_rows=frozenset(blocks), total_rows=frozenset(totals), widths=(24, *([16] * width)), layout=official_layout(t))
+    cols: tuple[str, ...] = (d.label_header or "项目",) + ((d.unit_header,) if d.unit_header else ()) + t.columns
+    body: list[tuple] = []
+    groups: set[int] = set()
+    blank = ("",) * (len(cols) - 1)
+    previous: tuple[str, ...] = ()
+    for r in t.rows:
+        labels = r.labels or (r.label,)
+        if d.label_columns > 1:
+            # the merged label cells of the official layout become group lines in a flat table
+            for k in range(len(labels) - 1):
+                if labels[: k + 1] != previous[: k + 1]:
+                    groups.add(len(body))
+                    body.append(("  " * k + labels[k], *blank))
+            previous = labels
+            label = "  " * (len(labels) - 1) + r.label.strip()
+        else:
+            label = r.label
+        body.append((label, *((r.unit,) if d.unit_header else ()), *r.values))
+    total = frozenset(i for i, row in enumerate(body) if row[0].strip() in ("（七）总计",))
+    widths = (26, *([6] * (len(cols) - 1))) if d.label_columns > 1 else (28, *([8] * (len(cols) - 1)))
+    return Grid(t.title, cols, tuple(body), total_rows=total | frozenset(groups), widths=widths, layout=official_layout(t))
+
+
+def stat_json(tables) -> dict | list:
+    """One table: its JSON object; several: a list of them (README documents the shape)."""
+    items = [t.as_json() for t in tables]
+    return items[0] if len(items) == 1 else items

@@ -32,3 +32,187 @@ def tally_ledger(config: Config, *, by: Sequence[str], year: int) -> Tally:
     with Ledger.open(config, create=False) as ledger:
         items = ledger.items(year)
     return tally(items, by, year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels, sources=[f"ledger {config.db_path}"])
+
+
+# --- workspace and ledger --------------------------------------------------------------------------
+
+def init_workspace(folder: Path, *, name: str = "", force: bool = False) -> tuple[Path, Path]:
+    """Write a commented disclo.toml and create the ledger in `folder`."""
+    from importlib import resources
+
+    from disclo_cli import config as cfg
+    from disclo_cli.errors import OutputError
+    from disclo_cli.fsio import write_bytes
+    from disclo_cli.ledger import Ledger
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / cfg.CONFIG_NAME
+    if path.exists() and not force:
+        raise OutputError(f"{path}: already exists; nothing was changed", hint="Edit it, or use --force to write a fresh one.")
+    template = resources.files("disclo_cli.data").joinpath("disclo.template.toml").read_text(encoding="utf-8")
+    write_bytes(path, template.replace("{name}", name.replace('"', "")).encode("utf-8"))
+    config = cfg.load(path)
+    Ledger.open(config, create=True).close()
+    return path, Path(config.db_path)
+
+
+def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = None, sheet: str | None = None, strict: bool = False):
+    """Read every file, then file all their rows in one transaction. Returns (FileResults, findings).
+
+    In strict mode any error in any row stops the ingest before the ledger is touched.
+    """
+    from disclo_cli.errors import DataError
+    from disclo_cli.ingest.registers import READERS, locate
+    from disclo_cli.ledger import Batch, Ledger
+
+    batches: list[Batch] = []
+    findings = []
+    for f in files:
+        path = Path(f)
+        per_kind: dict[str, Batch] = {}
+        for s, layout in locate(path, config, kind, sheet):
+            found: list = []
+            records = READERS[layout.kind](s, layout, config, strict=strict, findings=found)
+            batch = per_kind.setdefault(layout.kind, Batch(path, layout.kind, []))
+            batch.records.extend(records)
+            batch.rejected += len({x.place.row for x in found if x.severity == "error"})
+            findings.extend(found)
+        batches.extend(per_kind.values())
+    errors = [x for x in findings if x.severity == "error"]
+    if strict and errors:
+        raise DataError(f"{len(errors)} row problem(s) in strict mode; nothing was filed", hint="Fix the rows listed above and ingest again.")
+    with Ledger.open(config, create=True) as ledger:
+        results = ledger.ingest(batches)
+    return results, findings
+
+
+def load_registers(config: Config, year: int):
+    """Everything in the ledger filed up to the end of `year`, as engine Registers."""
+    from disclo_cli.formats.engine import Registers
+    from disclo_cli.ledger import Ledger
+
+    with Ledger.open(config, create=False) as ledger:
+        return Registers(ledger.items(through=year), ledger.requests(through=year), ledger.cases(through=year))
+
+
+def build_tables(config: Config, year: int, *, standard: str | None = None, tables: Sequence[str] | None = None, registers=None):
+    """The standard tables of a year, filled from the ledger (or the given registers)."""
+    from disclo_cli.formats.engine import fill_all, load_definition, standard_for_year
+
+    definition = load_definition(standard or standard_for_year(year))
+    regs = registers if registers is not None else load_registers(config, year)
+    return fill_all(definition, regs, config, year, tables)
+
+
+# --- explain ---------------------------------------------------------------------------------------
+
+from dataclasses import dataclass as _dataclass
+
+
+@_dataclass(frozen=True)
+class Explanation:
+    address: str
+    value: object
+    rows: tuple[tuple, ...]
+    note: str = ""
+
+
+def _describe(rec) -> tuple[str, str]:
+    from disclo_cli.model import Case, Item
+
+    if isinstance(rec, Item):
+        return rec.date.isoformat(), f"{rec.category} {rec.title}"
+    if isinstance(rec, Case):
+        return rec.filed.isoformat(), f"{rec.type} {rec.route} {rec.result}".replace("  ", " ")
+    answered = f" → {rec.answered.isoformat()} {rec.outcome}{('/' + rec.reason) if rec.reason else ''}" if rec.answered else " (open)"
+    return rec.received.isoformat(), f"{rec.applicant}{answered}"
+
+
+def parse_cell(address: str, tables) -> tuple:
+    """(table StatTable, row StatRow, column index or None) for an address like 三.（三）.1/自然人.
+
+    TABLE.ROW/COLUMN; TABLE may be left out when the format has one table; ROW when the table has
+    one data row; COLUMN when it has one column. Full- and half-width brackets are the same; a
+    column may also be given by its number (1 = the first value column).
+    """
+    from disclo_cli.text import norm
+
+    text = address.strip()
+    head, _, column = text.partition("/")
+    table = None
+    for t in tables:
+        if norm(head) == norm(t.table) or norm(head).startswith(norm(t.table) + "."):
+            table = t
+            head = head[len(t.table) + 1 :] if norm(head) != norm(t.table) else ""
+            break
+    if table is None:
+        if len(tables) != 1:
+            raise UsageError(f"cell {address!r}: no table named at its start", hint=f"Write TABLE.ROW/COLUMN, e.g. 三.（三）.1/自然人; tables: {'、'.join(t.table for t in tables)}.")
+        table = tables[0]
+    data = [r for r in table.rows if r.kind == "data"]
+    if not head:
+        if len(data) != 1:
+            raise UsageError(f"cell {address!r}: which row of table {table.table}?", hint=f"Rows: {'、'.join(r.id for r in data)}.")
+        row = data[0]
+    else:
+        matches = [r for r in data if norm(r.id) == norm(head) or norm(r.label.strip()) == norm(head)]
+        if not matches:
+            raise UsageError(f"cell {address!r}: table {table.table} has no row {head!r}", hint=f"Rows: {'、'.join(r.id for r in data)}.")
+        row = matches[0]
+    ncols = len(row.values)
+    if not column:
+        if ncols != 1 and len(table.columns) != 1:
+            names = table.columns or row.headers
+            raise UsageError(f"cell {address!r}: which column?", hint=f"Columns: {'、'.join(names)} (or 1–{ncols}).")
+        return table, row, 0
+    col_ids = [c.get("id", "") for c in table.definition.columns]
+    names = list(table.columns) or list(row.headers)
+    for i, name in enumerate(names):
+        if norm(name) == norm(column) or (i < len(col_ids) and norm(col_ids[i]) == norm(column)):
+            return table, row, i
+    if column.isdigit() and 1 <= int(column) <= ncols:
+        return table, row, int(column) - 1
+    raise UsageError(f"cell {address!r}: no column {column!r}", hint=f"Columns: {'、'.join(names)} (or 1–{ncols}).")
+
+
+def explain_cell(config: Config, year: int, address: str, *, standard: str | None = None) -> Explanation:
+    """The register rows behind one cell of a standard table."""
+    from disclo_cli.formats.engine import Filler, _merge, fill_all, load_definition, standard_for_year
+
+    definition = load_definition(standard or standard_for_year(year))
+    regs = load_registers(config, year)
+    tables = fill_all(definition, regs, config, year)
+    table, row, ci = parse_cell(address, tables)
+    d = table.definition
+    row_def = next(r for r in d.rows if r.get("id") == row.id)
+    filler = Filler(regs, config, year)
+    if "cells" in row_def:
+        specs = [(_merge(row_def, None, row_def["cells"][ci]), "year")]
+    else:
+        col = d.columns[ci]
+        cols = [d.columns[[c["id"] for c in d.columns].index(x)] for x in col["sum"]] if "sum" in col else [col]
+        specs = [(_merge(row_def, c, None), c.get("scope", "year")) for c in cols]
+    rows: list[tuple] = []
+    notes: list[str] = []
+    for spec, scope in specs:
+        if "figure" in spec:
+            notes.append(f"yearly figure {spec['figure']!r} from disclo.toml [yearly]")
+            continue
+        if "count" not in spec:
+            continue
+        sign = ""
+        if spec.get("on") == "in_force":
+            pred = filler.predicate(spec.get("where", {}))
+            for rec in filler.select("items", "abolished", "cumulative"):
+                if pred(rec):
+                    date, what = _describe(rec)
+                    rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, f"− abolished {rec.abolished.isoformat()}: {what}"))
+            sign = "+ "
+        for rec in filler.records(spec, scope):
+            date, what = _describe(rec)
+            rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, sign + what))
+        if (scope == "cumulative" or spec.get("on") in ("in_force", "published_total")) and spec.get("opening"):
+            notes.append(f"+ opening balance {spec['opening']} = {config.opening.get(spec['opening'], 0)}")
+    column_name = (table.columns or row.headers or ("",))[ci] if (table.columns or row.headers) else ""
+    addr = f"{table.table}.{row.id}" + (f"/{column_name}" if column_name else "")
+    return Explanation(addr, row.values[ci], tuple(rows), "; ".join(notes))

@@ -27,6 +27,9 @@ _SPLIT = re.compile(r"[、,，/;；|\n]+|\s{1,}")
 _BRACKETS = re.compile(r"^(.*?)[（(【\[](.*?)[）)】\]]$")
 _DASH = re.compile(r"^(.*?)\s*[-—–:：]+\s*(.*)$")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?")
+_NUMBERED = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）]?[.、．:：\s]|[（(][0-9一二三四五六七八九十]+[)）])\s*")
+#: what offices write in 办理结果 while a request is still open: no outcome yet
+OPEN_WORDS = {"办理中", "正在办理", "未办结", "在办", "待答复", "处理中", "未答复"}
 _YES = {"是", "y", "yes", "true", "1", "延期", "已延期", "√", "✓"}
 _NO = {"否", "n", "no", "false", "0", "未延期", "不延期", "×", "-", "无"}
 
@@ -249,7 +252,13 @@ def _outcome_and_reason(raw_outcome: str, raw_reason: str, config: Config) -> tu
     the reason alone (「信息不存在」), which names its family.
     """
     outcomes, reasons = config.vocab["outcomes"], config.vocab["reasons"]
+    if norm(raw_outcome) in OPEN_WORDS:
+        raw_outcome = ""
+    raw_outcome = _NUMBERED.sub("", raw_outcome)
+    raw_reason = _NUMBERED.sub("", raw_reason)
     family = outcomes.lookup(raw_outcome) if raw_outcome else ""
+    if family and family not in config.needs_reason:
+        return family, ""  # 予以公开/部分公开 have no numbered reasons: a note in the cell is just a note
     reason_text = raw_reason
     if family is None:
         for pattern in (_BRACKETS, _DASH):
@@ -295,12 +304,9 @@ def read_requests(sheet: Sheet, layout: Layout, config: Config, *, year: int | N
                    f"Use one of {'、'.join(members)}, or map it in disclo.toml: [reasons.aliases] \"{raw_reason}\" = \"…\".")
             ok = False
         elif family and reason and reason not in config.reason_families.get(family, ()):
-            if family in config.needs_reason:
-                rd.add("error", "reason-mismatch", f"reason {reason!r} does not belong to {family}", row, "reason",
-                       f"{family} takes one of: {'、'.join(config.reason_families.get(family, ()))}.")
-                ok = False
-            else:
-                reason = ""  # 予以公开/部分公开 have no numbered reasons; a note in the cell is just a note
+            rd.add("error", "reason-mismatch", f"reason {reason!r} does not belong to {family}", row, "reason",
+                   f"{family} takes one of: {'、'.join(config.reason_families.get(family, ()))}.")
+            ok = False
         elif family in config.needs_reason and not reason:
             rd.add("error", "missing-reason", f"{family} without a reason (具体情形)", row, "reason" if "reason" in layout.columns else "outcome",
                    f"{family} needs one of: {'、'.join(config.reason_families.get(family, ()))}.")

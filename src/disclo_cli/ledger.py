@@ -1,0 +1,363 @@
+"""The office ledger: an SQLite file holding every register row ever filed, keyed so that filing
+the same row twice never counts it twice.
+
+One ingest is one transaction (BEGIN IMMEDIATE: a second ingest waits for the first). Each row
+remembers the files it came from (sources). A schema version in `meta` lets later versions migrate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from disclo_cli.errors import LedgerError
+from disclo_cli.model import Case, Item, Place, Request
+from disclo_cli.text import norm
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 60
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,          -- file name as given
+    path TEXT NOT NULL,          -- absolute path at ingest time
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    key TEXT PRIMARY KEY, date TEXT NOT NULL, title TEXT NOT NULL, category TEXT NOT NULL,
+    category_known INTEGER NOT NULL, channels TEXT NOT NULL, id TEXT NOT NULL, unit TEXT NOT NULL,
+    doc_type TEXT NOT NULL, abolished TEXT, digest TEXT NOT NULL,
+    source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS requests (
+    key TEXT PRIMARY KEY, id TEXT NOT NULL, received TEXT NOT NULL, channel TEXT NOT NULL,
+    applicant TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT NOT NULL, answered TEXT,
+    extended INTEGER, fee TEXT, subject TEXT NOT NULL, digest TEXT NOT NULL,
+    source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cases (
+    key TEXT PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, route TEXT NOT NULL,
+    filed TEXT NOT NULL, result TEXT NOT NULL, digest TEXT NOT NULL,
+    source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL
+);
+-- every file a row was seen in (a row stays while any of its files is filed)
+CREATE TABLE IF NOT EXISTS row_sources (
+    kind TEXT NOT NULL, key TEXT NOT NULL, source_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, key, source_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_date ON items(date);
+CREATE INDEX IF NOT EXISTS requests_received ON requests(received);
+CREATE INDEX IF NOT EXISTS cases_filed ON cases(filed);
+CREATE INDEX IF NOT EXISTS row_sources_source ON row_sources(source_id);
+"""
+
+KINDS = ("items", "requests", "cases")
+
+
+def _d(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def record_key(kind: str, rec) -> str:
+    """The ledger key: the register's id when it has one, else the row's identifying content."""
+    if rec.id:
+        return "id:" + norm(rec.id)
+    if kind == "items":
+        return f"row:{rec.date.isoformat()}|{norm(rec.title)}|{rec.category}"
+    if kind == "requests":
+        return f"row:{rec.received.isoformat()}|{rec.channel}|{rec.applicant}|{norm(rec.subject)}"
+    return f"row:{rec.filed.isoformat()}|{rec.type}|{rec.route}"
+
+
+def _values(kind: str, rec) -> tuple:
+    """The stored content of a record (without key and source)."""
+    if kind == "items":
+        return (_d(rec.date), rec.title, rec.category, int(rec.category_known), "、".join(rec.channels), rec.id, rec.unit, rec.doc_type, _d(rec.abolished))
+    if kind == "requests":
+        return (rec.id, _d(rec.received), rec.channel, rec.applicant, rec.outcome, rec.reason, _d(rec.answered),
+                None if rec.extended is None else int(rec.extended), None if rec.fee is None else str(rec.fee), rec.subject)
+    return (rec.id, rec.type, rec.route, _d(rec.filed), rec.result)
+
+
+_COLUMNS = {
+    "items": ("date", "title", "category", "category_known", "channels", "id", "unit", "doc_type", "abolished"),
+    "requests": ("id", "received", "channel", "applicant", "outcome", "reason", "answered", "extended", "fee", "subject"),
+    "cases": ("id", "type", "route", "filed", "result"),
+}
+_DATE_COLUMN = {"items": "date", "requests": "received", "cases": "filed"}
+
+
+def _digest(values: tuple) -> str:
+    return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class FileResult:
+    """What one ingest did with one file's rows."""
+
+    file: str
+    kind: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    repeated: int = 0  # the same key twice within this ingest: the later row wins
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: int
+    name: str
+    path: str
+    sha256: str
+    kind: str
+    ingested_at: str
+    rows: int
+
+
+@dataclass
+class Batch:
+    """Records of one file to file in the ledger."""
+
+    path: Path
+    kind: str
+    records: Sequence = field(default_factory=list)
+    rejected: int = 0
+
+
+class Ledger:
+    """An open ledger. Use `with Ledger.open(config) as ledger:`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # --- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open_path(cls, path: Path, *, create: bool = True) -> "Ledger":
+        if not create and not path.exists():
+            raise LedgerError(f"{path}: no ledger here yet", hint="Run 'disclo init' and 'disclo ingest FILE…' first, or point --db / DISCLO_DB at the ledger.")
+        if path.exists() and path.is_dir():
+            raise LedgerError(f"{path}: is a folder, not a ledger file", hint="Point --db at a file such as disclo.sqlite.")
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = cls._version(conn, path)
+            if version is None:
+                with _tx(conn, path):
+                    for stmt in _SCHEMA.split(";"):
+                        if stmt.strip():
+                            conn.execute(stmt)
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                    conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (dt.datetime.now().isoformat(timespec="seconds"),))
+            elif version > SCHEMA_VERSION:
+                raise LedgerError(f"{path}: ledger schema version {version} is newer than this disclo understands ({SCHEMA_VERSION})", hint="Upgrade disclo (pip install -U disclo).")
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"{path}: not a disclo ledger or damaged ({exc})", hint="Restore it from a backup made with 'disclo ledger backup', or point --db elsewhere.") from None
+        return cls(conn, path)
+
+    @classmethod
+    def open(cls, config, *, create: bool = False) -> "Ledger":
+        if config.db_path is None:
+            raise LedgerError("no ledger: there is no disclo.toml here and no --db", hint="Run 'disclo init' in the office's folder, or give --db PATH / DISCLO_DB.")
+        return cls.open_path(Path(config.db_path), create=create)
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection, path: Path) -> int | None:
+        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if not has_meta:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            if tables:
+                raise LedgerError(f"{path}: an SQLite file, but not a disclo ledger", hint="Point --db at the office's disclo.sqlite.")
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- writing ------------------------------------------------------------------------------
+    def ingest(self, batches: Sequence[Batch], *, now: str | None = None) -> list[FileResult]:
+        """File every batch in one transaction: all of it or, on any failure, none of it."""
+        now = now or dt.datetime.now().isoformat(timespec="seconds")
+        results: list[FileResult] = []
+        with _tx(self.conn, self.path):
+            for batch in batches:
+                results.append(self._ingest_one(batch, now))
+        return results
+
+    def _ingest_one(self, batch: Batch, now: str) -> FileResult:
+        kind = batch.kind
+        cols = _COLUMNS[kind]
+        res = FileResult(batch.path.name, kind, rejected=batch.rejected)
+        cur = self.conn.execute(
+            "INSERT INTO sources (name, path, sha256, kind, ingested_at) VALUES (?, ?, ?, ?, ?)",
+            (batch.path.name, str(batch.path.resolve()), file_sha256(batch.path), kind, now),
+        )
+        source_id = cur.lastrowid
+        fresh: dict[str, tuple] = {}
+        for rec in batch.records:
+            key = record_key(kind, rec)
+            values = _values(kind, rec)
+            if key in fresh:
+                res.repeated += 1
+            fresh[key] = (values, rec.place)
+        existing: dict[str, str] = {}
+        keys = list(fresh)
+        for i in range(0, len(keys), 900):
+            chunk = keys[i : i + 900]
+            q = f"SELECT key, digest FROM {kind} WHERE key IN ({','.join('?' * len(chunk))})"
+            existing.update(self.conn.execute(q, chunk).fetchall())
+        insert_rows, update_rows = [], []
+        for key, (values, place) in fresh.items():
+            digest = _digest(values)
+            old = existing.get(key)
+            if old is None:
+                insert_rows.append((key, *values, digest, source_id, place.sheet, place.row or 0))
+                res.added += 1
+            elif old != digest:
+                update_rows.append((*values, digest, source_id, place.sheet, place.row or 0, key))
+                res.updated += 1
+            else:
+                res.unchanged += 1
+        all_cols = ("key", *cols, "digest", "source_id", "sheet", "row")
+        self.conn.executemany(f"INSERT INTO {kind} ({','.join(all_cols)}) VALUES ({','.join('?' * len(all_cols))})", insert_rows)
+        set_cols = (*cols, "digest", "source_id", "sheet", "row")
+        self.conn.executemany(f"UPDATE {kind} SET {', '.join(c + ' = ?' for c in set_cols)} WHERE key = ?", update_rows)
+        self.conn.executemany("INSERT OR IGNORE INTO row_sources VALUES (?, ?, ?)", ((kind, k, source_id) for k in fresh))
+        return res
+
+    def forget(self, name: str) -> dict[str, int]:
+        """Take out the rows that only the named file (name, path or sha256) brought in."""
+        with _tx(self.conn, self.path):
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM sources WHERE name = ? OR path = ? OR sha256 = ?", (Path(name).name, str(Path(name).resolve()), name))]
+            if not ids:
+                raise LedgerError(f"{name}: no such file was ingested into {self.path}", hint="See 'disclo ledger sources' for the files in the ledger.")
+            removed: dict[str, int] = {}
+            marks = ",".join("?" * len(ids))
+            for kind in KINDS:
+                self.conn.execute(f"DELETE FROM row_sources WHERE kind = ? AND source_id IN ({marks})", (kind, *ids))
+                cur = self.conn.execute(f"DELETE FROM {kind} WHERE key NOT IN (SELECT key FROM row_sources WHERE kind = ?)", (kind,))
+                removed[kind] = cur.rowcount
+                # rows still held by another file now point to that file
+                self.conn.execute(
+                    f"UPDATE {kind} SET source_id = (SELECT max(source_id) FROM row_sources rs WHERE rs.kind = ? AND rs.key = {kind}.key) WHERE source_id IN ({marks})",
+                    (kind, *ids),
+                )
+            self.conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", ids)
+        return removed
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy through SQLite's backup API (safe while others use the ledger)."""
+        dest = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+
+    # --- reading ------------------------------------------------------------------------------
+    def _select(self, kind: str, where: str = "", args: Sequence = ()) -> Iterator[tuple]:
+        cols = ", ".join(f"t.{c}" for c in _COLUMNS[kind])
+        q = f"SELECT {cols}, s.name, t.sheet, t.row FROM {kind} t JOIN sources s ON s.id = t.source_id {where}"
+        return self.conn.execute(q, args)
+
+    def items(self, year: int | None = None, *, through: int | None = None) -> list[Item]:
+        """Items dated in `year`, or all dated up to the end of `through`, or all."""
+        return self._items(*_period("date", year, through))
+
+    def documents(self) -> list[Item]:
+        """Items that are 规章 or 行政规范性文件, whatever their date (for documents in force)."""
+        return self._items("WHERE t.doc_type != ''", ())
+
+    def _items(self, where: str, args: Sequence) -> list[Item]:
+        out = []
+        for date, title, cat, known, chans, id_, unit, doc_type, abolished, name, sheet, row in self._select("items", where, args):
+            out.append(Item(_date(date), title, cat, bool(known), tuple(chans.split("、")) if chans else (), id_, unit, doc_type, _date(abolished), Place(name, sheet, row)))
+        return out
+
+    def requests(self, *, through: int | None = None) -> list[Request]:
+        where, args = _period("received", None, through)
+        out = []
+        for id_, rec, ch, app, outc, reason, ans, ext, fee, subject, name, sheet, row in self._select("requests", where, args):
+            out.append(Request(id_, _date(rec), ch, app, outc, reason, _date(ans), None if ext is None else bool(ext), None if fee is None else Decimal(fee), Place(name, sheet, row), subject))
+        return out
+
+    def cases(self, *, through: int | None = None) -> list[Case]:
+        where, args = _period("filed", None, through)
+        return [Case(id_, t, route, _date(filed), result, Place(name, sheet, row)) for id_, t, route, filed, result, name, sheet, row in self._select("cases", where, args)]
+
+    def summary(self) -> list[tuple[str, int, int]]:
+        """(kind, year, rows) for every year and kind in the ledger."""
+        out = []
+        for kind in KINDS:
+            col = _DATE_COLUMN[kind]
+            for year, n in self.conn.execute(f"SELECT substr({col}, 1, 4), count(*) FROM {kind} GROUP BY 1 ORDER BY 1"):
+                out.append((kind, int(year), n))
+        return out
+
+    def sources(self) -> list[SourceInfo]:
+        q = ("SELECT s.id, s.name, s.path, s.sha256, s.kind, s.ingested_at, "
+             "(SELECT count(*) FROM row_sources rs WHERE rs.source_id = s.id) FROM sources s ORDER BY s.id")
+        return [SourceInfo(*r) for r in self.conn.execute(q)]
+
+    def first_year(self) -> int | None:
+        years = [y for _, y, _ in self.summary()]
+        return min(years) if years else None
+
+
+def _period(column: str, year: int | None, through: int | None) -> tuple[str, tuple]:
+    if year is not None:
+        return f"WHERE t.{column} >= ? AND t.{column} <= ?", (f"{year}-01-01", f"{year}-12-31")
+    if through is not None:
+        return f"WHERE t.{column} <= ?", (f"{through}-12-31",)
+    return "", ()
+
+
+@contextmanager
+def _tx(conn: sqlite3.Connection, path: Path):
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception; waits for another writer."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise LedgerError(f"{path}: the ledger is locked by another disclo (waited {BUSY_TIMEOUT_S} s)", hint="Wait for the other ingest to finish, then run this again.") from None
+        raise LedgerError(f"{path}: cannot write the ledger ({exc})", hint="Check that the folder is writable and the disk not full.") from None
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        conn.execute("ROLLBACK")
+        raise LedgerError(f"{path}: cannot write the ledger ({exc})", hint="Check that the folder is writable and the disk not full; nothing was changed.") from None
