@@ -1,0 +1,299 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from disclo_cli.report.docx_doc import (
+    PLACEHOLDER_RE,
+    HeaderCell,
+    OfficialDocument,
+    format_date,
+)
+
+PLACEHOLDER = "【请填写：主动公开条数】"
+
+
+def _east_asia(element: object) -> str | None:
+    """Return w:rFonts/@w:eastAsia of a run or style element (None if absent)."""
+    rpr = element.find(qn("w:rPr"))  # type: ignore[attr-defined]
+    if rpr is None:
+        return None
+    rfonts = rpr.find(qn("w:rFonts"))
+    return None if rfonts is None else rfonts.get(qn("w:eastAsia"))
+
+
+def _build() -> OfficialDocument:
+    doc = OfficialDocument()
+    doc.title("××市人民政府办公室\n2019年政府信息公开工作年度报告")
+    doc.heading1("一、总体情况")
+    doc.heading2("（一）主动公开")
+    doc.paragraph(f"本年度共主动公开政府信息{PLACEHOLDER}条，同比增长12.5%。")
+    doc.paragraph("不缩进的段落。", indent=False, align="left")
+    doc.page_break()
+    doc.heading1("二、主动公开政府信息情况")
+    doc.table(
+        [
+            [HeaderCell("信息内容", rowspan=2), HeaderCell("第二十条第（一）项", colspan=3)],
+            [HeaderCell("本年新制作数量"), HeaderCell("本年新公开数量"), HeaderCell("对外公开总数量")],
+        ],
+        [
+            ["规章", "0", "0", "5"],
+            ["规范性文件", "1", "【请填写：数量】", "12"],
+            ["说明：全宽行。"],
+        ],
+        col_widths_mm=[60, 32, 32, 32],
+        caption="表1  主动公开情况",
+    )
+    doc.signature("××市人民政府办公室", "2020年1月15日")
+    return doc
+
+
+@pytest.fixture()
+def saved(tmp_path: Path) -> DocxDocument:
+    path = tmp_path / "report.docx"
+    _build().save(path)
+    assert path.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["report.docx"]
+    return docx.Document(str(path))
+
+
+def _paragraph(doc: DocxDocument, startswith: str):  # type: ignore[no-untyped-def]
+    return next(p for p in doc.paragraphs if p.text.startswith(startswith))
+
+
+def test_page_setup(saved: DocxDocument) -> None:
+    section = saved.sections[0]
+    for actual, expected in (
+        (section.page_width, 210),
+        (section.page_height, 297),
+        (section.top_margin, 37),
+        (section.bottom_margin, 35),
+        (section.left_margin, 28),
+        (section.right_margin, 26),
+    ):
+        assert actual is not None
+        assert actual.mm == pytest.approx(expected, abs=0.1)
+
+
+def test_style_fonts(saved: DocxDocument) -> None:
+    expected = {
+        "Normal": "仿宋_GB2312",
+        "Disclo Title": "方正小标宋简体",
+        "Disclo H1": "黑体",
+        "Disclo H2": "楷体_GB2312",
+        "Disclo Body": "仿宋_GB2312",
+        "Disclo Table": "仿宋_GB2312",
+        "Disclo Signature": "仿宋_GB2312",
+    }
+    for name, font in expected.items():
+        style = saved.styles[name]
+        assert _east_asia(style.element) == font, name
+        lang = style.element.find(qn("w:rPr")).find(qn("w:lang"))
+        assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    body = saved.styles["Disclo Body"]
+    assert body.font.name == "Times New Roman"
+    assert body.font.size == Pt(16)
+    assert saved.styles["Disclo H1"].font.bold is False
+    assert saved.styles["Disclo H1"].font.size == Pt(16)
+    assert saved.styles["Disclo Table"].font.size == Pt(10.5)
+
+
+def test_runs_carry_east_asia_fonts(saved: DocxDocument) -> None:
+    runs = [r for p in saved.paragraphs for r in p.runs]
+    runs += [r for t in saved.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    assert runs
+    for run in runs:
+        assert _east_asia(run.element), run.text
+    by_style = {
+        "Disclo Title": "方正小标宋简体",
+        "Disclo H1": "黑体",
+        "Disclo H2": "楷体_GB2312",
+        "Disclo Body": "仿宋_GB2312",
+    }
+    for p in saved.paragraphs:
+        if p.style.name in by_style:
+            for run in p.runs:
+                assert _east_asia(run.element) == by_style[p.style.name]
+
+
+def test_title(saved: DocxDocument) -> None:
+    title = _paragraph(saved, "××市")
+    assert title.style.name == "Disclo Title"
+    assert title.style.font.size == Pt(22)
+    assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert title.text == "××市人民政府办公室\n2019年政府信息公开工作年度报告"
+    assert saved.core_properties.title == "××市人民政府办公室2019年政府信息公开工作年度报告"
+
+
+def test_body_paragraph_format(saved: DocxDocument) -> None:
+    para = _paragraph(saved, "本年度")
+    fmt = para.style.paragraph_format
+    assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert fmt.line_spacing == Pt(28)
+    assert fmt.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert fmt.first_line_indent == Pt(32)
+    ind = para.style.element.find(qn("w:pPr")).find(qn("w:ind"))
+    assert ind.get(qn("w:firstLineChars")) == "200"
+
+    flat = _paragraph(saved, "不缩进")
+    ind = flat._p.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:firstLineChars")) == "0"
+    assert flat.paragraph_format.first_line_indent == 0
+    assert flat.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT
+
+
+def test_placeholder_highlight(saved: DocxDocument) -> None:
+    para = _paragraph(saved, "本年度")
+    texts = [r.text for r in para.runs]
+    assert texts == ["本年度共主动公开政府信息", PLACEHOLDER, "条，同比增长12.5%。"]
+    highlights = [r.font.highlight_color for r in para.runs]
+    assert highlights == [None, WD_COLOR_INDEX.YELLOW, None]
+    cell_runs = saved.tables[0].cell(3, 2).paragraphs[0].runs
+    assert [r.font.highlight_color for r in cell_runs] == [WD_COLOR_INDEX.YELLOW]
+    assert PLACEHOLDER_RE.fullmatch(PLACEHOLDER)
+
+
+def test_page_break_before_next_block(saved: DocxDocument) -> None:
+    assert _paragraph(saved, "二、").paragraph_format.page_break_before is True
+    assert _paragraph(saved, "一、").paragraph_format.page_break_before is None
+
+
+def test_table_merges_and_text(saved: DocxDocument) -> None:
+    assert len(saved.tables) == 1
+    table = saved.tables[0]
+    assert len(table.columns) == 4
+    assert len(table.rows) == 5
+    # rowspan=2: vertical merge
+    assert table.cell(0, 0)._tc is table.cell(1, 0)._tc
+    assert table.cell(0, 0).text == "信息内容"
+    # colspan=3: horizontal merge
+    assert table.cell(0, 1)._tc is table.cell(0, 2)._tc is table.cell(0, 3)._tc
+    assert table.cell(0, 1).text == "第二十条第（一）项"
+    assert [table.cell(1, c).text for c in (1, 2, 3)] == ["本年新制作数量", "本年新公开数量", "对外公开总数量"]
+    assert len({id(table.cell(1, c)._tc) for c in (1, 2, 3)}) == 3
+    # body
+    assert [c.text for c in table.rows[2].cells] == ["规章", "0", "0", "5"]
+    first, number = table.cell(2, 0).paragraphs[0], table.cell(2, 1).paragraphs[0]
+    assert first.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert number.runs[0].font.size == Pt(10.5)
+    # full-width block row
+    full = table.rows[4]
+    assert full.cells[0]._tc is full.cells[3]._tc
+    assert full.cells[0].text == "说明：全宽行。"
+    assert full.cells[0].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
+    # header rows repeat, body rows do not
+    flags = [row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+    assert flags == [True, True, False, False, False]
+    # column widths
+    widths = [col.width.mm for col in table.columns]
+    assert widths == pytest.approx([60, 32, 32, 32], abs=0.1)
+    # caption precedes the table
+    assert _paragraph(saved, "表1").style.name == "Disclo Caption"
+
+
+def test_table_borders(saved: DocxDocument) -> None:
+    tbl_pr = saved.tables[0]._tbl.tblPr
+    borders = tbl_pr.find(qn("w:tblBorders"))
+    assert borders is not None
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = borders.find(qn(f"w:{edge}"))
+        assert el is not None and el.get(qn("w:val")) == "single", edge
+
+
+def test_footer_page_field(saved: DocxDocument) -> None:
+    footer = saved.sections[0].footer
+    para = footer.paragraphs[0]
+    assert para.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    instr = "".join(el.text or "" for el in para._p.iter(qn("w:instrText")))
+    assert instr.strip() == "PAGE"
+    assert para.text.startswith("—") and para.text.endswith("—")
+    for run in para.runs:
+        assert _east_asia(run.element) == "宋体"
+        assert run.font.size == Pt(14)
+
+
+def test_signature(saved: DocxDocument) -> None:
+    # the title also starts with the office name; take the last exact match
+    office = [p for p in saved.paragraphs if p.text == "××市人民政府办公室"][-1]
+    date = _paragraph(saved, "2020年")
+    assert office.style.name == date.style.name == "Disclo Signature"
+    assert office.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    office_right = int(office._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")))
+    date_right = int(date._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")))
+    assert office_right == 200  # 右空二字
+    # date starts two characters right of the office name's first character
+    assert date_right == office_right + 1000 - 200 - 650  # 10 chars vs 6.5 chars
+
+
+def test_signature_long_date_keeps_date_two_chars_from_margin(tmp_path: Path) -> None:
+    doc = OfficialDocument()
+    doc.signature("某局", "2020年12月31日")
+    path = tmp_path / "s.docx"
+    doc.save(path)
+    office, date = docx.Document(str(path)).paragraphs[-2:]
+    assert date._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "200"
+    assert office._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == str(200 + 700 + 200 - 200)
+
+
+def test_format_date() -> None:
+    import datetime
+
+    assert format_date(datetime.date(2019, 1, 15)) == "2019年1月15日"
+
+
+def test_table_validation() -> None:
+    doc = OfficialDocument()
+    with pytest.raises(ValueError):
+        doc.table([[HeaderCell("a"), HeaderCell("b")]], [["1", "2", "3"]])
+    with pytest.raises(ValueError):  # second header row leaves a gap
+        doc.table([[HeaderCell("a"), HeaderCell("b")], [HeaderCell("c")]], [])
+    with pytest.raises(ValueError):  # rowspan past header
+        doc.table([[HeaderCell("a", rowspan=2), HeaderCell("b")]], [])
+    with pytest.raises(ValueError):
+        doc.table([[HeaderCell("a"), HeaderCell("b")]], [], col_widths_mm=[10])
+    with pytest.raises(ValueError):
+        HeaderCell("x", colspan=0)
+    with pytest.raises(ValueError):
+        doc.paragraph("x", align="middle")
+
+
+def test_save_missing_directory(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "out.docx"
+    with pytest.raises(OSError):
+        _build().save(target)
+    assert not target.parent.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_failure_keeps_original(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.docx"
+    target.write_bytes(b"original bytes")
+    os.chmod(target, 0o640)
+
+    def broken_save(self: DocxDocument, stream: object) -> None:
+        stream.write(b"partial")  # type: ignore[attr-defined]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(DocxDocument, "save", broken_save)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        _build().save(target)
+    assert target.read_bytes() == b"original bytes"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.docx"]
+
+
+def test_save_overwrites_and_keeps_mode(tmp_path: Path) -> None:
+    target = tmp_path / "report.docx"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o640)
+    _build().save(str(target))
+    assert target.read_bytes()[:2] == b"PK"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["report.docx"]
