@@ -28,6 +28,8 @@ def tally(ctx: click.Context, files: tuple[str, ...], year: int | None, by: tupl
 
     if len(by) > 2:
         raise UsageError("--by may be given at most twice (a cross table)")
+    if len(by) == 2 and by[0] == by[1]:
+        raise UsageError(f"--by {by[0]} twice: a cross table needs two different dimensions", hint="Example: --by category --by month.")
     config = load_config(ctx)
     if files:
         result = tally_files(files, config, by=by or ("category",), year=year, sheet=sheet, strict=strict)

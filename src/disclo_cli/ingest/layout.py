@@ -12,7 +12,8 @@ from disclo_cli.text import cell_text, norm
 SCAN_ROWS = 30
 KINDS = ("items", "requests", "cases")
 KIND_NAMES = {"items": "主动公开台账 (published items)", "requests": "依申请公开台账 (requests)", "cases": "行政复议诉讼台账 (reviews and lawsuits)"}
-_TOTAL = re.compile(r"^(合计|总计|小计|共计)(?::?\d+(?:条|件|项|个)?)?$")
+# 合计, 小计：121条, 合计（1-6月）, 本页合计, 1-6月小计, 全年合计：250条 (text already folded by norm)
+_TOTAL = re.compile(r"^(?:本页|本月|本年|全年|上半年|下半年|\d{1,2}(?:-\d{1,2})?月(?:份)?)?(?:合计|总计|小计|共计)(?::?\d+(?:条|件|项|个)?|:.*|\(.*\))?$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Layout:
     header_row: int
     columns: Mapping[str, int]
     headers: tuple[str, ...]
+    sub_rows: int = 0  # rows of sub-headers below header_row (under a header cell merged across columns)
 
     def header_of(self, field: str) -> str:
         return self.headers[self.columns[field]]
@@ -93,8 +95,21 @@ def detect(sheet: Sheet, specs: Mapping[str, ColumnSpec], kind: str | None = Non
                 continue
             score = len(cols)
             if best is None or score > best[0]:
-                best = (score, r, Layout(k, r, cols, tuple(texts)))
+                best = (score, r, Layout(k, r, cols, tuple(texts), int(_sub_headers(sheet.rows, r, cols, spec))))
     return best[2] if best else None
+
+
+def _sub_headers(rows: list[list[object]], r: int, cols: Mapping[str, int], spec: ColumnSpec) -> bool:
+    """Row r+1 holds sub-headers: text only, nothing under a required field, some under a merged header cell."""
+    if r + 1 >= len(rows):
+        return False
+    header, below = rows[r], rows[r + 1]
+    filled = [(c, v) for c, v in enumerate(below) if cell_text(v)]
+    if not filled or not all(isinstance(v, str) and len(v.strip()) <= 40 for _, v in filled):
+        return False
+    if any(cols[f] < len(below) and cell_text(below[cols[f]]) for f in spec.required):
+        return False
+    return any(c >= len(header) or not cell_text(header[c]) for c, _ in filled)
 
 
 def found_headers(sheet: Sheet) -> list[str]:
@@ -119,7 +134,7 @@ def is_total_row(row: list[object]) -> bool:
 def data_rows(sheet: Sheet, layout: Layout) -> Iterator[tuple[int, dict[str, object]]]:
     """(1-based row number, field -> raw value) for each data row; blank and total rows skipped."""
     cols = list(layout.columns.items())
-    for r in range(layout.header_row + 1, len(sheet.rows)):
+    for r in range(layout.header_row + 1 + layout.sub_rows, len(sheet.rows)):
         row = sheet.rows[r]
         values: dict[str, object] = {}
         empty = True
