@@ -18,8 +18,11 @@ class Place:
     sheet: str = ""
     row: int | None = None
     column: str = ""
+    cell: str = ""  # a standard table cell, e.g. 三.（七）/自然人
 
     def __str__(self) -> str:
+        if self.cell and not self.file:
+            return f"cell {self.cell}"
         parts = [self.file] if self.file else []
         if self.sheet:
             parts.append(f"sheet {self.sheet!r}")
@@ -49,6 +52,7 @@ class Finding:
             "sheet": self.place.sheet,
             "row": self.place.row,
             "column": self.place.column,
+            "cell": self.place.cell,
             "hint": self.hint,
         }
 

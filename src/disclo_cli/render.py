@@ -362,3 +362,10 @@ def stat_json(tables) -> dict | list:
     """One table: its JSON object; several: a list of them (README documents the shape)."""
     items = [t.as_json() for t in tables]
     return items[0] if len(items) == 1 else items
+
+
+def print_grid(grid: Grid) -> None:
+    """Draw a grid on the terminal (stdout)."""
+    from rich.console import Console
+
+    Console(soft_wrap=False).print(to_rich(grid))

@@ -216,3 +216,50 @@ def explain_cell(config: Config, year: int, address: str, *, standard: str | Non
     column_name = (table.columns or row.headers or ("",))[ci] if (table.columns or row.headers) else ""
     addr = f"{table.table}.{row.id}" + (f"/{column_name}" if column_name else "")
     return Explanation(addr, row.values[ci], tuple(rows), "; ".join(notes))
+
+
+# --- check -----------------------------------------------------------------------------------------
+
+def check_year(config: Config, year: int, *, standard: str | None = None, previous: Path | None = None, files: Sequence[str] = ()):
+    """Every consistency rule for a year: from the ledger, or from register files when given."""
+    from disclo_cli.checks import CheckResult, check_carry_over, check_tally, previous_figures
+    from disclo_cli.formats.engine import Registers, fill_all, load_definition, standard_for_year
+    from disclo_cli.tally import dedupe, filter_year, tally
+
+    definition = load_definition(standard or standard_for_year(year))
+    findings = []
+    if files:
+        from disclo_cli.ingest.registers import read_registers
+
+        parsed = read_registers(files, config, year=year)
+        items = parsed["items"].records if "items" in parsed else []
+        items, dup = dedupe(items)
+        in_year, outside = filter_year(items, year)
+        for p in parsed.values():
+            findings += p.findings
+        findings += dup + outside
+        end = f"{year}-12-31"
+        regs = Registers(
+            [i for i in items if i.date.isoformat() <= end],
+            [r for r in (parsed["requests"].records if "requests" in parsed else []) if r.received.isoformat() <= end],
+            [c for c in (parsed["cases"].records if "cases" in parsed else []) if c.filed.isoformat() <= end],
+        )
+        prev_regs = regs
+    else:
+        regs = load_registers(config, year)
+        in_year = [i for i in regs.items if i.date.year == year]
+        prev_regs = None
+    tables = fill_all(definition, regs, config, year)
+    for t in tables:
+        findings += t.findings
+    cats = config.vocab["categories"].labels
+    findings += check_tally(tally(in_year, ("category",), year=year, categories=cats, channels=()))
+    if previous is not None:
+        findings += check_carry_over(tables, previous_figures(previous), year)
+    else:
+        prev_def = load_definition(standard_for_year(year - 1)) if not standard else definition
+        prev_tables = fill_all(prev_def, prev_regs if prev_regs is not None else load_registers(config, year - 1), config, year - 1)
+        findings += check_carry_over(tables, [t.as_json() for t in prev_tables], year)
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: order[f.severity])
+    return CheckResult(year, definition.standard, tuple(findings))

@@ -296,8 +296,8 @@ class Filler:
             return 0  # no request that year: nothing was charged or waived
         if (key, year) not in self._warned:
             self._warned.add((key, year))
-            self.findings.append(Finding("warning", "missing-figure", f"{label}: no yearly figure {key!r} for {year}; the cell is left blank",
-                                         Place(column=label), f"Add it to disclo.toml: [yearly.{year}] {key} = …"))
+            self.findings.append(Finding("warning", "missing-figure", f"no yearly figure {key!r} for {year}; the cell is left blank",
+                                         Place(cell=label), f"Add it to disclo.toml: [yearly.{year}] {key} = …"))
         return None
 
     def cell(self, spec: Mapping, scope: str, label: str) -> Value:
@@ -394,7 +394,7 @@ def _compare(out: list[Finding], t: StatTable, ident: Mapping, relation: str, le
     ok = lsum == rsum if relation == "=" else lsum >= rsum
     if not ok:
         out.append(Finding("error", "identity", f"table {t.table}, {where}: {ident['name']} does not hold: {lsum} {'≠' if relation == '=' else '<'} {rsum}",
-                           Place(column=cell), "Check the register rows behind these cells with 'disclo explain'."))
+                           Place(cell=cell), "Check the register rows behind these cells with 'disclo explain'."))
 
 
 def fill_all(definition: Definition, registers: Registers, config: Config, year: int, tables: Iterable[str] | None = None) -> list[StatTable]:

@@ -17,6 +17,11 @@ from disclo_cli.errors import InputError
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: refuse a workbook whose parts unpack to more than this (a decompression bomb) ...
+MAX_UNPACKED = 4 << 30
+#: ... or whose large parts unpack more than this many times their packed size
+MAX_RATIO = 250
+MAX_CSV_FIELD = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,31 @@ def read_sheets(path: str | os.PathLike) -> list[Sheet]:
     return [Sheet(str(p), p.stem, 0, _read_csv(p))]
 
 
+def _guard_zip(p: Path) -> None:
+    """Refuse decompression bombs before anything is unpacked (the zip directory tells the sizes)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{p}: not a readable spreadsheet (damaged or truncated: {exc})", hint="Open it in Excel/WPS and save it again as .xlsx.") from None
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED:
+        raise InputError(f"{p}: refused: its parts would unpack to {total >> 20} MiB (a zip bomb or a damaged file)", hint="Save the register again from Excel/WPS; split a very large one.")
+    for i in infos:
+        if i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise InputError(f"{p}: refused: part {i.filename} would unpack {i.file_size // max(i.compress_size, 1)} times its size (a zip bomb)",
+                             hint="This is not an ordinary register: do not open it; ask where it came from.")
+
+
 def _read_excel(p: Path) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
+    with p.open("rb") as fh:
+        is_zip = fh.read(4) == _ZIP
+    if is_zip:
+        _guard_zip(p)
     try:
         wb = CalamineWorkbook.from_path(str(p))
     except Exception as exc:  # calamine raises its own error types for corrupt/encrypted files
@@ -83,7 +110,7 @@ def _read_excel(p: Path) -> list[Sheet]:
 def _excel_problem(p: Path, exc: Exception) -> str:
     text = str(exc)
     low = text.lower()
-    if "password" in low or "encrypt" in low:
+    if type(exc).__name__ == "PasswordError" or "password" in low or "encrypt" in low:
         return f"{p}: the workbook is password-protected"
     return f"{p}: not a readable spreadsheet ({text.splitlines()[0] if text else type(exc).__name__})"
 
@@ -113,8 +140,12 @@ def _read_csv(p: Path) -> list[list[object]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [[c if c != "" else None for c in row] for row in reader]
+    try:
+        return [[c if c != "" else None for c in row] for row in reader]
+    except csv.Error as exc:
+        raise InputError(f"{p}: row {reader.line_num}: not readable as CSV ({exc})", hint="Save it again from Excel/WPS as CSV or .xlsx.") from None
 
 
 def _read_html(p: Path) -> list[Sheet]:

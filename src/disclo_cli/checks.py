@@ -1,0 +1,119 @@
+"""Consistency rules for a year's figures, as findings with a severity, a rule code and a place.
+
+`disclo check` and `disclo report` run the same rules: the identities of every standard table, the
+carry-over from last year, shares that add up, cumulative figures not below the year's, and the row
+problems found while reading registers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from disclo_cli.errors import InputError
+from disclo_cli.model import Finding, Place, Tally
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    year: int
+    standard: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    def as_json(self) -> dict:
+        return {"year": self.year, "standard": self.standard, "errors": self.errors, "warnings": self.warnings,
+                "findings": [f.as_dict() for f in self.findings]}
+
+
+def check_tally(t: Tally) -> list[Finding]:
+    """The category counts add up to the total; rounded shares add up to 100% (info when they don't)."""
+    out: list[Finding] = []
+    counted = sum(r.count for r in t.rows)
+    if counted != t.total:
+        out.append(Finding("error", "shares-sum", f"the categories add up to {counted}, not to the total {t.total}", Place(cell="主动公开"), "Report this: every item has exactly one category."))
+    unknown = [r for r in t.rows if not r.known and r.count]
+    for r in unknown:
+        out.append(Finding("error", "unknown-category", f"{r.count} item(s) of {t.year} have the unknown category {r.key!r}", Place(cell="主动公开"),
+                           f"Map it in disclo.toml: [categories.aliases] \"{r.key}\" = \"…\", then ingest the file again."))
+    if t.total:
+        from decimal import Decimal
+
+        shares = sum(Decimal(r.share.rstrip("%")) for r in t.rows if r.share)
+        if shares != 100:
+            out.append(Finding("info", "shares-rounding", f"the rounded shares add up to {shares}%, not 100% (rounding; the counts are exact)", Place(cell="主动公开"),
+                               "Nothing to do; say so in the report if a reader may ask."))
+    return out
+
+
+def previous_figures(path: Path) -> list[dict]:
+    """Last year's tables as `disclo table --format json` wrote them (an object or a list)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", hint="Give last year's figures as written by 'disclo table --year Y --format json'.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not JSON ({exc})", hint="Give last year's figures as written by 'disclo table --year Y --format json'.") from None
+    tables = data if isinstance(data, list) else [data]
+    if not all(isinstance(t, dict) and "rows" in t for t in tables):
+        raise InputError(f"{path}: not the JSON of 'disclo table'", hint="It needs objects with 'table', 'year' and 'rows'.")
+    return tables
+
+
+def _number(value):
+    """A published cell as a number; blanks, '/', '-' stay None (blank is not zero)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip().rstrip("件条元")
+        try:
+            return float(text) if "." in text else int(text)
+        except ValueError:
+            return None
+    return None
+
+
+def check_carry_over(this_tables, previous: Sequence[dict], year: int) -> list[Finding]:
+    """This year's 二 (上年结转) equals last year's 四 (结转下年度), per applicant column; for the legacy
+    table, this year's 历年累计 − 本年度 equals last year's 历年累计."""
+    out: list[Finding] = []
+    prev = {str(t.get("table")): t for t in previous}
+    for t in this_tables:
+        if t.table == "三" and "三" in prev:
+            prev_rows = {r["id"]: r for r in prev["三"]["rows"]}
+            if "四" not in prev_rows:
+                continue
+            last = prev_rows["四"]["values"]
+            now = t.row("二").values
+            for i, col in enumerate(t.columns):
+                a, b = _number(last[i]) if i < len(last) else None, now[i]
+                if a is None or b is None:
+                    continue
+                if a != b:
+                    out.append(Finding("error", "carry-over", f"table 三, column {col}: 二 上年结转 = {b}, but {year - 1}'s 四 结转下年度 = {a}",
+                                       Place(cell=f"三.二/{col}"), "A request answered or received late was changed after last year's report: find it with 'disclo explain'."))
+        if t.table == "附表" and "附表" in prev:
+            prev_rows = {r["id"]: r for r in prev["附表"]["rows"]}
+            ci = len(t.columns) - 1
+            for r in t.rows:
+                p = prev_rows.get(r.id)
+                if not p or len(r.values) < 2:
+                    continue
+                last_cum = _number(p["values"][-1])
+                if last_cum is None or r.values[0] is None or r.values[ci] is None:
+                    continue
+                if r.values[ci] - r.values[0] != last_cum:
+                    out.append(Finding("error", "carry-over", f"附表 {r.label.strip()}: 历年累计 {r.values[ci]} − 本年度 {r.values[0]} ≠ {year - 1}年的历年累计 {last_cum}",
+                                       Place(cell=f"附表.{r.id}/历年累计"), "Check [opening] in disclo.toml and the years in the ledger."))
+    return out
