@@ -258,8 +258,10 @@ class Ledger:
     def forget(self, name: str) -> dict[str, int]:
         """Take out the rows that only the named file (name, path or sha256) brought in."""
         with _tx(self.conn, self.path):
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM sources WHERE name = ? OR path = ? OR sha256 = ?", (Path(name).name, str(Path(name).resolve()), name))]
+            # a path that was filed means that file only, not every file of the same name elsewhere
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(Path(name).resolve()),))]
+            if not ids:
+                ids = [r[0] for r in self.conn.execute("SELECT id FROM sources WHERE name = ? OR sha256 = ?", (Path(name).name, name))]
             if not ids:
                 raise LedgerError(f"{name}: no such file was ingested into {self.path}", hint="See 'disclo ledger sources' for the files in the ledger.")
             removed: dict[str, int] = {}

@@ -354,7 +354,9 @@ def stat_grid(t) -> Grid:
             label = r.label
         body.append((label, *((r.unit,) if d.unit_header else ()), *r.values))
     total = frozenset(i for i, row in enumerate(body) if row[0].strip() in ("（七）总计",))
-    widths = (26, *([6] * (len(cols) - 1))) if d.label_columns > 1 else (28, *([8] * (len(cols) - 1)))
+    # Table 三 must fit 100 columns: its seven value heads take ~80, so the label column may only
+    # insist on 16 (it grows when the terminal is wider)
+    widths = (16, *([6] * (len(cols) - 1))) if d.label_columns > 1 else (28, *([8] * (len(cols) - 1)))
     return Grid(t.title, cols, tuple(body), total_rows=total | frozenset(groups), widths=widths, layout=official_layout(t))
 
 

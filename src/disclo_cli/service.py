@@ -38,6 +38,7 @@ def tally_ledger(config: Config, *, by: Sequence[str], year: int) -> Tally:
 
 def init_workspace(folder: Path, *, name: str = "", force: bool = False) -> tuple[Path, Path]:
     """Write a commented disclo.toml and create the ledger in `folder`."""
+    import json
     from importlib import resources
 
     from disclo_cli import config as cfg
@@ -50,7 +51,8 @@ def init_workspace(folder: Path, *, name: str = "", force: bool = False) -> tupl
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; nothing was changed", hint="Edit it, or use --force to write a fresh one.")
     template = resources.files("disclo_cli.data").joinpath("disclo.template.toml").read_text(encoding="utf-8")
-    write_bytes(path, template.replace("{name}", name.replace('"', "")).encode("utf-8"))
+    # a TOML basic string: JSON's escapes (\" \\ \uXXXX) are valid TOML, so any name round-trips
+    write_bytes(path, template.replace('"{name}"', json.dumps(name, ensure_ascii=False)).encode("utf-8"))
     config = cfg.load(path)
     Ledger.open(config, create=True).close()
     return path, Path(config.db_path)
@@ -80,7 +82,9 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
         batches.extend(per_kind.values())
     errors = [x for x in findings if x.severity == "error"]
     if strict and errors:
-        raise DataError(f"{len(errors)} row problem(s) in strict mode; nothing was filed", hint="Fix the rows listed above and ingest again.")
+        exc = DataError(f"{len(errors)} row problem(s) in strict mode; nothing was filed", hint="Fix the rows listed above and ingest again.")
+        exc.findings = findings  # the CLI lists them before the error line
+        raise exc
     with Ledger.open(config, create=True) as ledger:
         results = ledger.ingest(batches)
     return results, findings

@@ -42,12 +42,13 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
 
     Example: disclo explain --year 2023 '三.（三）.1/自然人'
     """
-    from disclo_cli.render import Grid
+    from disclo_cli.render import Grid, fmt as fmt_value
     from disclo_cli.service import explain_cell
 
     config = load_config(ctx, required=True)
     result = explain_cell(config, year, cell, standard=standard)
-    grid = Grid(f"{result.address} = {result.value}", ("file", "sheet", "row", "id", "date", "what"), tuple(result.rows), widths=(14, 8, 4, 14, 10, 30), note=result.note)
+    shown = "（空）" if result.value is None else fmt_value(result.value)  # a blank cell is not "None"
+    grid = Grid(f"{result.address} = {shown}", ("file", "sheet", "row", "id", "date", "what"), tuple(result.rows), widths=(14, 8, 4, 14, 10, 30), note=result.note)
     payload = {"cell": result.address, "year": year, "value": result.value, "note": result.note,
                "rows": [dict(zip(("file", "sheet", "row", "id", "date", "what"), r)) for r in result.rows]}
     render_grids([grid], payload, fmt, None)

@@ -40,8 +40,14 @@ def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: 
     """
     from disclo_cli.service import ingest_files
 
+    from disclo_cli.errors import DataError
+
     config = load_config(ctx, required=True)
-    results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict)
+    try:
+        results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict)
+    except DataError as exc:
+        report_findings(getattr(exc, "findings", ()), limit=max_problems)
+        raise
     report_findings(findings, limit=max_problems)
     for r in results:
         click.echo(f"{r.file}\t{r.kind}\tadded {r.added}\tupdated {r.updated}\tunchanged {r.unchanged}\trejected {r.rejected}"

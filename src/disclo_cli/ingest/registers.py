@@ -69,11 +69,6 @@ def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None
         if layout is not None:
             found.append((s, layout))
     if found:
-        if kind is None:
-            # one kind per file: the kind most sheets are; a sheet of another kind is passed over
-            kinds = [lay.kind for _, lay in found]
-            main = max(set(kinds), key=kinds.count)
-            found = [(s, lay) for s, lay in found if lay.kind == main]
         return found
     kinds = [kind] if kind else list(config.columns)
     expected = "; ".join(
@@ -172,7 +167,7 @@ class _Reader:
         text = cell_text(raw)
         if not text:
             if required:
-                self.add("error", f"missing-{what}", f"{what} is empty", row, field, "Fill in the cell.")
+                self.add("error", f"missing-{what.replace(' ', '-')}", f"{what} is empty", row, field, "Fill in the cell.")
             return ""
         hit = cache(raw)
         if hit:
@@ -181,7 +176,7 @@ class _Reader:
         severity = "error" if self.strict else unknown
         self.add(
             severity,
-            f"unknown-{what}",
+            f"unknown-{what.replace(' ', '-')}",
             f"unknown {what} {text!r}" + (f"; closest known: {'、'.join(close)}" if close else ""),
             row,
             field,
