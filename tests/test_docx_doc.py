@@ -297,3 +297,110 @@ def test_save_overwrites_and_keeps_mode(tmp_path: Path) -> None:
     assert target.read_bytes()[:2] == b"PK"
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["report.docx"]
+
+
+# --- merged body cells (the national tables' label areas) ---------------------------------------
+
+
+def _merged_body_doc(tmp_path: Path) -> DocxDocument:
+    from disclo_cli.render import LayoutCell
+    from disclo_cli.report.docx_doc import TableCell
+
+    doc = OfficialDocument()
+    doc.table(
+        [[HeaderCell("项目", colspan=3), HeaderCell("甲"), HeaderCell("乙")]],
+        [
+            [LayoutCell("一、新收", 3), "1", "2"],
+            [LayoutCell("三、结果", 1, 4), LayoutCell("（一）公开", 2), "3", "4"],
+            [LayoutCell("（三）不予公开", 1, 2), "1.秘密", "5", "6"],
+            ["2.第三方", "7", "8"],
+            [LayoutCell("（七）总计", 2), LayoutCell("15", 2)],
+            [TableCell("小计", colspan=3, align="center"), "9", TableCell("10", align="right")],
+        ],
+        col_widths_mm=[20, 30, 40, 33, 33],
+        label_columns=3,
+        keep_together=True,
+    )
+    path = tmp_path / "merged.docx"
+    doc.save(path)
+    return docx.Document(str(path))
+
+
+def test_body_rowspans_and_colspans(tmp_path: Path) -> None:
+    table = _merged_body_doc(tmp_path).tables[0]
+    assert len(table.rows) == 7 and len(table.columns) == 5
+    # colspan 3 in a body row
+    assert table.cell(1, 0)._tc is table.cell(1, 2)._tc
+    assert [table.cell(1, c).text for c in (0, 3, 4)] == ["一、新收", "1", "2"]
+    # rowspan 4 in the first label column: one vertical merge over rows 2-5
+    assert table.cell(2, 0)._tc is table.cell(5, 0)._tc
+    assert table.cell(2, 0).text == "三、结果"
+    vmerge = [row._tr.tc_lst[0].tcPr.vMerge_val for row in table.rows[2:6]]
+    assert vmerge == ["restart", "continue", "continue", "continue"]
+    # rowspan 2 in the second column, then the next row's cells skip the covered slots
+    assert table.cell(3, 1)._tc is table.cell(4, 1)._tc
+    assert [table.cell(4, c).text for c in (1, 2, 3, 4)] == ["（三）不予公开", "2.第三方", "7", "8"]
+    # colspan 2 over value columns
+    assert table.cell(5, 1).text == "（七）总计"
+    assert table.cell(5, 3)._tc is table.cell(5, 4)._tc and table.cell(5, 3).text == "15"
+    assert [table.cell(6, c).text for c in (0, 3, 4)] == ["小计", "9", "10"]
+
+
+def test_body_alignment_and_keep_together(tmp_path: Path) -> None:
+    table = _merged_body_doc(tmp_path).tables[0]
+    align = lambda r, c: table.cell(r, c).paragraphs[0].alignment  # noqa: E731
+    assert align(1, 0) == WD_ALIGN_PARAGRAPH.LEFT  # label area (label_columns=3)
+    assert align(3, 2) == WD_ALIGN_PARAGRAPH.LEFT
+    assert align(1, 3) == WD_ALIGN_PARAGRAPH.CENTER  # values
+    assert align(6, 0) == WD_ALIGN_PARAGRAPH.CENTER  # a cell's own align wins
+    assert align(6, 4) == WD_ALIGN_PARAGRAPH.RIGHT
+    keep = [all(p.paragraph_format.keep_with_next for tc in row._tr.tc_lst for p in _paragraphs(tc)) for row in table.rows]
+    assert keep == [True] * 6 + [False]
+
+
+def _paragraphs(tc):  # type: ignore[no-untyped-def]
+    from docx.text.paragraph import Paragraph
+
+    return [Paragraph(p, None) for p in tc.iter(qn("w:p"))]
+
+
+def test_body_without_header_takes_width_from_first_row(tmp_path: Path) -> None:
+    from disclo_cli.render import LayoutCell
+
+    doc = OfficialDocument()
+    doc.table([], [[LayoutCell("第二十条第（一）项", 4)], [LayoutCell("信息内容"), LayoutCell("本年处理决定数量", 3)], ["行政许可", LayoutCell("326", 3)]])
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    table = docx.Document(str(path)).tables[0]
+    assert len(table.columns) == 4
+    assert table.cell(2, 1)._tc is table.cell(2, 3)._tc and table.cell(2, 1).text == "326"
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows)
+
+
+def test_body_span_validation() -> None:
+    from disclo_cli.report.docx_doc import TableCell
+
+    doc = OfficialDocument()
+    header = [[HeaderCell("a"), HeaderCell("b"), HeaderCell("c")]]
+    with pytest.raises(ValueError, match="spans past"):
+        doc.table(header, [[TableCell("x", rowspan=2), "1", "2"]])
+    with pytest.raises(ValueError, match="overflows"):
+        doc.table(header, [[TableCell("x", colspan=2), "1", "2"]])
+    with pytest.raises(ValueError, match="empty"):
+        doc.table(header, [[TableCell("x", colspan=2)], ["1", "2", "3"]])
+    with pytest.raises(ValueError):
+        TableCell("x", rowspan=0)
+    with pytest.raises(ValueError):
+        TableCell("x", align="middle")
+
+
+def test_notice_is_highlighted(tmp_path: Path) -> None:
+    doc = OfficialDocument()
+    doc.title("某局")
+    doc.notice("【未通过数据校验】")
+    path = tmp_path / "n.docx"
+    doc.save(path)
+    para = docx.Document(str(path)).paragraphs[1]
+    assert para.text == "【未通过数据校验】"
+    assert para.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in para.runs)

@@ -34,7 +34,7 @@ import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, cast
 
 import docx
 from docx.document import Document as DocxDocument
@@ -59,6 +59,7 @@ __all__ = [
     "PLACEHOLDER_RE",
     "HeaderCell",
     "OfficialDocument",
+    "TableCell",
     "format_date",
 ]
 
@@ -356,7 +357,9 @@ def _style_run(run: Run, spec: _StyleSpec, size_pt: float | None) -> None:
         _set_rpr_size_cs(rpr, size_pt)
 
 
-def _add_text(paragraph: Paragraph, text: str, spec: _StyleSpec, *, size_pt: float | None = None) -> None:
+def _add_text(
+    paragraph: Paragraph, text: str, spec: _StyleSpec, *, size_pt: float | None = None, highlight_all: bool = False
+) -> None:
     """Append ``text`` as runs: ``\\n`` becomes a line break, placeholders get a yellow highlight."""
     for index, line in enumerate(text.split("\n")):
         if index:
@@ -366,7 +369,7 @@ def _add_text(paragraph: Paragraph, text: str, spec: _StyleSpec, *, size_pt: flo
         for chunk, is_placeholder in _split_placeholders(line):
             run = paragraph.add_run(chunk)
             _style_run(run, spec, size_pt)
-            if is_placeholder:
+            if is_placeholder or highlight_all:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
@@ -380,45 +383,95 @@ def _text_width_chars(text: str) -> float:
 # --------------------------------------------------------------------------
 
 
+class CellLike(Protocol):
+    """Anything with ``text``, ``colspan`` and ``rowspan`` (e.g. ``render.LayoutCell``).
+
+    An optional ``align`` attribute (``"left"``, ``"center"``, ``"right"``,
+    ``"justify"``) overrides the table's default alignment for that cell.
+    """
+
+    text: str
+    colspan: int
+    rowspan: int
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """A body cell spanning ``colspan`` columns and ``rowspan`` rows, optionally aligned."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    align: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.colspan < 1 or self.rowspan < 1:
+            raise ValueError(f"TableCell spans must be >= 1: {self!r}")
+        if self.align is not None and self.align not in _ALIGNMENTS:
+            raise ValueError(f"align must be one of {sorted(_ALIGNMENTS)}, not {self.align!r}")
+
+
 @dataclass(frozen=True)
 class _Slot:
-    """A header grid slot: the cell covering it and whether this is the cell's top-left slot."""
+    """A grid slot: the cell covering it and the cell's top-left slot."""
 
-    cell: HeaderCell
+    cell: CellLike
     origin_row: int
     origin_col: int
 
 
-def _layout_header(header: Sequence[Sequence[HeaderCell]]) -> list[list[_Slot]]:
-    """Resolve col/row spans into a rectangular grid of slots (HTML table algorithm)."""
-    if not header:
-        return []
-    nrows = len(header)
-    ncols = sum(cell.colspan for cell in header[0])
+def _layout_grid(rows: Sequence[Sequence[CellLike]], ncols: int, what: str) -> list[list[_Slot]]:
+    """Resolve col/row spans into a rectangular grid of slots (HTML table algorithm).
+
+    Each cell takes the next slot not already covered by a ``rowspan`` from a
+    row above.  Raises :class:`ValueError` when a cell overflows the columns,
+    spans past the last row, overlaps another, or a row leaves slots empty.
+    """
+    nrows = len(rows)
     grid: list[list[_Slot | None]] = [[None] * ncols for _ in range(nrows)]
-    for r, row in enumerate(header):
+    for r, row in enumerate(rows):
         c = 0
         for cell in row:
+            if cell.colspan < 1 or cell.rowspan < 1:
+                raise ValueError(f"{what} cell {cell.text!r} has a span < 1")
             while c < ncols and grid[r][c] is not None:
                 c += 1
             if c + cell.colspan > ncols:
-                raise ValueError(f"header row {r} overflows {ncols} columns at {cell.text!r}")
+                raise ValueError(f"{what} row {r} overflows {ncols} columns at {cell.text!r}")
             if r + cell.rowspan > nrows:
-                raise ValueError(f"header cell {cell.text!r} spans past the last header row")
+                raise ValueError(f"{what} cell {cell.text!r} spans past the last {what} row")
             slot = _Slot(cell, r, c)
             for rr in range(r, r + cell.rowspan):
                 for cc in range(c, c + cell.colspan):
                     if grid[rr][cc] is not None:
-                        raise ValueError(f"header cell {cell.text!r} overlaps another cell")
+                        raise ValueError(f"{what} cell {cell.text!r} overlaps another cell")
                     grid[rr][cc] = slot
             c += cell.colspan
     result: list[list[_Slot]] = []
     for r, grid_row in enumerate(grid):
         missing = [c for c, s in enumerate(grid_row) if s is None]
         if missing:
-            raise ValueError(f"header row {r} leaves columns {missing} empty")
+            raise ValueError(f"{what} row {r} leaves columns {missing} empty")
         result.append([s for s in grid_row if s is not None])
     return result
+
+
+def _layout_header(header: Sequence[Sequence[HeaderCell]]) -> list[list[_Slot]]:
+    """The header's slot grid; its width is the sum of the first row's colspans."""
+    if not header:
+        return []
+    return _layout_grid(header, sum(cell.colspan for cell in header[0]), "header")
+
+
+def _body_cells(body: Sequence[Sequence[str | CellLike]], ncols: int) -> list[list[CellLike]]:
+    """Body rows as cells: a plain string is a 1x1 cell; a row of one string spans all columns."""
+    rows: list[list[CellLike]] = []
+    for row in body:
+        if len(row) == 1 and isinstance(row[0], str) and ncols > 1:
+            rows.append([TableCell(row[0], colspan=ncols)])
+            continue
+        rows.append([TableCell(cell) if isinstance(cell, str) else cell for cell in row])
+    return rows
 
 
 def _new_tc(width_twips: int, *, grid_span: int = 1, vmerge: str | None = None) -> CT_Tc:
@@ -622,27 +675,44 @@ class OfficialDocument:
             if not indent:
                 _set_first_line_chars(paragraph._p.get_or_add_pPr(), 0, SIZE_BODY_PT)
 
+    def notice(self, text: str) -> None:
+        """Add a centred, yellow-highlighted body-size line (e.g. a draft or unchecked warning)."""
+        paragraph = self._new_paragraph(STYLE_BODY)
+        _add_text(paragraph, text, _SPECS[STYLE_BODY], highlight_all=True)
+        paragraph.paragraph_format.alignment = _J.CENTER
+        _set_first_line_chars(paragraph._p.get_or_add_pPr(), 0, SIZE_BODY_PT)
+
     def table(
         self,
-        header: list[list[HeaderCell]],
-        body: list[list[str]],
+        header: Sequence[Sequence[CellLike]],
+        body: Sequence[Sequence[str | CellLike]],
         *,
-        col_widths_mm: list[float] | None = None,
+        col_widths_mm: Sequence[float] | None = None,
         caption: str | None = None,
         font_size_pt: float = SIZE_TABLE_PT,
+        label_columns: int = 1,
+        keep_together: bool = False,
     ) -> None:
-        """Add a bordered table with a (possibly multi-row, merged) header.
+        """Add a bordered table with a (possibly multi-row, merged) header and merged body cells.
 
         ``header`` rows are laid out like HTML: each :class:`HeaderCell` fills the
         next free column, ``colspan``/``rowspan`` produce merged cells, and all
         header rows repeat at the top of every page.  The column count is the sum
-        of the first header row's colspans.
+        of the first header row's colspans (or of the first body row's, when
+        there is no header).
 
-        Each ``body`` row must have exactly one string per column, or a single
-        string, which becomes a full-width left-aligned block row.  The first
-        column is left-aligned, the others centred.  ``\\n`` inside a cell is a
-        line break.  ``col_widths_mm`` defaults to equal columns across the full
-        156 mm type area.  ``caption`` is placed centred above the table.
+        A ``body`` row is a sequence of cells laid out the same way: plain
+        strings (1x1 cells) or objects with ``text``/``colspan``/``rowspan``
+        such as :class:`TableCell` or ``render.LayoutCell``; a rowspan reaches
+        into the rows below, whose cells then skip the covered columns.  A row
+        made of a single string becomes a full-width block row.  Cells that start
+        in the first ``label_columns`` columns, and full-width cells, are
+        left-aligned; the others are centred; a cell's own ``align`` attribute
+        wins.  ``\\n`` inside a cell is a line break.  ``col_widths_mm`` defaults
+        to equal columns across the full 156 mm type area.  ``caption`` is placed
+        centred above the table.  ``keep_together`` keeps a table that fits on
+        one page from being split (``keepNext`` on every row but the last, which
+        Word and LibreOffice honour; the heading before it then moves along).
 
         Raises :class:`ValueError` for inconsistent spans or row lengths.
         """
@@ -650,12 +720,11 @@ class OfficialDocument:
         if slots:
             ncols = len(slots[0])
         elif body:
-            ncols = max(len(row) for row in body)
+            first = body[0]
+            ncols = sum(1 if isinstance(cell, str) else cell.colspan for cell in first)
         else:
             raise ValueError("table needs a header or at least one body row")
-        for i, row in enumerate(body):
-            if len(row) != ncols and len(row) != 1:
-                raise ValueError(f"body row {i} has {len(row)} cells; expected {ncols} or 1")
+        body_slots = _layout_grid(_body_cells(body, ncols), ncols, "body")
         if col_widths_mm is None:
             col_widths_mm = [TEXT_WIDTH_MM / ncols] * ncols
         if len(col_widths_mm) != ncols:
@@ -676,45 +745,50 @@ class OfficialDocument:
         _set_table_properties(table, widths)
         spec = _SPECS[STYLE_TABLE]
 
+        last_row = len(slots) + len(body_slots) - 1
+        row_index = 0
+
         def fill(tc: CT_Tc, text: str, align: WD_ALIGN_PARAGRAPH) -> None:
             paragraph = _Cell(tc, table).paragraphs[0]
             paragraph.style = self._doc.styles[STYLE_TABLE]
             paragraph.paragraph_format.alignment = align
+            if keep_together and row_index < last_row:
+                paragraph.paragraph_format.keep_with_next = True
             _add_text(paragraph, text, spec, size_pt=font_size_pt)
 
         def blank(tc: CT_Tc) -> None:
-            _Cell(tc, table).paragraphs[0].style = self._doc.styles[STYLE_TABLE]
+            paragraph = _Cell(tc, table).paragraphs[0]
+            paragraph.style = self._doc.styles[STYLE_TABLE]
+            if keep_together and row_index < last_row:
+                paragraph.paragraph_format.keep_with_next = True
 
-        for r, slot_row in enumerate(slots):
-            tr = _new_tr(table, header=True)
-            c = 0
-            while c < ncols:
-                slot = slot_row[c]
-                span = slot.cell.colspan
-                width = sum(widths[c : c + span])
-                if slot.cell.rowspan == 1:
-                    tc = _new_tc(width, grid_span=span)
-                    fill(tc, slot.cell.text, _J.CENTER)
-                elif slot.origin_row == r:
-                    tc = _new_tc(width, grid_span=span, vmerge="restart")
-                    fill(tc, slot.cell.text, _J.CENTER)
-                else:
-                    tc = _new_tc(width, grid_span=span, vmerge="continue")
-                    blank(tc)
-                tr.append(tc)
-                c += span
+        def alignment(slot: _Slot, *, is_header: bool) -> WD_ALIGN_PARAGRAPH:
+            own = getattr(slot.cell, "align", None)
+            if own:
+                return _ALIGNMENTS[own]
+            if is_header:
+                return _J.CENTER
+            if slot.cell.colspan == ncols or slot.origin_col < label_columns:
+                return _J.LEFT
+            return _J.CENTER
 
-        for row in body:
-            tr = _new_tr(table, header=False)
-            if len(row) != ncols:  # full-width block row
-                tc = _new_tc(sum(widths), grid_span=ncols)
-                fill(tc, row[0], _J.LEFT)
-                tr.append(tc)
-                continue
-            for c, text in enumerate(row):
-                tc = _new_tc(widths[c])
-                fill(tc, text, _J.LEFT if c == 0 else _J.CENTER)
-                tr.append(tc)
+        for grid, is_header in ((slots, True), (body_slots, False)):
+            for r, slot_row in enumerate(grid):
+                tr = _new_tr(table, header=is_header)
+                c = 0
+                while c < ncols:
+                    slot = slot_row[c]
+                    span = slot.cell.colspan
+                    width = sum(widths[c : c + span])
+                    if slot.origin_row != r:
+                        tc = _new_tc(width, grid_span=span, vmerge="continue")
+                        blank(tc)
+                    else:
+                        tc = _new_tc(width, grid_span=span, vmerge="restart" if slot.cell.rowspan > 1 else None)
+                        fill(tc, slot.cell.text, alignment(slot, is_header=is_header))
+                    tr.append(tc)
+                    c += span
+                row_index += 1
 
     def signature(self, office: str, date_text: str) -> None:
         """Add the issuing office and date at the end, laid out per GB/T 9704 §7.3.5.2.

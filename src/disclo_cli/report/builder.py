@@ -1,0 +1,439 @@
+"""The annual report (政府信息公开工作年度报告) as a Word document.
+
+``build_report`` fills the standard tables of the year from the ledger, checks their identities,
+reads the office's prose file (``prose/{year}.md``), writes the generated figure sentences and the
+tables into the report's outline, and saves the DOCX (and the tables as JSON) atomically.
+
+The outline of each format is data (``OUTLINES``): headings, which generated sentences go where,
+which table, and what prose the office is expected to write. A section whose prose is missing gets
+a highlighted 【请填写：…】 line, never an empty space.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from disclo_cli.config import Config
+from disclo_cli.errors import DataError, InputError, OutputError, UsageError
+from disclo_cli.model import Finding, Place
+from disclo_cli.report import prose as prose_mod
+from disclo_cli.report.sentences import SENTENCES, Facts, fill_in
+
+# --- outlines (data) -------------------------------------------------------------------------------
+
+_LEGACY = {
+    "name": "2018年及以前（《条例》2007年版）",
+    "title": "{year}年{office}\n信息公开工作年度报告",
+    "sections": [
+        {"heading": "一、概述", "aliases": ["总体情况"], "prose": "required",
+         "hint": "本年度政府信息公开工作概述（组织领导、制度建设、主要做法），可分（一）（二）……小节"},
+        {"heading": "二、主动公开政府信息情况", "children": [
+            {"heading": "（一）主动公开政府信息数量", "auto": ["items"]},
+            {"heading": "（二）主动公开政府信息的主要类别情况", "auto": ["categories"]},
+            {"heading": "（三）政府信息公开形式", "auto": ["channels"], "prose": "required",
+             "hint": "公开的渠道和形式（政府网站、公共查阅点、政务公开栏、热线、微信公众号……），每种一段"},
+            {"heading": "（四）开展政策解读工作情况", "prose": "required", "hint": "政策解读的做法和数量"},
+            {"heading": "（五）回应社会关切情况", "prose": "required", "hint": "回应公众关注热点、重大舆情的情况"},
+        ]},
+        {"heading": "三、政府信息依申请公开办理情况", "auto": ["requests", "fees"]},
+        {"heading": "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "auto": ["cases"]},
+        {"heading": "五、政府信息公开工作存在的主要问题及改进措施", "aliases": ["存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"],
+         "prose": "required", "hint": "存在的主要问题和下一步的改进措施"},
+        {"heading": "六、需要说明的事项与附表", "part": "需要说明的其他事项与附表", "children": [
+            {"heading": "（一）需要说明的其他事项", "aliases": ["其他需要报告的事项"], "prose": "required", "inline": True,
+             "hint": "需要说明的其他事项；没有就写“无”"},
+            {"heading": "（二）附表：", "table": "附表", "caption": True},
+        ]},
+    ],
+}
+
+
+def _national(version: str) -> dict:
+    problems = "五、政府信息公开工作存在的主要问题及改进情况" if version == "2019" else "五、存在的主要问题及改进情况"
+    return {
+        "name": f"{version}年国家格式（{'国办公开办函〔2019〕60号' if version == '2019' else '国办公开办函〔2021〕30号'}）",
+        "title": "{office}\n{year}年政府信息公开工作年度报告",
+        "sections": [
+            {"heading": "一、总体情况", "aliases": ["概述"], "prose": "optional", "hint": "本年度工作的总体情况（一段）", "children": [
+                {"heading": "（一）主动公开", "auto": [("items", "channels", "categories"), "documents"], "prose": "optional",
+                 "hint": "主动公开的重点领域、政策解读、回应关切等做法"},
+                {"heading": "（二）依申请公开", "auto": [("requests", "outcomes")], "prose": "optional", "hint": "办理依申请公开的做法"},
+                {"heading": "（三）政府信息管理", "prose": "required", "hint": "信息发布审查、动态调整、规范性文件管理等"},
+                {"heading": "（四）政府信息公开平台建设", "aliases": ["平台建设"], "prose": "required", "hint": "政府网站、政务新媒体、公开专栏等平台建设"},
+                {"heading": "（五）监督保障", "prose": "required", "hint": "组织领导、培训、考核、社会评议、责任追究等"},
+            ]},
+            {"heading": "二、主动公开政府信息情况", "table": "二"},
+            {"heading": "三、收到和处理政府信息公开申请情况", "table": "三"},
+            {"heading": "四、政府信息公开行政复议、行政诉讼情况", "auto": ["cases"], "table": "四"},
+            {"heading": problems, "aliases": ["存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进措施"],
+             "prose": "required", "hint": "存在的主要问题、上年问题的整改情况和本年的改进措施"},
+            {"heading": "六、其他需要报告的事项", "aliases": ["需要说明的其他事项"], "auto": ["fees"], "prose": "required",
+             "hint": "落实上级年度政务公开工作要点、人大代表建议和政协提案办理结果公开等情况；没有就写“无其他需要报告的事项。”"},
+        ],
+    }
+
+
+OUTLINES: dict[str, dict] = {"legacy": _LEGACY, "2019": _national("2019"), "2021": _national("2021")}
+
+_DOCUMENT_FORMAT = {
+    "2019": "《中华人民共和国政府信息公开工作年度报告格式（试行）》（国办公开办函〔2019〕60号）",
+    "2021": "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）",
+}
+_REQUEST_CHANNEL_WORDS = {"其他": "其他形式"}
+
+
+def family_of(standard: str) -> str:
+    """Which outline and wording a standard uses: legacy, 2019 or 2021."""
+    if standard.startswith("legacy"):
+        return "legacy"
+    return "2019" if standard == "2019" else "2021"
+
+
+def default_output(config: Config, year: int) -> Path:
+    return config.workspace / f"{year}年政府信息公开工作年度报告.docx"
+
+
+def prose_path_for(config: Config, year: int) -> Path:
+    return config.workspace / prose_mod.PROSE_DIR / f"{year}.md"
+
+
+# --- result ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What ``build_report`` wrote and what the clerk still has to do."""
+
+    path: Path
+    json_path: Path | None
+    standard: str
+    tables: tuple
+    findings: tuple[Finding, ...]
+    placeholders: tuple[str, ...]  # the 【请填写：…】 left in the report, in reading order
+    prose_path: Path
+    prose_found: bool
+    checked: bool  # False when written with --force over broken identities
+
+
+# --- building ------------------------------------------------------------------------------------
+
+class _Writer:
+    """The document plus a record of the placeholders written into it."""
+
+    def __init__(self) -> None:
+        from disclo_cli.report.docx_doc import OfficialDocument
+
+        self.doc = OfficialDocument()
+        self.placeholders: list[str] = []
+
+    def _seen(self, text: str) -> str:
+        from disclo_cli.report.docx_doc import PLACEHOLDER_RE
+
+        self.placeholders += PLACEHOLDER_RE.findall(text)
+        return text
+
+    def title(self, text: str) -> None:
+        self.doc.title(self._seen(text))
+
+    def notice(self, text: str) -> None:
+        self.doc.notice(text)
+
+    def heading(self, level: int, text: str) -> None:
+        (self.doc.heading1 if level == 1 else self.doc.heading2)(self._seen(text))
+
+    def paragraph(self, text: str) -> None:
+        if text:
+            self.doc.paragraph(self._seen(text))
+
+    def table(self, header, body, **kwargs) -> None:
+        for row in (*header, *body):
+            for cell in row:
+                self._seen(cell if isinstance(cell, str) else cell.text)
+        self.doc.table(header, body, **kwargs)
+
+    def signature(self, office: str, date_text: str) -> None:
+        self.doc.signature(self._seen(office), date_text)
+
+
+@dataclass
+class _Context:
+    facts: Facts
+    outline: dict
+    tables: Mapping[str, object]
+    prose: prose_mod.Prose | None
+    findings: list[Finding] = field(default_factory=list)
+
+    def fill(self, text: str, line: int = 0) -> str:
+        sentences = {name: (lambda make=make: make(self.facts)) for name, make in SENTENCES.items()}
+        place = Place(self.prose.source if self.prose else "", row=line or None)
+        return prose_mod.fill(text, self.facts.resolver(sentences), place=place, findings=self.findings)
+
+
+def _keys(spec: Mapping) -> set[str]:
+    return {prose_mod.heading_key(spec["heading"]), *(prose_mod.heading_key(a) for a in spec.get("aliases", ()))}
+
+
+def _contact(facts: Facts) -> str:
+    o = facts.office
+    parts = [f"{label}：{value}" for label, value in (("地址", o.address), ("邮编", o.postcode), ("电话", o.phone), ("传真", o.fax), ("电子邮箱", o.email)) if value.strip()]
+    if not o.address.strip() and not o.phone.strip():
+        parts.append(fill_in("联系地址、电话（disclo.toml [office] address、phone）"))
+    return "；".join(parts)
+
+
+def _rules_abbreviation(rules: str) -> str:
+    """《福建省政府信息公开办法》 → 《办法》; 《示例省政府信息公开规定》 → 《规定》."""
+    inner = rules.strip().strip("《》")
+    return f"《{inner[-2:]}》" if len(inner) >= 2 else rules
+
+
+def preamble(ctx: _Context) -> str:
+    f, family = ctx.facts, ctx.facts.family
+    o = f.office
+    rules = o.provincial_rules.strip()
+    website = o.website.strip() or fill_in("发布本报告的网站（disclo.toml [office] website）")
+    contact_office = o.contact_office.strip() or fill_in("联系办公室（disclo.toml [office] contact_office）")
+    parts = [s.get("part") or prose_mod.heading_key(s["heading"]) for s in ctx.outline["sections"]]
+    if family == "legacy":
+        basis = "《中华人民共和国政府信息公开条例》（以下简称《条例》）" + (f"及{rules}（以下简称{_rules_abbreviation(rules)}）" if rules else "")
+        return (f"本年度报告是根据{basis}规定，由本级政府编制而成。全文由{'、'.join(parts)}共{len(parts)}个部分组成。"
+                f"本年度报告中所列数据的统计期限从{f.year}年1月1日至12月31日止。本报告的电子版可在{website}下载。"
+                f"如对本年度报告有疑问，请与{contact_office}联系（{_contact(f)}）。")
+    basis = "《中华人民共和国政府信息公开条例》（以下简称《条例》）" + (f"、{rules}" if rules else "") + f"和{_DOCUMENT_FORMAT[family]}"
+    return (f"本报告根据{basis}要求编制。全文包括{'、'.join(parts)}等{len(parts)}个部分。"
+            f"本报告所列数据的统计期限自{f.year}年1月1日起至{f.year}年12月31日止。本报告电子版可在{website}查阅和下载。"
+            f"如对本报告有疑问，请与{contact_office}联系（{_contact(f)}）。")
+
+
+def _render_table(w: _Writer, table, *, caption: str | None) -> None:
+    from disclo_cli.render import official_layout
+    from disclo_cli.report.docx_doc import TEXT_WIDTH_MM, TableCell
+
+    header, body, widths = official_layout(table)
+    cells = []
+    for row, layout in zip(table.rows, body):
+        center = row.kind in ("subheader", "block")
+        cells.append([
+            TableCell(c.text or fill_in("数字"), c.colspan, c.rowspan, "center" if center else None)
+            for c in layout
+        ])
+    total = sum(widths)
+    if total > TEXT_WIDTH_MM:  # the official widths of a wide table are scaled into the type area
+        widths = [w_ * TEXT_WIDTH_MM / total for w_ in widths]
+    size = 9.0 if len(widths) > 8 else 10.5  # 小五 for the 10- and 15-column national tables
+    w.table(header, cells, col_widths_mm=widths, caption=caption, font_size_pt=size,
+            label_columns=table.definition.label_columns, keep_together=len(header) + len(cells) <= 20)
+
+
+def _render_block(ctx: _Context, w: _Writer, spec: Mapping, block: prose_mod.Block | None, level: int) -> None:
+    facts = ctx.facts
+    paragraphs = [(ctx.fill(text, line), text) for text, line in (block.paragraphs if block else [])]
+    placed = {name for _, raw in paragraphs for name in SENTENCES if f"sentence:{name}" in raw.replace(" ", "")}
+    # an auto entry is a sentence name, or a tuple of names written as one paragraph
+    generated = ["".join(SENTENCES[n](facts) for n in ((entry,) if isinstance(entry, str) else entry) if n not in placed)
+                 for entry in spec.get("auto", ())]
+    child_specs = list(spec.get("children", ()))
+    matched, extra = prose_mod.match_blocks(child_specs, block.children if block else [], [_keys(c) for c in child_specs])
+    missing = spec.get("prose") == "required" and not paragraphs and not extra
+    heading = spec["heading"]
+
+    if spec.get("inline"):
+        texts = [t for t, _ in paragraphs]
+        if missing:
+            w.heading(level, f"{heading.rstrip('：')}：{fill_in(spec.get('hint', heading))}")
+            return
+        if len(texts) == 1 and not extra and len(texts[0]) <= 40:
+            w.heading(level, f"{heading.rstrip('：')}：{texts[0]}")
+            return
+    w.heading(level, heading)
+    for sentence in generated:
+        w.paragraph(sentence)
+    if spec.get("table"):
+        table = ctx.tables.get(spec["table"])
+        if table is not None:
+            _render_table(w, table, caption=table.title if spec.get("caption") else None)  # type: ignore[attr-defined]
+    for text, _ in paragraphs:
+        w.paragraph(text)
+    if missing:
+        w.paragraph(fill_in(spec.get("hint", prose_mod.heading_key(heading))))
+    for i, child in enumerate(child_specs):
+        _render_block(ctx, w, child, matched.get(i), level + 1)
+    for child in extra:
+        w.heading(2, ctx.fill(child.heading, child.line))
+        for text, line in child.paragraphs:
+            w.paragraph(ctx.fill(text, line))
+
+
+def _compose(ctx: _Context, w: _Writer, *, unchecked: Sequence[Finding], date: dt.date) -> None:
+    facts = ctx.facts
+    w.title(ctx.outline["title"].format(year=facts.year, office=facts.office_name()))
+    if unchecked:
+        w.notice(f"【未通过数据校验：统计表有{len(unchecked)}处勾稽关系不成立（disclo report --force），核对更正前不得印发】")
+    intro = ctx.prose.section("前言") if ctx.prose else None
+    if intro is not None and intro.paragraphs:
+        for text, line in intro.paragraphs:
+            w.paragraph(ctx.fill(text, line))
+    else:
+        w.paragraph(preamble(ctx))
+    specs = list(ctx.outline["sections"])
+    blocks = [s for s in (ctx.prose.sections if ctx.prose else []) if s is not intro]
+    matched, unused = prose_mod.match_blocks(specs, blocks, [_keys(s) for s in specs])
+    for i, spec in enumerate(specs):
+        _render_block(ctx, w, spec, matched.get(i), 1)
+    for s in unused:
+        names = "、".join(x["heading"] for x in specs)
+        ctx.findings.append(Finding("warning", "prose-section", f"section '# {s.heading}' matches no section of this report ({names}); it is not printed",
+                                    Place(ctx.prose.source if ctx.prose else "", row=s.line), f"The report's sections: {names}."))
+    w.signature(facts.office_name(), f"{date.year}年{date.month}月{date.day}日")
+
+
+def _read_prose(path: Path) -> prose_mod.Prose | None:
+    if not path.exists():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text", hint="Save the prose file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8).") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return prose_mod.parse(text, str(path))
+
+
+def _facts(config: Config, year: int, standard: str, regs, tables: list, date: dt.date) -> Facts:
+    from disclo_cli.service import build_tables
+    from disclo_cli.tally import tally
+
+    family = family_of(standard)
+    by_id = {t.table: t for t in tables}
+    legacy = by_id.get("附表") or build_tables(config, year, standard="legacy", registers=regs)[0]
+    national = by_id if "三" in by_id else {t.table: t for t in build_tables(config, year, standard="2021", registers=regs)}
+    items = [i for i in regs.items if i.date.year == year]
+    cats, chans = (tally(items, (dim,), year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels) for dim in ("category", "channel"))
+    received = Counter(r.channel for r in regs.requests if r.received.year == year)
+    order = list(config.vocab["request_channels"].labels)
+    request_channels = [(_REQUEST_CHANNEL_WORDS.get(name, name), received[name]) for name in sorted(received, key=lambda k: order.index(k) if k in order else len(order))]
+    fees = [r.fee for r in regs.requests if r.answered and r.answered.year == year and r.fee is not None]
+    charged = sum(fees, Decimal(0)) if fees else 0
+    charged = int(charged) if charged == int(charged) else charged
+    every = [*tables, *([legacy] if "附表" not in by_id else []), *([] if "三" in by_id else national.values())]
+    return Facts(config, year, family, by_id, legacy, national, cats, chans, request_channels, charged, date, every)
+
+
+def _identity_message(errors: Sequence[Finding]) -> str:
+    lines = [f"the tables of the report break {len(errors)} identity check(s); no report was written:"]
+    lines += [f"  {e.message} (cell {e.place.column})" for e in errors[:20]]
+    if len(errors) > 20:
+        lines.append(f"  … and {len(errors) - 20} more")
+    return "\n".join(lines)
+
+
+def build_report(
+    config: Config,
+    year: int,
+    *,
+    standard: str | None = None,
+    output: str | Path | None = None,
+    json_path: str | Path | None = None,
+    prose_path: str | Path | None = None,
+    date: dt.date | None = None,
+    force: bool = False,
+    final: bool = False,
+) -> ReportResult:
+    """Fill, check and write the year's annual report (and its tables as JSON)."""
+    from disclo_cli.formats.engine import standard_for_year
+    from disclo_cli.render import stat_json, to_json_text
+    from disclo_cli.service import build_tables, load_registers
+
+    if force and final:
+        raise UsageError("--force and --final cannot be used together", hint="A final report must pass the identity checks.")
+    standard = standard or standard_for_year(year)
+    target = Path(output) if output else default_output(config, year)
+    json_target = Path(json_path) if json_path else None
+    for path in (target, json_target):
+        if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
+            raise OutputError(f"{path}: the folder {path.parent} does not exist", hint="Create it, or choose another --output / --json.")
+    regs = load_registers(config, year)
+    tables = build_tables(config, year, standard=standard, registers=regs)
+    findings = [f for t in tables for f in t.findings]
+    errors = [f for f in findings if f.severity == "error"]
+    if errors and not force:
+        raise DataError(_identity_message(errors), hint="Check the register rows behind these cells with 'disclo explain', fix them and ingest again; or use --force to write a draft marked as unchecked.")
+    if not any(d.year == year for d in [*(i.date for i in regs.items), *(r.received for r in regs.requests), *(c.filed for c in regs.cases)]):
+        findings.append(Finding("warning", "empty-year", f"the ledger has no register rows dated in {year}; the year's figures are all 0", Place(str(config.db_path)), "Ingest the year's registers first: disclo ingest FILE…"))
+
+    day = date or dt.date.today()
+    ppath = Path(prose_path) if prose_path else prose_path_for(config, year)
+    text = _read_prose(ppath)
+    if text is None:
+        findings.append(Finding("warning", "no-prose", f"no prose file {ppath}: every text section is a 【请填写】 placeholder; start one with 'disclo report --year {year} --new-prose'",
+                                Place(), f"Start one with: disclo report --year {year} --new-prose"))
+    else:
+        findings += text.findings
+    outline = OUTLINES[family_of(standard)]
+    ctx = _Context(_facts(config, year, standard, regs, tables, day), outline, {t.table: t for t in tables}, text)
+    writer = _Writer()
+    _compose(ctx, writer, unchecked=errors, date=day)
+    findings += ctx.findings
+    if final and writer.placeholders:
+        shown = "\n".join(f"  {p}" for p in writer.placeholders[:15])
+        raise DataError(f"{len(writer.placeholders)} 【请填写】 placeholder(s) remain; no final report was written:\n{shown}",
+                        hint=f"Fill them in {ppath} (or disclo.toml [office]/[yearly]) and run again.")
+
+    def save_docx() -> None:
+        try:
+            writer.doc.save(target)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})", hint="Check that the folder is writable, the disk not full and the file not open in Word/WPS; the previous report was kept.") from None
+
+    if json_target is None:
+        save_docx()
+    else:
+        from disclo_cli.fsio import atomic_write
+
+        def write_both(tmp: Path) -> None:
+            tmp.write_text(to_json_text(stat_json(tables)), encoding="utf-8")
+            save_docx()  # the JSON replaces its target only once the DOCX is in place
+
+        atomic_write(json_target, write_both)
+    return ReportResult(target, json_target, standard, tuple(tables), tuple(findings), tuple(writer.placeholders), ppath, text is not None, not errors)
+
+
+# --- a new prose file -------------------------------------------------------------------------------
+
+def new_prose(config: Config, year: int, *, standard: str | None = None) -> tuple[Path, str]:
+    """Write prose/{year}.md from last year's (years moved on) or as a skeleton of the outline.
+
+    Returns (the new file, how it was made). Never overwrites.
+    """
+    from disclo_cli.formats.engine import standard_for_year
+    from disclo_cli.fsio import write_bytes
+
+    target = prose_path_for(config, year)
+    if target.exists():
+        raise OutputError(f"{target}: already exists; nothing was changed", hint="Edit it, or delete it to start again.")
+    family = family_of(standard or standard_for_year(year))
+    outline = OUTLINES[family]
+    previous = prose_path_for(config, year - 1)
+    how = "a skeleton of the report's sections"
+    if previous.exists() and family_of(standard_for_year(year - 1)) == family:
+        try:
+            text = prose_mod.carry_forward(previous.read_text(encoding="utf-8-sig"), year - 1)
+        except UnicodeDecodeError:
+            raise InputError(f"{previous}: not UTF-8 text", hint="Save it as UTF-8 first.") from None
+        how = f"copied from {previous.name}, years moved on; delete each section's 【请填写】 line once it is updated"
+    else:
+        text = prose_mod.skeleton(outline, year, outline["name"])
+        if previous.exists():
+            old = previous.read_text(encoding="utf-8-sig", errors="replace").replace("-->", "--＞")
+            text += f"\n<!-- {year - 1}年的文字稿（格式不同，仅供参考，不会印出）：\n{old}\n-->\n"
+            how += f"; {previous.name} is in another format, its text is kept as a comment at the end"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror or exc})") from None
+    write_bytes(target, text.encode("utf-8"))
+    return target, how

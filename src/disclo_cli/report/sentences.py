@@ -1,0 +1,386 @@
+"""The figures of a report and the sentences written from them.
+
+:class:`Facts` gathers every figure a report states — from the standard tables printed in the same
+report wherever a table has it, so text and tables cannot disagree — and answers the ``{{name}}``
+placeholders of the prose file. The ``sentence_*`` functions write the report's generated
+sentences in the wording of the seed report (legacy) or of published national-format reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from decimal import Decimal
+from typing import Callable, Mapping, Sequence
+
+from disclo_cli.config import Config
+from disclo_cli.model import Tally, share_text
+from disclo_cli.render import fmt
+
+Number = int | Decimal
+
+
+def fill_in(what: str) -> str:
+    """A highlighted fill-in placeholder."""
+    return f"【请填写：{what}】"
+
+
+def category_phrase(label: str, *, legacy: bool) -> str:
+    """「机构设置类信息」 for the seed's wording; a label already ending in 信息类 keeps it
+    (「其他信息类」), one without 类 gets it (「机构职能」 → 「机构职能类信息」). The national wording
+    leaves 信息 out (「机构职能类」)."""
+    base = label if label.endswith("类") else f"{label}类"
+    if not legacy or base.endswith("信息类"):
+        return base
+    return f"{base}信息"
+
+
+def _num(value: object) -> str:
+    return fmt(value)
+
+
+def _sum(values: Sequence[object]) -> Number | None:
+    if any(v is None for v in values):
+        return None
+    return sum(values)  # type: ignore[arg-type, return-value]
+
+
+@dataclass
+class Facts:
+    """Everything a report says in numbers, for one office and year."""
+
+    config: Config
+    year: int
+    family: str  # "legacy" | "2019" | "2021": which wording and which tables
+    tables: Mapping[str, object]  # the report's own standard tables by id (StatTable)
+    legacy: object | None  # the legacy appendix (for 历年累计 and the legacy wording), StatTable
+    national: Mapping[str, object]  # national tables by id (2021 unless the report's are national)
+    categories: Tally
+    channels: Tally
+    request_channels: Sequence[tuple[str, int]]
+    fees_charged: Number | None
+    date: dt.date
+    all_tables: Sequence[object] = field(default_factory=tuple)  # every table, for {{cell:…}}
+
+    # -- office ---------------------------------------------------------------------------------
+
+    @property
+    def office(self):
+        return self.config.office
+
+    @property
+    def we(self) -> str:
+        """「我街道」, 「我局」: 我 + the office's short name."""
+        short = self.office.short_name.strip()
+        return f"我{short}" if short else "我单位"
+
+    def office_name(self) -> str:
+        return self.office.name.strip() or fill_in("单位全称（disclo.toml [office] name）")
+
+    @property
+    def legacy_family(self) -> bool:
+        return self.family == "legacy"
+
+    # -- table look-ups ------------------------------------------------------------------------
+
+    def _legacy(self, row: str, column: int = 0):
+        if self.legacy is None:
+            return None
+        try:
+            return self.legacy.value(row, column)  # type: ignore[attr-defined]
+        except (KeyError, IndexError, ValueError):
+            return None
+
+    def _three(self, prefix: str) -> Number | None:
+        """Table 三's 总计 column for one row id, or the sum of the sub-rows under a prefix."""
+        table = self.national.get("三")
+        if table is None:
+            return None
+        rows = [r for r in table.rows if r.kind == "data" and (r.id == prefix or r.id.startswith(prefix + "."))]  # type: ignore[attr-defined]
+        if not rows:
+            return None
+        return _sum([r.values[-1] for r in rows])
+
+    def _four(self) -> tuple[object, ...]:
+        table = self.national.get("四")
+        if table is None:
+            return ()
+        return tuple(table.rows[0].values)  # type: ignore[attr-defined]
+
+    # -- figures ------------------------------------------------------------------------------
+
+    @cached_property
+    def figures(self) -> dict[str, object]:
+        """The named figures, as the placeholders of the prose file know them."""
+        items = self.categories.total
+        website = self._legacy("items_website")
+        f: dict[str, object] = {
+            "year": self.year,
+            "prev_year": self.year - 1,
+            "next_year": self.year + 1,
+            "office": self.office_name(),
+            "short_name": self.office.short_name,
+            "we": self.we,
+            "website": self.office.website or fill_in("发布网站（disclo.toml [office] website）"),
+            "period": f"{self.year}年1月1日至12月31日",
+            "date": f"{self.date.year}年{self.date.month}月{self.date.day}日",
+            "items": items,
+            "items_cumulative": self._legacy("items", 1),
+            "items_website": website,
+            "items_gazette": self._legacy("items_gazette"),
+            "items_reviewed": self.items_reviewed(),
+            "e_rate": share_text(website, items) if isinstance(website, int) and items else "",
+            "fees": self.fees_charged,
+            "fees_waived": self._legacy("fees_waived"),
+        }
+        if self.legacy_family:
+            f.update(
+                requests=self._legacy("requests"),
+                requests_answered=self._legacy("answers"),
+                requests_granted=self._legacy("answers_granted"),
+                requests_partial=self._legacy("answers_partial"),
+                requests_refused=self._legacy("answers_refused"),
+                reviews=self._legacy("reviews"),
+                lawsuits=self._legacy("lawsuits"),
+                complaints=self._legacy("complaints"),
+            )
+        else:
+            four = self._four()
+            withheld, unavailable, not_processed = self._three("（三）"), self._three("（四）"), self._three("（五）")
+            f.update(
+                requests=self._three("一"),
+                requests_carried_in=self._three("二"),
+                requests_answered=self._three("（七）"),
+                requests_carried_out=self._three("四"),
+                requests_granted=self._three("（一）"),
+                requests_partial=self._three("（二）"),
+                requests_withheld=withheld,
+                requests_unavailable=unavailable,
+                requests_not_processed=not_processed,
+                requests_other=self._three("（六）"),
+                requests_refused=_sum([withheld, unavailable, not_processed]),
+                reviews=four[4] if len(four) == 15 else None,
+                lawsuits=_sum([four[9], four[14]]) if len(four) == 15 else None,
+            )
+        return f
+
+    def items_reviewed(self) -> object:
+        """通过审核的条数: all items, unless [office] review_rate gives a count or a percentage."""
+        total = self.categories.total
+        rate = self.office.review_rate.strip().rstrip("条")
+        if not rate:
+            return total
+        try:
+            if rate.endswith("%"):
+                return int((Decimal(rate[:-1]) * total / 100).to_integral_value())
+            return int(rate)
+        except ArithmeticError:
+            return fill_in(f"通过审核的条数（[office] review_rate = {self.office.review_rate!r} 不是数字或百分比）")
+
+    def resolver(self, sentences: Mapping[str, Callable[[], str]]) -> Callable[[str, str | None], str | None]:
+        """The function that answers a prose placeholder: figures, categories, channels, cells, sentences."""
+        figures = self.figures
+
+        def resolve(name: str, arg: str | None) -> str | None:
+            if arg is None and name in figures:
+                value = figures[name]
+                return fill_in(f"{name}（本年度报告格式中没有此数）") if value in (None, "") else _num(value)
+            if arg is None:
+                return None
+            arg = arg.strip()
+            if name in ("category", "category_share"):
+                row = next((r for r in self.categories.rows if r.key == arg), None)
+                known = arg in self.config.vocab["categories"].labels
+                if row is None and not known:
+                    return fill_in(f"没有类别「{arg}」（disclo.toml [categories]）")
+                count = row.count if row else 0
+                return str(count) if name == "category" else share_text(count, self.categories.total) or "0%"
+            if name == "channel":
+                row = next((r for r in self.channels.rows if r.key == arg), None)
+                if row is None and arg not in self.config.vocab["channels"].labels:
+                    return fill_in(f"没有公开渠道「{arg}」")
+                return str(row.count if row else 0)
+            if name == "request_channel":
+                counts = dict(self.request_channels)
+                if arg not in counts and arg not in self.config.vocab["request_channels"].labels:
+                    return fill_in(f"没有申请方式「{arg}」")
+                return str(counts.get(arg, 0))
+            if name == "cell":
+                return self.cell(arg)
+            if name == "sentence":
+                make = sentences.get(arg)
+                return make() if make else None
+            return None
+
+        return resolve
+
+    def cell(self, address: str) -> str:
+        from disclo_cli.errors import UsageError
+        from disclo_cli.service import parse_cell
+
+        try:
+            table, row, column = parse_cell(address, list(self.all_tables))
+        except UsageError as exc:
+            return fill_in(f"单元格 {address}：{exc.message}")
+        value = row.values[column]
+        return fill_in(f"单元格 {address} 为空") if value is None else _num(value)
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+def _joined(parts: Sequence[str], sep: str = "，") -> str:
+    return sep.join(parts)
+
+
+def sentence_items(f: Facts) -> str:
+    figures = f.figures
+    n = figures["items"]
+    if f.legacy_family:
+        if not n:
+            return f"截至{f.year}年12月31日，{f.we}本年度未主动公开政府信息。"
+        rate = figures["e_rate"]
+        tail = f"，全文电子化率达{rate}" if rate else ""
+        return f"截至{f.year}年12月31日，累计主动公开政府信息{n}条，通过审核的{_num(figures['items_reviewed'])}条{tail}。"
+    if not n:
+        return f"{f.year}年，{f.we}未主动公开政府信息。"
+    return f"{f.year}年，{f.we}共主动公开政府信息{n}条。"
+
+
+def sentence_categories(f: Facts) -> str:
+    t = f.categories
+    rows = [r for r in t.rows if r.count]
+    if not rows:
+        return ""
+    parts = [f"{category_phrase(r.key, legacy=f.legacy_family)}{r.count}条，占{r.share}" for r in rows]
+    if f.legacy_family:
+        return f"{f.year}年度主动公开的信息中，{'；'.join(parts)}。"
+    return f"按信息类别分，{'；'.join(parts)}。"
+
+
+def _channel_rows(f: Facts) -> list[tuple[str, int]]:
+    order = list(f.config.vocab["channels"].labels)
+    rows = [(r.key, r.count) for r in f.channels.rows if r.count]
+    return sorted(rows, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
+def sentence_channels(f: Facts) -> str:
+    rows = _channel_rows(f)
+    if not rows:
+        return ""
+    parts = [f"通过{name}公开{count}条" for name, count in rows]
+    note = "（同一信息可通过多个渠道公开）" if len(rows) > 1 else ""
+    if f.legacy_family:
+        return f"{f.year}年度，{f.we}主动公开的政府信息中，{_joined(parts)}{note}。"
+    return f"其中，{_joined(parts)}{note}。"
+
+
+_DOC_VERBS = {
+    "本年制发件数": "本年度制发", "本年废止件数": "废止", "现行有效件数": "现行有效",
+    "本年新制作数量": "本年度新制作", "本年新公开数量": "新公开", "对外公开总数量": "对外公开总数为",
+}  # fmt: skip
+
+
+def sentence_documents(f: Facts) -> str:
+    """「本年度制发规章0件、行政规范性文件4件，废止…，现行有效…。」 from Table 二's document rows."""
+    table = f.tables.get("二")
+    if table is None:
+        return ""
+    rows = [r for r in table.rows if r.kind == "data" and r.id in ("规章", "规范性文件", "行政规范性文件")]  # type: ignore[attr-defined]
+    if not rows:
+        return ""
+    parts = []
+    for i, header in enumerate(rows[0].headers):
+        shown = [f"{r.label}{_num(r.values[i])}件" for r in rows if i < len(r.values) and r.values[i] is not None]
+        if shown:
+            parts.append(f"{_DOC_VERBS.get(header, header)}{'、'.join(shown)}")
+    return f"{'，'.join(parts)}。" if parts else ""
+
+
+def sentence_requests(f: Facts) -> str:
+    figures = f.figures
+    n = figures["requests"]
+    channels = [f"{name}申请{count}件" for name, count in f.request_channels if count]
+    if f.legacy_family:
+        head = f"截止{f.year}年12月31日，{f.we}共受理政府信息公开申请{_num(n)}件"
+        if not n:
+            return head + "。"
+        text = head + (f"，其中{'、'.join(channels)}" if channels else "") + "。"
+        answered = figures["requests_answered"]
+        parts = [(label, figures[key]) for label, key in (("同意公开", "requests_granted"), ("同意部分公开", "requests_partial"), ("否决公开", "requests_refused"))]
+        return text + f"对申请的答复总数{_num(answered)}件，其中" + "，".join(f"{label}{_num(v)}件" for label, v in parts) + "。"
+    carried = figures["requests_carried_in"]
+    head = f"{f.year}年，{f.we}新收政府信息公开申请{_num(n)}件，上年结转{_num(carried)}件"
+    if not n:
+        return head + "。"
+    return head + (f"。新收申请中，{'，'.join(channels)}" if channels else "") + "。"
+
+
+def sentence_outcomes(f: Facts) -> str:
+    if f.legacy_family:
+        return ""
+    figures = f.figures
+    answered, carried = figures["requests_answered"], figures["requests_carried_out"]
+    if not answered and not carried:
+        return ""
+    parts = [(label, figures[key]) for label, key in (
+        ("予以公开", "requests_granted"), ("部分公开", "requests_partial"), ("不予公开", "requests_withheld"),
+        ("无法提供", "requests_unavailable"), ("不予处理", "requests_not_processed"), ("其他处理", "requests_other"))]
+    shown = [f"{label}{_num(v)}件" for label, v in parts if v]
+    text = f"本年度办结{_num(answered)}件" + (f"，其中{'，'.join(shown)}" if shown else "")
+    return text + f"；结转下年度继续办理{_num(carried)}件。"
+
+
+def sentence_cases(f: Facts) -> str:
+    figures = f.figures
+    if f.legacy_family:
+        reviews, lawsuits, complaints = figures["reviews"], figures["lawsuits"], figures["complaints"]
+        if not reviews and not lawsuits and not complaints:
+            return f"{f.year}年{f.we}未发生针对本部门有关政府信息公开事务的行政复议案和投诉案。"
+        return (f"{f.year}年{f.we}发生针对本部门有关政府信息公开事务的行政复议案{_num(reviews)}件、"
+                f"行政诉讼案{_num(lawsuits)}件、行政申诉和举报{_num(complaints)}件。")
+    four = f._four()
+    if len(four) != 15:
+        return ""
+    reviews, lawsuits = four[4], _sum([four[9], four[14]])
+    if not reviews and not lawsuits:
+        return f"{f.year}年，{f.we}未发生因政府信息公开引起的行政复议、行政诉讼案件。"
+    results = ("结果维持", "结果纠正", "其他结果", "尚未审结")
+
+    def detail(values: Sequence[object]) -> str:
+        shown = [f"{name}{_num(v)}件" for name, v in zip(results, values) if v]
+        return f"，其中{'、'.join(shown)}" if shown else ""
+
+    parts = [f"被申请行政复议{_num(reviews)}件{detail(four[0:4])}"]
+    if lawsuits:
+        combined = [_sum([four[5 + i], four[10 + i]]) for i in range(4)]
+        parts.append(f"被提起行政诉讼{_num(lawsuits)}件（未经复议直接起诉{_num(four[9])}件，复议后起诉{_num(four[14])}件）{detail(combined)}")
+    else:
+        parts.append("未被提起行政诉讼")
+    return f"{f.year}年，{f.we}因政府信息公开{'；'.join(parts)}。"
+
+
+def sentence_fees(f: Facts) -> str:
+    figures = f.figures
+    charged = f.fees_charged
+    if f.legacy_family:
+        waived = figures["fees_waived"]
+        waived_text = fill_in(f"政府信息公开收费减免金额（元），disclo.toml [yearly.{f.year}] fees_waived") if waived is None else _num(waived)
+        if not charged and waived == 0:
+            return f"{f.year}年{f.we}未收取政府信息公开相关费用。"
+        return f"{f.year}年{f.we}收取政府信息公开相关费用{_num(charged or 0)}元，收费减免金额{waived_text}元。"
+    if not charged:
+        return f"{f.year}年，{f.we}未收取政府信息公开信息处理费。"
+    return f"{f.year}年，{f.we}共收取政府信息公开信息处理费{_num(charged)}元。"
+
+
+SENTENCES: dict[str, Callable[[Facts], str]] = {
+    "items": sentence_items,
+    "channels": sentence_channels,
+    "categories": sentence_categories,
+    "documents": sentence_documents,
+    "requests": sentence_requests,
+    "outcomes": sentence_outcomes,
+    "cases": sentence_cases,
+    "fees": sentence_fees,
+}
