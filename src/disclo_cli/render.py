@@ -293,7 +293,7 @@ def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], 
             spans = r.spans or (1,) * len(r.values)
             body.append([LayoutCell(r.label)] + [LayoutCell(str(v), s) for v, s in zip(r.values, spans)])
             continue
-        cells = list(label_area[i]) if label_area is not None else ([LayoutCell(r.label)] if d.label_columns else [])
+        cells = list(label_area[i]) if label_area is not None else ([LayoutCell("\u3000" * r.indent + r.label)] if d.label_columns else [])
         if d.unit_header:
             cells.append(LayoutCell(r.unit))
         spans = r.spans or (1,) * len(r.values)
@@ -351,7 +351,7 @@ def stat_grid(t) -> Grid:
             previous = labels
             label = "  " * (len(labels) - 1) + r.label.strip()
         else:
-            label = r.label
+            label = "\u3000" * r.indent + r.label
         body.append((label, *((r.unit,) if d.unit_header else ()), *r.values))
     total = frozenset(i for i, row in enumerate(body) if row[0].strip() in ("（七）总计",))
     # Table 三 must fit 100 columns: its seven value heads take ~80, so the label column may only

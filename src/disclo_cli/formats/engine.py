@@ -109,6 +109,7 @@ class StatRow:
     labels: tuple[str, ...] = ()  # the label per label column (official layout)
     spans: tuple[int, ...] = ()  # colspans of the value cells when they are merged
     headers: tuple[str, ...] = ()  # the column labels this row's values stand under (Table 二)
+    indent: int = 0  # characters to indent the label by in printed tables (a sub-item)
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,7 @@ def _merge(row: Mapping, column: Mapping | None, cell: Mapping | None) -> dict:
         for k, v in part.items():
             if k == "where":
                 spec["where"] = {**spec.get("where", {}), **v}
-            elif k not in ("id", "label", "labels", "unit", "cells", "spans", "sum", "block", "subheader"):
+            elif k not in ("id", "label", "labels", "unit", "cells", "spans", "sum", "block", "subheader", "indent"):
                 spec[k] = v
     return spec
 
@@ -359,7 +360,7 @@ def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
             if "sum" in col:
                 parts = [values[col_index[c]] for c in col["sum"]]
                 values[i] = None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
-        rows.append(StatRow(row["id"], label, row.get("unit", ""), tuple(values), "data", labels))
+        rows.append(StatRow(row["id"], label, row.get("unit", ""), tuple(values), "data", labels, indent=row.get("indent", 0)))
     result = StatTable(standard, table.id, year, _label(table.title, year), columns, tuple(rows), table, ())
     findings = list(filler.findings[before:]) + check_identities(result)
     return StatTable(standard, table.id, year, result.title, columns, tuple(rows), table, tuple(findings))
