@@ -40,7 +40,7 @@ def test_new_ledger_stores_its_schema_version(tmp_path) -> None:
     path = tmp_path / "l.sqlite"
     Ledger.open_path(path).close()
     meta = dict(sqlite3.connect(path).execute("SELECT key, value FROM meta"))
-    assert meta["schema_version"] == str(SCHEMA_VERSION) == "1"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) == "2"
     assert meta["created_at"][:2] == "20"
     assert {"meta", "sources", "items", "requests", "cases", "row_sources"} <= set(dump(path))
 
@@ -58,7 +58,7 @@ def test_newer_schema_is_refused(ws, run) -> None:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     result = run("ledger", "summary")
     assert result.exit_code == 1
-    assert "ledger schema version 99 is newer than this disclo understands (1)" in result.stderr
+    assert "ledger schema version 99 is newer than this disclo understands (2)" in result.stderr
     assert "Upgrade disclo" in result.stderr
 
 
@@ -339,3 +339,50 @@ def test_forget_a_path_leaves_a_same_named_file_from_another_folder(ws, run) -> 
     # a bare name that is no path of a filed file still means every file of that name
     assert run("ledger", "forget", "台账.xlsx").stdout.startswith("items removed 1\t")
     assert items_by_id(ws) == {}
+
+
+# --- forget restores what a wrongly filed file changed ----------------------------------------------
+
+def test_forget_restores_the_version_of_the_remaining_file(ws, run) -> None:
+    rows = [["X-1", "甲", "工作动态类", "2018-02-01", "政府网站"], ["X-2", "乙", "工作动态类", "2018-02-02", "政府网站"]]
+    write_items(ws / "right.xlsx", rows)
+    wrong = [["X-1", "甲", "其他信息类", "2018-03-01", "政府网站"], ["X-2", "乙", "工作动态类", "2018-02-02", "政府网站"], ["X-3", "丙", "工作动态类", "2018-02-03", "政府网站"]]
+    write_items(ws / "wrong.xlsx", wrong)
+    assert run("ingest", "right.xlsx").exit_code == 0
+    assert run("ingest", "wrong.xlsx").stdout == line("wrong.xlsx", a=1, u=1, n=1) + "\n"
+    assert items_by_id(ws)["X-1"].category == "其他信息类"
+
+    result = run("ledger", "forget", "wrong.xlsx")
+    assert (result.exit_code, result.stdout) == (0, "items removed 1\trequests removed 0\tcases removed 0\n")
+    got = items_by_id(ws)
+    assert sorted(got) == ["X-1", "X-2"]
+    assert (got["X-1"].category, got["X-1"].date.isoformat(), got["X-1"].place.file, got["X-1"].place.row) == ("工作动态类", "2018-02-01", "right.xlsx", 2)
+    # filing the right file again changes nothing: the ledger holds exactly its version
+    assert run("ingest", "right.xlsx").stdout == line("right.xlsx", n=2) + "\n"
+
+
+def test_forget_the_middle_of_three_versions_keeps_the_latest(ws, run) -> None:
+    for name, category in (("a.xlsx", "工作动态类"), ("b.xlsx", "其他信息类"), ("c.xlsx", "监督检查类")):
+        write_items(ws / name, [["X-1", "甲", category, "2018-02-01", "政府网站"]])
+        assert run("ingest", name).exit_code == 0
+    assert run("ledger", "forget", "b.xlsx").exit_code == 0
+    assert items_by_id(ws)["X-1"].category == "监督检查类"
+    assert run("ledger", "forget", "c.xlsx").exit_code == 0
+    assert items_by_id(ws)["X-1"].category == "工作动态类"
+
+
+def test_a_version_1_ledger_is_migrated(ws, run) -> None:
+    ingest(ws, MAIN18)
+    db = ws / "disclo.sqlite"
+    with sqlite3.connect(db) as conn:  # make it look like a ledger written by schema version 1
+        conn.execute("CREATE TABLE rs1 (kind TEXT NOT NULL, key TEXT NOT NULL, source_id INTEGER NOT NULL, PRIMARY KEY (kind, key, source_id)) WITHOUT ROWID")
+        conn.execute("INSERT INTO rs1 SELECT kind, key, source_id FROM row_sources")
+        conn.execute("DROP TABLE row_sources")
+        conn.execute("ALTER TABLE rs1 RENAME TO row_sources")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    result = run("table", "--year", "2018", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert "payload" in [r[1] for r in conn.execute("PRAGMA table_info(row_sources)")]
+    assert len(items_by_id(ws)) == 250

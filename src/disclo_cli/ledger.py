@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,8 +22,24 @@ from disclo_cli.errors import LedgerError
 from disclo_cli.model import Case, Item, Place, Request
 from disclo_cli.text import norm
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 60
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another disclo's write: DISCLO_LOCK_TIMEOUT, else BUSY_TIMEOUT_S."""
+    raw = os.environ.get("DISCLO_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return float(BUSY_TIMEOUT_S)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        from disclo_cli.errors import ConfigError
+
+        raise ConfigError(f"DISCLO_LOCK_TIMEOUT={raw!r} is not a number of seconds (0 to 86400)", hint="Set it to e.g. 60, or unset it for the default.")
+    return value
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,9 +68,11 @@ CREATE TABLE IF NOT EXISTS cases (
     filed TEXT NOT NULL, result TEXT NOT NULL, digest TEXT NOT NULL,
     source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL
 );
--- every file a row was seen in (a row stays while any of its files is filed)
+-- every file a row was seen in (a row stays while any of its files is filed). payload is that
+-- file's version of the row (JSON: the columns, sheet, row) once another file changed it, NULL while
+-- it is the row's current content
 CREATE TABLE IF NOT EXISTS row_sources (
-    kind TEXT NOT NULL, key TEXT NOT NULL, source_id INTEGER NOT NULL,
+    kind TEXT NOT NULL, key TEXT NOT NULL, source_id INTEGER NOT NULL, payload TEXT,
     PRIMARY KEY (kind, key, source_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_date ON items(date);
@@ -162,7 +182,7 @@ class Ledger:
         if path.exists() and path.is_dir():
             raise LedgerError(f"{path}: is a folder, not a ledger file", hint="Point --db at a file such as disclo.sqlite.")
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = sqlite3.connect(str(path), timeout=lock_timeout(), isolation_level=None)
             conn.execute("PRAGMA foreign_keys = ON")
             version = cls._version(conn, path)
             if version is None:
@@ -172,6 +192,9 @@ class Ledger:
                             conn.execute(stmt)
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                     conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (dt.datetime.now().isoformat(timespec="seconds"),))
+            elif version < SCHEMA_VERSION:
+                with _tx(conn, path):
+                    _migrate(conn, version)
             elif version > SCHEMA_VERSION:
                 raise LedgerError(f"{path}: ledger schema version {version} is newer than this disclo understands ({SCHEMA_VERSION})", hint="Upgrade disclo (pip install -U disclo).")
         except sqlite3.DatabaseError as exc:
@@ -248,12 +271,46 @@ class Ledger:
                 res.updated += 1
             else:
                 res.unchanged += 1
+        if update_rows:
+            # keep the versions other files gave these rows, so that forgetting this file restores them
+            self._materialize(kind, [r[-1] for r in update_rows])
         all_cols = ("key", *cols, "digest", "source_id", "sheet", "row")
         self.conn.executemany(f"INSERT INTO {kind} ({','.join(all_cols)}) VALUES ({','.join('?' * len(all_cols))})", insert_rows)
         set_cols = (*cols, "digest", "source_id", "sheet", "row")
         self.conn.executemany(f"UPDATE {kind} SET {', '.join(c + ' = ?' for c in set_cols)} WHERE key = ?", update_rows)
-        self.conn.executemany("INSERT OR IGNORE INTO row_sources VALUES (?, ?, ?)", ((kind, k, source_id) for k in fresh))
+        self.conn.executemany("INSERT OR IGNORE INTO row_sources (kind, key, source_id) VALUES (?, ?, ?)", ((kind, k, source_id) for k in fresh))
         return res
+
+    def _materialize(self, kind: str, keys: Sequence[str]) -> None:
+        """Store the current content as the version of every file that holds it implicitly (NULL)."""
+        cols = ", ".join((*_COLUMNS[kind], "sheet", "row"))
+        for i in range(0, len(keys), 900):
+            chunk = list(keys[i : i + 900])
+            self.conn.execute(
+                f"UPDATE row_sources SET payload = (SELECT json_array({cols}) FROM {kind} t WHERE t.key = row_sources.key) "
+                f"WHERE kind = ? AND payload IS NULL AND key IN ({','.join('?' * len(chunk))})",
+                (kind, *chunk),
+            )
+
+    def _restore(self, kind: str, forgotten: Sequence[int]) -> int:
+        """Rows whose current content came from a forgotten file get the latest remaining file's version."""
+        marks = ",".join("?" * len(forgotten))
+        q = (f"SELECT t.key, rs.source_id, rs.payload FROM {kind} t JOIN row_sources rs ON rs.kind = ? AND rs.key = t.key "
+             f"AND rs.source_id = (SELECT max(source_id) FROM row_sources x WHERE x.kind = ? AND x.key = t.key) "
+             f"WHERE t.source_id IN ({marks})")
+        restored = 0
+        set_cols = (*_COLUMNS[kind], "sheet", "row")
+        for key, source_id, payload in self.conn.execute(q, (kind, kind, *forgotten)).fetchall():
+            if payload is not None:
+                self._materialize(kind, [key])
+                values = json.loads(payload)
+                digest = _digest(tuple(values[: len(_COLUMNS[kind])]))
+                self.conn.execute(f"UPDATE {kind} SET {', '.join(c + ' = ?' for c in set_cols)}, digest = ?, source_id = ? WHERE key = ?", (*values, digest, source_id, key))
+                self.conn.execute("UPDATE row_sources SET payload = NULL WHERE kind = ? AND key = ? AND source_id = ?", (kind, key, source_id))
+                restored += 1
+            else:
+                self.conn.execute(f"UPDATE {kind} SET source_id = ? WHERE key = ?", (source_id, key))
+        return restored
 
     def forget(self, name: str) -> dict[str, int]:
         """Take out the rows that only the named file (name, path or sha256) brought in."""
@@ -270,11 +327,8 @@ class Ledger:
                 self.conn.execute(f"DELETE FROM row_sources WHERE kind = ? AND source_id IN ({marks})", (kind, *ids))
                 cur = self.conn.execute(f"DELETE FROM {kind} WHERE key NOT IN (SELECT key FROM row_sources WHERE kind = ?)", (kind,))
                 removed[kind] = cur.rowcount
-                # rows still held by another file now point to that file
-                self.conn.execute(
-                    f"UPDATE {kind} SET source_id = (SELECT max(source_id) FROM row_sources rs WHERE rs.kind = ? AND rs.key = {kind}.key) WHERE source_id IN ({marks})",
-                    (kind, *ids),
-                )
+                # rows still held by another file take that file's version back
+                self._restore(kind, ids)
             self.conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", ids)
         return removed
 
@@ -336,6 +390,14 @@ class Ledger:
         return min(years) if years else None
 
 
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring an older ledger up to SCHEMA_VERSION, step by step, inside the caller's transaction."""
+    if version < 2:
+        # v2: each file's own version of a row, so that 'ledger forget' can restore it
+        conn.execute("ALTER TABLE row_sources ADD COLUMN payload TEXT")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+
 def _period(column: str, year: int | None, through: int | None) -> tuple[str, tuple]:
     if year is not None:
         return f"WHERE t.{column} >= ? AND t.{column} <= ?", (f"{year}-01-01", f"{year}-12-31")
@@ -351,7 +413,7 @@ def _tx(conn: sqlite3.Connection, path: Path):
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise LedgerError(f"{path}: the ledger is locked by another disclo (waited {BUSY_TIMEOUT_S} s)", hint="Wait for the other ingest to finish, then run this again.") from None
+            raise LedgerError(f"{path}: the ledger is locked by another disclo (waited {lock_timeout():g} s)", hint="Wait for the other ingest to finish, then run this again (DISCLO_LOCK_TIMEOUT sets the wait).") from None
         raise LedgerError(f"{path}: cannot write the ledger ({exc})", hint="Check that the folder is writable and the disk not full.") from None
     try:
         yield
