@@ -40,7 +40,7 @@ def test_new_ledger_stores_its_schema_version(tmp_path) -> None:
     path = tmp_path / "l.sqlite"
     Ledger.open_path(path).close()
     meta = dict(sqlite3.connect(path).execute("SELECT key, value FROM meta"))
-    assert meta["schema_version"] == str(SCHEMA_VERSION) == "2"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) == "3"
     assert meta["created_at"][:2] == "20"
     assert {"meta", "sources", "items", "requests", "cases", "row_sources"} <= set(dump(path))
 
@@ -58,7 +58,7 @@ def test_newer_schema_is_refused(ws, run) -> None:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     result = run("ledger", "summary")
     assert result.exit_code == 1
-    assert "ledger schema version 99 is newer than this disclo understands (2)" in result.stderr
+    assert "ledger schema version 99 is newer than this disclo understands (3)" in result.stderr
     assert "Upgrade disclo" in result.stderr
 
 
@@ -383,6 +383,6 @@ def test_a_version_1_ledger_is_migrated(ws, run) -> None:
     result = run("table", "--year", "2018", "--format", "json")
     assert result.exit_code == 0, result.stderr
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
         assert "payload" in [r[1] for r in conn.execute("PRAGMA table_info(row_sources)")]
     assert len(items_by_id(ws)) == 250

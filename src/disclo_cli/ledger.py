@@ -22,7 +22,7 @@ from disclo_cli.errors import LedgerError
 from disclo_cli.model import Case, Item, Place, Request
 from disclo_cli.text import norm
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 60
 
 
@@ -79,6 +79,10 @@ CREATE INDEX IF NOT EXISTS items_date ON items(date);
 CREATE INDEX IF NOT EXISTS requests_received ON requests(received);
 CREATE INDEX IF NOT EXISTS cases_filed ON cases(filed);
 CREATE INDEX IF NOT EXISTS row_sources_source ON row_sources(source_id);
+-- covering indexes in GROUP BY order: tables and tallies read these, not the wide rows
+CREATE INDEX IF NOT EXISTS items_tally ON items(date, category, category_known, channels, doc_type, abolished, unit);
+CREATE INDEX IF NOT EXISTS requests_tally ON requests(received, channel, applicant, outcome, reason, answered, fee);
+CREATE INDEX IF NOT EXISTS cases_tally ON cases(filed, type, route, result);
 """
 
 KINDS = ("items", "requests", "cases")
@@ -371,6 +375,45 @@ class Ledger:
         where, args = _period("filed", None, through)
         return [Case(id_, t, route, _date(filed), result, Place(name, sheet, row)) for id_, t, route, filed, result, name, sheet, row in self._select("cases", where, args)]
 
+    def registers(self, *, through: int | None = None):
+        """Every row filed up to the end of `through`, as engine Registers (one record a row)."""
+        from disclo_cli.formats.engine import Registers
+
+        return Registers(self.items(through=through), self.requests(through=through), self.cases(through=through))
+
+    def grouped(self, *, through: int | None = None, year: int | None = None, by_unit: bool = False):
+        """Registers with one record per distinct combination of what tables and tallies count,
+        and counts saying how many rows each stands for (GROUP BY in SQLite: a million rows in a
+        fraction of a second). Titles, ids and places are left out."""
+        from disclo_cli.formats.engine import Registers
+
+        here = Place(self.path.name)
+        where, args = _period("date", year, through)
+        items, item_n = [], []
+        # grouped in the order of the covering index items_tally, so SQLite needs no sort
+        unit_col = ", t.unit" if by_unit else ", ''"
+        q = (f"SELECT t.date, t.category, t.category_known, t.channels, t.doc_type, t.abolished{unit_col}, count(*) FROM items t {where} "
+             f"GROUP BY t.date, t.category, t.category_known, t.channels, t.doc_type, t.abolished{', t.unit' if by_unit else ''}")
+        for date, cat, known, chans, doc_type, abolished, unit, n in self.conn.execute(q, args):
+            items.append(Item(_date(date), "", cat, bool(known), tuple(chans.split("、")) if chans else (), "", unit, doc_type, _date(abolished), here))
+            item_n.append(n)
+        requests, request_n = [], []
+        if year is None:
+            where, args = _period("received", None, through)
+            q = (f"SELECT t.received, t.channel, t.applicant, t.outcome, t.reason, t.answered, sum(CAST(t.fee AS REAL)), count(t.fee), count(*) FROM requests t {where} "
+                 "GROUP BY t.received, t.channel, t.applicant, t.outcome, t.reason, t.answered")
+            for rec, ch, app, outc, reason, ans, fee, fees, n in self.conn.execute(q, args):
+                requests.append(Request("", _date(rec), ch, app, outc, reason, _date(ans), None, Decimal(str(fee)).normalize() if fees else None, here))
+                request_n.append(n)
+        cases, case_n = [], []
+        if year is None:
+            where, args = _period("filed", None, through)
+            q = f"SELECT t.type, t.route, t.filed, t.result, count(*) FROM cases t {where} GROUP BY t.type, t.route, t.filed, t.result"
+            for ctype, route, filed, result, n in self.conn.execute(q, args):
+                cases.append(Case("", ctype, route, _date(filed), result, here))
+                case_n.append(n)
+        return Registers(items, requests, cases, {"items": item_n, "requests": request_n, "cases": case_n})
+
     def summary(self) -> list[tuple[str, int, int]]:
         """(kind, year, rows) for every year and kind in the ledger."""
         out = []
@@ -395,6 +438,11 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     if version < 2:
         # v2: each file's own version of a row, so that 'ledger forget' can restore it
         conn.execute("ALTER TABLE row_sources ADD COLUMN payload TEXT")
+    if version < 3:
+        # v3: covering indexes for the grouped reads of tables and tallies
+        for stmt in _SCHEMA.split(";"):
+            if "_tally ON" in stmt:
+                conn.execute(stmt)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 

@@ -30,8 +30,9 @@ def tally_ledger(config: Config, *, by: Sequence[str], year: int) -> Tally:
     from disclo_cli.tally import tally
 
     with Ledger.open(config, create=False) as ledger:
-        items = ledger.items(year)
-    return tally(items, by, year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels, sources=[f"ledger {config.db_path}"])
+        regs = ledger.grouped(year=year, by_unit="unit" in by)
+    return tally(regs.items, by, year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels,
+                 sources=[f"ledger {config.db_path}"], weights=regs.counts["items"])
 
 
 # --- workspace and ledger --------------------------------------------------------------------------
@@ -90,13 +91,16 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     return results, findings
 
 
-def load_registers(config: Config, year: int):
-    """Everything in the ledger filed up to the end of `year`, as engine Registers."""
-    from disclo_cli.formats.engine import Registers
+def load_registers(config: Config, year: int, *, grouped: bool = True):
+    """Everything in the ledger filed up to the end of `year`, as engine Registers.
+
+    Grouped (the default) gives one record per distinct combination of what tables count, with how
+    many rows it stands for, so a million rows cost a few thousand records; explain needs the rows.
+    """
     from disclo_cli.ledger import Ledger
 
     with Ledger.open(config, create=False) as ledger:
-        return Registers(ledger.items(through=year), ledger.requests(through=year), ledger.cases(through=year))
+        return ledger.grouped(through=year) if grouped else ledger.registers(through=year)
 
 
 def build_tables(config: Config, year: int, *, standard: str | None = None, tables: Sequence[str] | None = None, registers=None):
@@ -184,7 +188,7 @@ def explain_cell(config: Config, year: int, address: str, *, standard: str | Non
     from disclo_cli.formats.engine import Filler, _merge, fill_all, load_definition, standard_for_year
 
     definition = load_definition(standard or standard_for_year(year))
-    regs = load_registers(config, year)
+    regs = load_registers(config, year, grouped=False)
     tables = fill_all(definition, regs, config, year)
     table, row, ci = parse_cell(address, tables)
     d = table.definition
@@ -207,7 +211,7 @@ def explain_cell(config: Config, year: int, address: str, *, standard: str | Non
         sign = ""
         if spec.get("on") == "in_force":
             pred = filler.predicate(spec.get("where", {}))
-            for rec in filler.select("items", "abolished", "cumulative"):
+            for rec, _ in filler.select("items", "abolished", "cumulative"):
                 if pred(rec):
                     date, what = _describe(rec)
                     rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, f"− abolished {rec.abolished.isoformat()}: {what}"))
@@ -242,12 +246,12 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
         for p in parsed.values():
             findings += p.findings
         findings += dup + outside
-        end = f"{year}-12-31"
-        regs = Registers(
-            [i for i in items if i.date.isoformat() <= end],
-            [r for r in (parsed["requests"].records if "requests" in parsed else []) if r.received.isoformat() <= end],
-            [c for c in (parsed["cases"].records if "cases" in parsed else []) if c.filed.isoformat() <= end],
-        )
+        requests, more = _latest(parsed["requests"].records if "requests" in parsed else [], "requests")
+        findings += more
+        cases, more = _latest(parsed["cases"].records if "cases" in parsed else [], "cases")
+        findings += more
+        findings += _after_year(requests, "received", year) + _after_year(cases, "filed", year)
+        regs = Registers([i for i in items if i.date.year <= year], [r for r in requests if r.received.year <= year], [c for c in cases if c.filed.year <= year])
         prev_regs = regs
     else:
         regs = load_registers(config, year)
@@ -267,3 +271,36 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order[f.severity])
     return CheckResult(year, definition.standard, tuple(findings))
+
+
+def _latest(records, kind: str):
+    """Requests or cases with repeats (same 编号, or same content) taken once, the later row winning
+    as in the ledger; a warning for each earlier row."""
+    from disclo_cli.ledger import record_key
+    from disclo_cli.model import Finding
+
+    seen: dict[str, int] = {}
+    out: list = []
+    findings = []
+    for rec in records:
+        key = record_key(kind, rec)
+        if key in seen:
+            first = out[seen[key]]
+            what = f"编号 {rec.id!r}" if rec.id else "the same row"
+            findings.append(Finding("warning", "duplicate", f"repeated {what}, also at {rec.place}; the later row is counted", first.place,
+                                    "Nothing to do if the register was exported twice; otherwise give each its own 编号."))
+            out[seen[key]] = rec
+        else:
+            seen[key] = len(out)
+            out.append(rec)
+    return out, findings
+
+
+def _after_year(records, field: str, year: int):
+    """A warning for each request or case dated after the year: it belongs to a later report."""
+    from disclo_cli.model import Finding
+
+    word = {"received": "received", "filed": "filed"}[field]
+    return [Finding("warning", "outside-year", f"{word} {getattr(r, field).isoformat()}, after {year}; not counted in {year}", r.place,
+                    "Check the date, or leave the row for next year's check.")
+            for r in records if getattr(r, field).year > year]

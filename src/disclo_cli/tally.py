@@ -75,8 +75,10 @@ def _order(dim: str, keys: Iterable[str], categories: Sequence[str], channels: S
     return sorted(keys, key=lambda k: (k == NO_UNIT, k))
 
 
-def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categories: Sequence[str], channels: Sequence[str], findings: Sequence[Finding] = (), sources: Sequence[str] = ()) -> Tally:
+def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categories: Sequence[str], channels: Sequence[str], findings: Sequence[Finding] = (), sources: Sequence[str] = (), weights: Sequence[int] | None = None) -> Tally:
     """Counts by one dimension, or a cross table by two; shares are of the number of items.
+
+    `weights` (from a grouped ledger) says how many items each record stands for.
 
     Every category of the office's list appears (with 0), in its order; unknown labels follow. An
     item with several channels counts once under each, so channel shares may add up to over 100%.
@@ -85,16 +87,17 @@ def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categor
         by = ("category",)
     if len(by) > 2:
         raise ValueError("at most two dimensions")
-    total = len(items)
+    weights = weights if weights is not None else [1] * len(items)
+    total = sum(weights)
     first = by[0]
     counts: Counter[str] = Counter()
     cross: Counter[tuple[str, str]] = Counter()
-    for item in items:
+    for item, n in zip(items, weights):
         for k in _keys(item, first):
-            counts[k] += 1
+            counts[k] += n
             if len(by) == 2:
                 for k2 in _keys(item, by[1]):
-                    cross[(k, k2)] += 1
+                    cross[(k, k2)] += n
     row_keys = _order(first, counts, categories, channels, year)
     known_cats = set(categories)
     columns: tuple[str, ...] = ()

@@ -160,11 +160,21 @@ def _jsonable(v: Value):
 
 @dataclass
 class Registers:
-    """All records the engine may need (everything filed up to the report year's end)."""
+    """All records the engine may need (everything filed up to the report year's end).
+
+    A grouped register (from the ledger's GROUP BY) holds one record per distinct combination of the
+    attributes tables look at, and `counts[kind][i]` says how many rows record i stands for.
+    """
 
     items: Sequence[Item] = ()
     requests: Sequence[Request] = ()
     cases: Sequence[Case] = ()
+    counts: Mapping[str, Sequence[int]] = field(default_factory=dict)
+
+    def weighted(self, kind: str) -> Iterable[tuple[object, int]]:
+        records = getattr(self, kind)
+        counts = self.counts.get(kind)
+        return zip(records, counts) if counts is not None else ((r, 1) for r in records)
 
 
 _DATE_OF = {
@@ -198,20 +208,21 @@ class Filler:
             return d >= self.start
         return self.through is None or d.year > self.through
 
-    def select(self, register: str, on: str, scope: str) -> list:
+    def select(self, register: str, on: str, scope: str) -> list[tuple[object, int]]:
+        """(record, rows it stands for) of a register that a date event selects in a scope."""
         key = (register, on, scope)
         if key in self._events:
             return self._events[key]
-        records: Sequence = getattr(self.reg, register)
+        records = self.reg.weighted(register)
         if on in _DATE_OF:
             get = _DATE_OF[on]
-            out = [r for r in records if self._in_range(get(r), scope)]
+            out = [(r, n) for r, n in records if self._in_range(get(r), scope)]
         elif on == "carried_in":
-            out = [r for r in records if r.received < self.start and (r.answered is None or r.answered >= self.start)]
+            out = [(r, n) for r, n in records if r.received < self.start and (r.answered is None or r.answered >= self.start)]
         elif on == "carried_out":
-            out = [r for r in records if r.received <= self.end and (r.answered is None or r.answered > self.end)]
+            out = [(r, n) for r, n in records if r.received <= self.end and (r.answered is None or r.answered > self.end)]
         elif on in ("in_force", "published_total"):
-            out = [r for r in records if self._in_range(r.date, "cumulative")]
+            out = [(r, n) for r, n in records if self._in_range(r.date, "cumulative")]
         else:
             raise ConfigError(f"table definition: unknown event on = {on!r}")
         self._events[key] = out
@@ -247,18 +258,20 @@ class Filler:
         """The records behind a count cell."""
         register, on = spec["count"], spec.get("on", "date")
         pred = self.predicate(spec.get("where", {}))
-        return [r for r in self.select(register, on, scope) if pred(r)]
+        return [r for r, _ in self.select(register, on, scope) if pred(r)]
+
+    def _sum(self, register: str, on: str, scope: str, pred) -> int:
+        return sum(n for r, n in self.select(register, on, scope) if pred(r))
 
     def count(self, spec: Mapping, scope: str) -> Value:
         on = spec.get("on", "date")
-        recs = self.records(spec, scope)
+        pred = self.predicate(spec.get("where", {}))
+        n = self._sum(spec["count"], on, scope, pred)
         if on == "in_force":
-            pred = self.predicate(spec.get("where", {}))
-            abolished = [r for r in self.select("items", "abolished", "cumulative") if pred(r)]
-            return self._opening(spec) + len(recs) - len(abolished)
+            return self._opening(spec) + n - self._sum("items", "abolished", "cumulative", pred)
         if on == "published_total" or scope == "cumulative":
-            return self._opening(spec) + len(recs)
-        return len(recs)
+            return self._opening(spec) + n
+        return n
 
     def _opening(self, spec: Mapping) -> int:
         key = spec.get("opening")

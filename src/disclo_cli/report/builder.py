@@ -311,9 +311,13 @@ def _facts(config: Config, year: int, standard: str, regs, tables: list, date: d
     by_id = {t.table: t for t in tables}
     legacy = by_id.get("附表") or build_tables(config, year, standard="legacy", registers=regs)[0]
     national = by_id if "三" in by_id else {t.table: t for t in build_tables(config, year, standard="2021", registers=regs)}
-    items = [i for i in regs.items if i.date.year == year]
-    cats, chans = (tally(items, (dim,), year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels) for dim in ("category", "channel"))
-    received = Counter(r.channel for r in regs.requests if r.received.year == year)
+    pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
+    items, weights = [i for i, _ in pairs], [n for _, n in pairs]
+    cats, chans = (tally(items, (dim,), year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels, weights=weights) for dim in ("category", "channel"))
+    received: Counter[str] = Counter()
+    for r, n in regs.weighted("requests"):
+        if r.received.year == year:
+            received[r.channel] += n
     order = list(config.vocab["request_channels"].labels)
     request_channels = [(_REQUEST_CHANNEL_WORDS.get(name, name), received[name]) for name in sorted(received, key=lambda k: order.index(k) if k in order else len(order))]
     fees = [r.fee for r in regs.requests if r.answered and r.answered.year == year and r.fee is not None]
@@ -325,7 +329,7 @@ def _facts(config: Config, year: int, standard: str, regs, tables: list, date: d
 
 def _identity_message(errors: Sequence[Finding]) -> str:
     lines = [f"the tables of the report break {len(errors)} identity check(s); no report was written:"]
-    lines += [f"  {e.message} (cell {e.place.column})" for e in errors[:20]]
+    lines += [f"  {e.message} (cell {e.place.cell or e.place.column})" for e in errors[:20]]
     if len(errors) > 20:
         lines.append(f"  … and {len(errors) - 20} more")
     return "\n".join(lines)
