@@ -10,9 +10,15 @@ _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[:：*＊]+$")
 
 
-@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Fold a label for matching: NFKC (full-width -> half-width), no spaces, no trailing colon, lower case."""
+    if text.isascii():  # NFKC leaves ASCII alone: ids such as FJ-NA-LC-2018-0001 take the quick way
+        return "".join(text.split()).rstrip(":*").lower()
+    return _norm(text)
+
+
+@lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _SPACES.sub("", text)
     text = _TRAILING.sub("", text)

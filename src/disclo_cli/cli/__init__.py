@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 a data problem that prevents a correct result (or an input/c
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -30,6 +31,8 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, debug
     disclo table --year 2018         the standard statistics table
     disclo report --year 2018        DOCX draft of the annual report
     """
+    # a short-lived process that builds many small objects: the cycle collector only costs time here
+    gc.disable()
     ctx.ensure_object(dict)
     ctx.obj.update(config_path=config_path, db_path=db_path, debug=debug or os.environ.get("DISCLO_DEBUG") == "1")
 
