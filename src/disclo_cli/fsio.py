@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Callable
 
 from disclo_cli.errors import OutputError
+
+
+def _why(exc: BaseException) -> tuple[str, str]:
+    """(what happened, what to do) for an OSError or SQLite error while writing."""
+    code = getattr(exc, "errno", None)
+    text = str(exc)
+    what = getattr(exc, "strerror", None) or text or type(exc).__name__
+    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text:
+        return what, "The disk is full: free some space, or write to another disk, and run this again."
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "read-only" in text:
+        return what, "Choose a folder you can write to, or close the file if Excel/WPS/Word has it open."
+    return what, "Check the free space and that the file is not open in Excel/WPS/Word."
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
@@ -19,7 +33,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write in {folder} ({exc.strerror})", hint="Choose a folder you can write to with --output.") from None
+        what, todo = _why(exc)
+        raise OutputError(f"{target}: cannot write in {folder} ({what}); nothing was written", hint=todo) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -27,13 +42,24 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})", hint="Check the free space and that the file is not open in Excel/WPS/Word.") from None
+    except (OSError, sqlite3.Error) as exc:  # sqlite3: the ledger backup writes through SQLite
+        _remove(tmp)
+        what, todo = _why(exc)
+        kept = "the previous file is unchanged" if target.exists() else "nothing was written"
+        raise OutputError(f"{target}: cannot be written ({what}); {kept}", hint=todo) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise
     return target
+
+
+def _remove(tmp: Path) -> None:
+    """The temp file and any SQLite journal beside it."""
+    for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass  # a leftover we cannot remove must not hide the error being reported
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:

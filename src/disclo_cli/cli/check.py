@@ -19,7 +19,7 @@ from disclo_cli.cli.options import emit, err, load_config
 def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str | None, previous: str | None, fmt: str) -> None:
     """Say whether a year's numbers hold together (exit 0: no error; 1: errors).
 
-    Example: disclo check --year 2023 --previous 2022表.json
+    Example: disclo check --year 2023 --previous 2022表.json   (or: disclo check --year 2023 台账*.xlsx)
     """
     from disclo_cli import render
     from disclo_cli.service import check_year
@@ -29,9 +29,14 @@ def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str |
     if fmt == "json":
         emit(render.to_json_text(result.as_json()), None)
     else:
-        rows = tuple((f.severity, f.code, str(f.place), f.message, f.hint) for f in result.findings)
-        if rows:
-            render.print_grid(render.Grid(f"{year}年 检查结果", ("severity", "rule", "place", "finding", "what to do"), rows, widths=(8, 12, 16, 30, 20)))
+        # one finding per line (severity, rule, place: what), then what to do: readable at any width
+        lines = []
+        for f in result.findings:
+            place = str(f.place)
+            lines.append(f"{f.severity} [{f.code}] {place + ': ' if place else ''}{f.message}")
+            if f.hint:
+                lines.append(f"    → {f.hint}")
+        emit("".join(line + "\n" for line in lines), None)
         err(f"check {year} ({result.standard}): {result.errors} error(s), {result.warnings} warning(s)")
     if result.errors:
         ctx.exit(1)

@@ -14,13 +14,22 @@ from disclo_cli.errors import DiscloError
 FORMAT_CHOICE = click.Choice(["table", "csv", "json", "markdown", "xlsx"])
 
 
+def debugging(ctx: click.Context | None = None) -> bool:
+    """--debug given, or DISCLO_DEBUG set to 1/true/yes."""
+    obj = (ctx.find_root().obj if ctx else None) or {}
+    return bool(obj.get("debug")) or os.environ.get("DISCLO_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class DiscloGroup(click.Group):
-    """Turns DiscloError into one clear line on stderr and its exit code; bugs into a short note."""
+    """Turns DiscloError into one clear line on stderr and its exit code; bugs into a short note
+    (the full traceback with --debug / DISCLO_DEBUG=1, for a bug report)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except DiscloError as exc:
+            if debugging(ctx) and exc.__cause__ is not None:
+                _traceback()  # the library error behind a clear message, for a bug report
             err(f"disclo: error: {exc.message}")
             if exc.hint:
                 err(f"  {exc.hint}")
@@ -30,13 +39,30 @@ class DiscloGroup(click.Group):
         except KeyboardInterrupt:
             err("disclo: interrupted")
             ctx.exit(130)
+        except BrokenPipeError:
+            # the reader went away (disclo … | head): not an error of disclo; say nothing more
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+            ctx.exit(141)
         except Exception:
-            if (ctx.obj or {}).get("debug") or os.environ.get("DISCLO_DEBUG") == "1":
-                raise
             exc_type, exc_value, _ = sys.exc_info()
-            err(f"disclo: internal error: {exc_type.__name__}: {exc_value}")
-            err("  This is a bug in disclo. Rerun the same command with --debug and send the output to the maintainers.")
+            if debugging(ctx):
+                _traceback()
+            first = str(exc_value).splitlines()[0][:300] if str(exc_value) else ""
+            err(f"disclo: internal error: {exc_type.__name__}{': ' + first if first else ''}")
+            if not debugging(ctx):
+                err("  This is a bug in disclo. Rerun the same command with --debug and send the output to the maintainers.")
+            else:
+                err("  This is a bug in disclo. Send the output above to the maintainers.")
             ctx.exit(3)
+
+
+def _traceback() -> None:
+    import traceback
+
+    err(traceback.format_exc().rstrip())
 
 
 def err(message: str) -> None:

@@ -17,6 +17,12 @@ class DateProblem(ValueError):
     """A value that is not a date; the message says why."""
 
 
+def _shown(value: object) -> str:
+    """repr() of a cell for a message, cut short (a 1 MB cell must not become a 1 MB message)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:58] + "…" + text[-1]
+
+
 def year_hint(*names: str) -> int | None:
     """The year a sheet or file name implies ('2018年台账.xlsx' -> 2018), first name that has one."""
     for name in names:
@@ -30,7 +36,7 @@ def _make(y: int, m: int, d: int, raw: object) -> dt.date:
     try:
         return dt.date(y, m, d)
     except ValueError:
-        raise DateProblem(f"{raw!r} is not a real calendar date") from None
+        raise DateProblem(f"{_shown(raw)} is not a real calendar date") from None
 
 
 def parse_date(value: object, implied_year: int | None = None) -> dt.date | None:
@@ -50,14 +56,19 @@ def parse_date(value: object, implied_year: int | None = None) -> dt.date | None
     if isinstance(value, (int, float)):
         if value != value:
             return None
-        if float(value).is_integer() and 19000101 <= value <= 21001231:
+        if 19000101 <= value <= 21001231 and float(value).is_integer():
             return parse_date(str(int(value)), implied_year)
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise DateProblem(f"the number {value!r} is not a date")
+        raise DateProblem(f"the number {_shown(value)} is not a date")
     if isinstance(value, dt.time):
         raise DateProblem(f"{value!r} is a time without a date")
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if isinstance(value, dt.timedelta):
+        raise DateProblem(f"{value} is a duration, not a date")
+    text = str(value)
+    if len(text) > 200:  # no date is this long: do not normalise a 1 MB cell
+        raise DateProblem(f"{_shown(text)} is not a date")
+    text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return None
     m = _YMD.match(text)
@@ -69,8 +80,8 @@ def parse_date(value: object, implied_year: int | None = None) -> dt.date | None
     m = _MD.match(text)
     if m and ("月" in text or implied_year is not None):
         if implied_year is None:
-            raise DateProblem(f"{text!r} has no year and none is implied by --year, the sheet or the file name")
+            raise DateProblem(f"{_shown(text)} has no year and none is implied by --year, the sheet or the file name")
         return _make(implied_year, int(m.group(1)), int(m.group(2)), value)
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return parse_date(float(text), implied_year)
-    raise DateProblem(f"{text!r} is not a date in a known form (2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305, 3月5日)")
+    raise DateProblem(f"{_shown(text)} is not a date in a known form (2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305, 3月5日)")

@@ -126,15 +126,41 @@ def is_total_row(row: list[object]) -> bool:
     """A 合计/总计/小计 row: one of its first cells says so."""
     for value in row[:6]:
         text = cell_text(value)
-        if text and _TOTAL.match(norm(text)):
+        if text and len(text) <= 40 and _TOTAL.match(norm(text)):
             return True
     return False
 
 
+def _merged_down(sheet: Sheet, first: int, columns: set[int]) -> dict[int, tuple[list[int], list[tuple[int, object]]]]:
+    """Column -> (starts, [(last row, value)]) of the ranges merged down over data rows: a cell
+    merged over several rows holds its value in the top cell only, but means it for every row."""
+    spans: dict[int, list[tuple[int, int, object]]] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 <= r0 or r0 < first or r0 >= len(sheet.rows):
+            continue
+        top = sheet.rows[r0]
+        for c in columns:
+            if c0 <= c <= c1 and c < len(top) and top[c] not in (None, ""):
+                spans.setdefault(c, []).append((r0, r1, top[c]))
+    out = {}
+    for c, items in spans.items():
+        items.sort(key=lambda x: x[0])
+        out[c] = ([a for a, _, _ in items], [(b, v) for _, b, v in items])
+    return out
+
+
 def data_rows(sheet: Sheet, layout: Layout) -> Iterator[tuple[int, dict[str, object]]]:
-    """(1-based row number, field -> raw value) for each data row; blank and total rows skipped."""
+    """(1-based row number, field -> raw value) for each data row; blank and total rows skipped.
+
+    A data cell merged down over several rows (a category written once for a block of items)
+    gives its value to every row of the merge; a row that is blank in its own cells stays blank.
+    """
+    from bisect import bisect_right
+
     cols = list(layout.columns.items())
-    for r in range(layout.header_row + 1 + layout.sub_rows, len(sheet.rows)):
+    first = layout.header_row + 1 + layout.sub_rows
+    down = _merged_down(sheet, first, set(layout.columns.values())) if sheet.merged else {}
+    for r in range(first, len(sheet.rows)):
         row = sheet.rows[r]
         values: dict[str, object] = {}
         empty = True
@@ -147,4 +173,10 @@ def data_rows(sheet: Sheet, layout: Layout) -> Iterator[tuple[int, dict[str, obj
             values[field] = v
         if empty or is_total_row(row):
             continue
+        for field, c in cols:
+            if values[field] is None and c in down:
+                starts, ends = down[c]
+                i = bisect_right(starts, r) - 1
+                if i >= 0 and starts[i] < r <= ends[i][0]:
+                    values[field] = ends[i][1]
         yield r + 1, values

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable
@@ -18,7 +18,7 @@ from disclo_cli.config import Config
 from disclo_cli.errors import InputError
 from disclo_cli.ingest.dates import DateProblem, parse_date, year_hint
 from disclo_cli.ingest.layout import KIND_NAMES, Layout, data_rows, detect, found_headers
-from disclo_cli.ingest.readers import Sheet, read_sheets
+from disclo_cli.ingest.readers import ENCODING_NAMES, Sheet, formulas, read_sheets
 from disclo_cli.model import Case, Finding, Item, Place, Request
 from disclo_cli.text import cell_text, norm
 from disclo_cli.vocab import Vocabulary
@@ -32,6 +32,13 @@ _NUMBERED = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）
 OPEN_WORDS = {"办理中", "正在办理", "未办结", "在办", "待答复", "处理中", "未答复"}
 _YES = {"是", "y", "yes", "true", "1", "延期", "已延期", "√", "✓"}
 _NO = {"否", "n", "no", "false", "0", "未延期", "不延期", "×", "-", "无"}
+#: how many unknown channels of one cell are listed one by one
+_MAX_PARTS = 3
+
+
+def clip(text: str, n: int = 60) -> str:
+    """A cell's text short enough for a message (a 1 MB cell must not become a 1 MB message)."""
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @dataclass
@@ -77,10 +84,14 @@ def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None
     )
     seen = max((found_headers(s) for s in sheets), key=len, default=[])
     where = f"sheet {sheets[0].name!r}" if len(sheets) == 1 else f"any of its {len(sheets)} sheets"
-    raise InputError(
-        f"{path}: no register header found in {where}; found {('「' + '」「'.join(seen[:12]) + '」') if seen else 'no text at all'}",
-        hint=f"Expected columns — {expected}. Rename the header cells, or add the wording under [columns] in disclo.toml.",
-    )
+    found_text = ("「" + "」「".join(seen[:12]) + "」") if seen else "no text at all"
+    hint = f"Expected columns — {expected}. Rename the header cells, or add the wording under [columns] in disclo.toml."
+    encoding = sheets[0].encoding if sheets and sheets[0].format in ("csv", "html") else ""
+    read_as = f" (read as {ENCODING_NAMES.get(encoding, encoding)} text)" if encoding else ""
+    if encoding == "gb18030":
+        hint = ("If the text found looks garbled, the file is in another encoding (Big5, Shift-JIS…): "
+                "open it in Excel/WPS and save it as 'CSV UTF-8' or .xlsx. Otherwise: " + hint)
+    raise InputError(f"{path}: no register header found in {where}{read_as}; found {found_text}", hint=hint)
 
 
 class _Cache:
@@ -124,11 +135,11 @@ def _money(value: object) -> Decimal | None | ValueError:
         return None
     m = _NUMBER.match(text)
     if not m or text[m.end():] not in ("", "元"):
-        return ValueError(f"{cell_text(value)!r} is not an amount in 元")
+        return ValueError(f"{clip(cell_text(value))!r} is not an amount in 元")
     try:
         return Decimal(m.group(0))
     except InvalidOperation:
-        return ValueError(f"{cell_text(value)!r} is not an amount in 元")
+        return ValueError(f"{clip(cell_text(value))!r} is not an amount in 元")
 
 
 class _Reader:
@@ -143,6 +154,7 @@ class _Reader:
         self.file = Path(sheet.file).name
         self.implied = year or year_hint(sheet.name, Path(sheet.file).name)
         self.dates = _date_cache(self.implied)
+        self.empties: list[tuple[int, int, int]] = []  # (finding index, row, column), 0-based: required cells found empty
 
     def place(self, row: int, field: str = "") -> Place:
         column = self.layout.header_of(field) if field and field in self.layout.columns else field
@@ -150,6 +162,24 @@ class _Reader:
 
     def add(self, severity: str, code: str, message: str, row: int, field: str = "", hint: str = "") -> None:
         self.findings.append(Finding(severity, code, message, self.place(row, field), hint))  # type: ignore[arg-type]
+        if code.startswith("missing-") and field in self.layout.columns and self.sheet.format == "xlsx":
+            self.empties.append((len(self.findings) - 1, row - 1, self.layout.columns[field]))
+
+    def finish(self) -> None:
+        """Say why a required cell is empty when it holds a formula that has no saved value
+        (files written by programs, not by Excel/WPS: calamine reads such a cell as empty)."""
+        if not self.empties:
+            return
+        found = formulas(self.sheet, {(r, c) for _, r, c in self.empties})
+        for i, r, c in self.empties:
+            formula = found.get((r, c))
+            if formula and i < len(self.findings):
+                old = self.findings[i]
+                self.findings[i] = replace(
+                    old, code="formula-without-value",
+                    message=f"a formula ({clip(formula)}) with no saved value",
+                    hint="Open the file in Excel/WPS and save it (the values are then stored with the formulas), or paste the column as values.",
+                )
 
     def date(self, values: dict, field: str, row: int, *, required: bool) -> dt.date | None:
         raw = values.get(field)
@@ -172,15 +202,15 @@ class _Reader:
         hit = cache(raw)
         if hit:
             return hit
-        close = vocab.closest(text)
+        close = vocab.closest(text) if len(text) <= 200 else []
         severity = "error" if self.strict else unknown
         self.add(
             severity,
             f"unknown-{what.replace(' ', '-')}",
-            f"unknown {what} {text!r}" + (f"; closest known: {'、'.join(close)}" if close else ""),
+            f"unknown {what} {clip(text)!r}" + (f"; closest known: {'、'.join(close)}" if close else ""),
             row,
             field,
-            f"Correct the cell, or map the wording in disclo.toml: [{vocab.name}.aliases] \"{text}\" = \"…\".",
+            f"Correct the cell, or map the wording in disclo.toml: [{vocab.name}.aliases] \"{clip(text)}\" = \"…\".",
         )
         return None
 
@@ -220,10 +250,13 @@ def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
         channels: tuple[str, ...] = ()
         if "channel" in values and values["channel"] is not None:
             channels, bad = chan_cache(values["channel"])
-            for part in bad:
-                close = chans.closest(part)
-                rd.add("error" if strict else "warning", "unknown-channel", f"unknown channel {part!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "channel",
-                       f"Correct the cell, or map it in disclo.toml: [channels.aliases] \"{part}\" = \"…\".")
+            for part in bad[:_MAX_PARTS]:
+                close = chans.closest(part) if len(part) <= 200 else []
+                rd.add("error" if strict else "warning", "unknown-channel", f"unknown channel {clip(part)!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "channel",
+                       f"Correct the cell, or map it in disclo.toml: [channels.aliases] \"{clip(part)}\" = \"…\".")
+            if len(bad) > _MAX_PARTS:
+                rd.add("error" if strict else "warning", "unknown-channel", f"and {len(bad) - _MAX_PARTS} more unknown channels in the same cell", row, "channel",
+                       "Separate channels with 、 and use the known channel names.")
         if not channels and config.default_channel:
             channels = (config.default_channel,)
         doc_type = ""
@@ -237,6 +270,7 @@ def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
         if date is None or not category:
             continue
         out.append(Item(date, title, category, known, channels, cell_text(values.get("id")), cell_text(values.get("unit")), doc_type, abolished, rd.place(row)))
+    rd.finish()
     return out
 
 
@@ -289,14 +323,14 @@ def read_requests(sheet: Sheet, layout: Layout, config: Config, *, year: int | N
         raw_reason = cell_text(values.get("reason"))
         family, reason = _outcome_and_reason(raw_outcome, raw_reason, config)
         if family is None:
-            close = v["outcomes"].closest(raw_outcome)
-            rd.add("error", "unknown-outcome", f"unknown outcome {raw_outcome!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "outcome",
-                   f"Use one of {'、'.join(v['outcomes'].labels)}, or map it in disclo.toml: [outcomes.aliases] \"{raw_outcome}\" = \"…\".")
+            close = v["outcomes"].closest(raw_outcome) if len(raw_outcome) <= 200 else []
+            rd.add("error", "unknown-outcome", f"unknown outcome {clip(raw_outcome)!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "outcome",
+                   f"Use one of {'、'.join(v['outcomes'].labels)}, or map it in disclo.toml: [outcomes.aliases] \"{clip(raw_outcome)}\" = \"…\".")
             ok = False
         elif reason is None:
             members = config.reason_families.get(family, ())
-            rd.add("error", "unknown-reason", f"unknown reason {raw_reason!r} for {family}", row, "reason",
-                   f"Use one of {'、'.join(members)}, or map it in disclo.toml: [reasons.aliases] \"{raw_reason}\" = \"…\".")
+            rd.add("error", "unknown-reason", f"unknown reason {clip(raw_reason)!r} for {family}", row, "reason",
+                   f"Use one of {'、'.join(members)}, or map it in disclo.toml: [reasons.aliases] \"{clip(raw_reason)}\" = \"…\".")
             ok = False
         elif family and reason and reason not in config.reason_families.get(family, ()):
             rd.add("error", "reason-mismatch", f"reason {reason!r} does not belong to {family}", row, "reason",
@@ -320,7 +354,7 @@ def read_requests(sheet: Sheet, layout: Layout, config: Config, *, year: int | N
             t = norm(cell_text(values["extended"]))
             extended = True if t in _YES else False if t in _NO else None
             if extended is None:
-                rd.add("warning", "bad-extended", f"延期 {cell_text(values['extended'])!r} is neither 是 nor 否", row, "extended", "Write 是 or 否.")
+                rd.add("warning", "bad-extended", f"延期 {clip(cell_text(values['extended']))!r} is neither 是 nor 否", row, "extended", "Write 是 or 否.")
         fee = _money(values.get("fee"))
         if isinstance(fee, ValueError):
             rd.add("error", "bad-fee", str(fee), row, "fee", "Write the amount as a number of 元.")
@@ -328,6 +362,7 @@ def read_requests(sheet: Sheet, layout: Layout, config: Config, *, year: int | N
         if received is None or not ok:
             continue
         out.append(Request(cell_text(values.get("id")), received, channel or "", applicant or "", family or "", reason or "", answered, extended, fee, rd.place(row), cell_text(values.get("content"))))
+    rd.finish()
     return out
 
 
@@ -350,6 +385,7 @@ def read_cases(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
         if filed is None or not ctype or route is None or (ctype == "行政诉讼" and not route) or result is None:
             continue
         out.append(Case(cell_text(values.get("id")), ctype, route, filed, result, rd.place(row)))
+    rd.finish()
     return out
 
 
