@@ -174,7 +174,10 @@ class Bench:
     def startup(self) -> None:
         r = self.args.repeat
         self.add("python -c pass", "startup", "interpreter start-up", measure([self.py, "-c", "pass"], repeat=r, cwd=self.neutral, env=self.env))
-        self.add("python -c 'import pandas'", "startup", "import pandas", measure([self.py, "-c", "import pandas"], repeat=r, cwd=self.neutral, env=self.env))
+        if importlib.util.find_spec("pandas") is None:
+            self.note("pandas is not installed (pip install pandas): the 'import pandas' reference is not measured")
+        else:
+            self.add("python -c 'import pandas'", "startup", "import pandas", measure([self.py, "-c", "import pandas"], repeat=r, cwd=self.neutral, env=self.env))
         self.add("disclo --help", "startup", "disclo --help", measure([*self.disclo, "--help"], repeat=r, cwd=self.neutral, env=self.env))
         if EXAMPLE.exists():
             # from the repository root, as the README runs it (exit 1 is fine: the example has problem rows)
