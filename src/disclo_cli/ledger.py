@@ -75,9 +75,6 @@ CREATE TABLE IF NOT EXISTS row_sources (
     kind TEXT NOT NULL, key TEXT NOT NULL, source_id INTEGER NOT NULL, payload TEXT,
     PRIMARY KEY (kind, key, source_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS items_date ON items(date);
-CREATE INDEX IF NOT EXISTS requests_received ON requests(received);
-CREATE INDEX IF NOT EXISTS cases_filed ON cases(filed);
 CREATE INDEX IF NOT EXISTS row_sources_source ON row_sources(source_id);
 -- covering indexes in GROUP BY order: tables and tallies read these, not the wide rows
 CREATE INDEX IF NOT EXISTS items_tally ON items(date, category, category_known, channels, doc_type, abolished, unit);
@@ -188,6 +185,8 @@ class Ledger:
         try:
             conn = sqlite3.connect(str(path), timeout=lock_timeout(), isolation_level=None)
             conn.execute("PRAGMA foreign_keys = ON")
+            # a bulk ingest touches index pages all over: keep up to ~256 MB of them in memory
+            conn.execute("PRAGMA cache_size = -262144")
             version = cls._version(conn, path)
             if version is None:
                 with _tx(conn, path):
@@ -439,10 +438,13 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         # v2: each file's own version of a row, so that 'ledger forget' can restore it
         conn.execute("ALTER TABLE row_sources ADD COLUMN payload TEXT")
     if version < 3:
-        # v3: covering indexes for the grouped reads of tables and tallies
+        # v3: covering indexes for the grouped reads of tables and tallies (they lead with the date,
+        # so the date-only indexes of v1 are dropped)
         for stmt in _SCHEMA.split(";"):
             if "_tally ON" in stmt:
                 conn.execute(stmt)
+        for name in ("items_date", "requests_received", "cases_filed"):
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 

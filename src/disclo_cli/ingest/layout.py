@@ -149,34 +149,63 @@ def _merged_down(sheet: Sheet, first: int, columns: set[int]) -> dict[int, tuple
     return out
 
 
-def data_rows(sheet: Sheet, layout: Layout) -> Iterator[tuple[int, dict[str, object]]]:
-    """(1-based row number, field -> raw value) for each data row; blank and total rows skipped.
+def _column(rows: list[list[object]], c: int) -> list[object]:
+    """One column of the data area; blank cells (None, '', spaces) as None."""
+    return [None if (v.__class__ is str and not v.strip()) else v for v in (row[c] if c < len(row) else None for row in rows)]
 
-    A data cell merged down over several rows (a category written once for a block of items)
-    gives its value to every row of the merge; a row that is blank in its own cells stays blank.
+
+def data_block(sheet: Sheet, layout: Layout) -> tuple[list[int], dict[str, list[object]]]:
+    """The data rows of a register, column by column: (1-based row numbers, field -> raw values).
+
+    Blank rows and 合计/总计/小计 rows are left out. A data cell merged down over several rows (a
+    category written once for a block of items) gives its value to every row of the merge; a row
+    that is blank in its own cells stays blank. Work is done a column at a time, so a million rows
+    cost a few list passes, not a million function calls.
     """
     from bisect import bisect_right
 
-    cols = list(layout.columns.items())
     first = layout.header_row + 1 + layout.sub_rows
-    down = _merged_down(sheet, first, set(layout.columns.values())) if sheet.merged else {}
-    for r in range(first, len(sheet.rows)):
-        row = sheet.rows[r]
-        values: dict[str, object] = {}
-        empty = True
-        for field, c in cols:
-            v = row[c] if c < len(row) else None
-            if v == "" or (isinstance(v, str) and not v.strip()):
-                v = None
-            if v is not None:
-                empty = False
-            values[field] = v
-        if empty or is_total_row(row):
+    rows = sheet.rows[first:]
+    cols = {field: _column(rows, c) for field, c in layout.columns.items()}
+    # rows that may be totals: a short text with 计 in one of the first six cells
+    maybe_total: set[int] = set()
+    width = max((len(r) for r in rows[:1]), default=0)
+    by_index = {c: cols[f] for f, c in layout.columns.items()}
+    for c in range(min(6, max(width, 6))):
+        col = by_index.get(c)
+        if col is None:
+            col = [row[c] if c < len(row) else None for row in rows]
+        maybe_total.update(i for i, v in enumerate(col) if v.__class__ is str and "计" in v and len(v) <= 60)
+    keep = []
+    columns = list(cols.values())
+    for i in range(len(rows)):
+        if i in maybe_total and is_total_row(rows[i]):
             continue
-        for field, c in cols:
-            if values[field] is None and c in down:
-                starts, ends = down[c]
-                i = bisect_right(starts, r) - 1
-                if i >= 0 and starts[i] < r <= ends[i][0]:
-                    values[field] = ends[i][1]
-        yield r + 1, values
+        for col in columns:
+            if col[i] is not None:
+                keep.append(i)
+                break
+    down = _merged_down(sheet, first, set(layout.columns.values())) if sheet.merged else {}
+    if down:
+        for field, c in layout.columns.items():
+            if c not in down:
+                continue
+            starts, ends = down[c]
+            col = cols[field]
+            for i in keep:
+                if col[i] is None:
+                    r = first + i
+                    j = bisect_right(starts, r) - 1
+                    if j >= 0 and starts[j] < r <= ends[j][0]:
+                        col[i] = ends[j][1]
+    if len(keep) != len(rows):
+        cols = {field: [col[i] for i in keep] for field, col in cols.items()}
+    return [first + i + 1 for i in keep], cols
+
+
+def data_rows(sheet: Sheet, layout: Layout) -> Iterator[tuple[int, dict[str, object]]]:
+    """(1-based row number, field -> raw value) for each data row (see data_block)."""
+    numbers, cols = data_block(sheet, layout)
+    fields = list(cols)
+    for i, r in enumerate(numbers):
+        yield r, {f: cols[f][i] for f in fields}
