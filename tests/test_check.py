@@ -175,3 +175,21 @@ def test_check_on_an_unreadable_file(tmp_path, run) -> None:
     result = run("check", "--year", 2018, tmp_path / "台账.xlsx")
     assert result.exit_code == 1
     assert "not a readable spreadsheet" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_categories_in_the_ledger_are_counted_by_rows_and_stop_the_report(office, run) -> None:
+    from workspaces import write_items
+
+    # three items of a category the office's list does not know: filed (a warning), then an error for check and report
+    write_items(office / "新类别.xlsx", [[f"N-{i}", f"新闻{i}", "新闻发布类", f"2023-03-0{i}", "政府网站"] for i in (1, 2, 3)])
+    result = run("--config", office / "disclo.toml", "ingest", office / "新类别.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert "unknown category '新闻发布类'" in result.stderr
+    data = json.loads(_check(run, office, "--format", "json").stdout)
+    unknown = [f for f in data["findings"] if f["code"] == "unknown-category"]
+    assert [(f["severity"], f["message"]) for f in unknown] == [("error", "3 item(s) of 2023 have the unknown category '新闻发布类'")]
+    report = run("--config", office / "disclo.toml", "report", "--year", 2023, "--output", office / "r.docx")
+    assert report.exit_code == 1
+    assert "break 1 check(s) (0 of them identities); no report was written" in report.stderr
+    assert "unknown category '新闻发布类'" in report.stderr
+    assert not (office / "r.docx").exists()

@@ -228,8 +228,11 @@ def explain_cell(config: Config, year: int, address: str, *, standard: str | Non
 
 # --- check -----------------------------------------------------------------------------------------
 
-def check_year(config: Config, year: int, *, standard: str | None = None, previous: Path | None = None, files: Sequence[str] = ()):
-    """Every consistency rule for a year: from the ledger, or from register files when given."""
+def check_year(config: Config, year: int, *, standard: str | None = None, previous: Path | None = None, files: Sequence[str] = (), registers=None, tables=None):
+    """Every consistency rule for a year: from the ledger, or from register files when given.
+
+    `registers` and `tables` (the report's, already filled from the ledger) spare filling them again.
+    """
     from disclo_cli.checks import CheckResult, check_carry_over, check_tally, previous_figures
     from disclo_cli.formats.engine import Registers, fill_all, load_definition, standard_for_year
     from disclo_cli.tally import dedupe, filter_year, tally
@@ -253,15 +256,18 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
         findings += _after_year(requests, "received", year) + _after_year(cases, "filed", year)
         regs = Registers([i for i in items if i.date.year <= year], [r for r in requests if r.received.year <= year], [c for c in cases if c.filed.year <= year])
         prev_regs = regs
+        weights = None
     else:
-        regs = load_registers(config, year)
-        in_year = [i for i in regs.items if i.date.year == year]
+        regs = registers if registers is not None else load_registers(config, year)
+        pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
+        in_year, weights = [i for i, _ in pairs], [n for _, n in pairs]
         prev_regs = None
-    tables = fill_all(definition, regs, config, year)
+    if tables is None:
+        tables = fill_all(definition, regs, config, year)
     for t in tables:
         findings += t.findings
     cats = config.vocab["categories"].labels
-    findings += check_tally(tally(in_year, ("category",), year=year, categories=cats, channels=()))
+    findings += check_tally(tally(in_year, ("category",), year=year, categories=cats, channels=(), weights=weights))
     if previous is not None:
         findings += check_carry_over(tables, previous_figures(previous), year)
     else:

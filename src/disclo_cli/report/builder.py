@@ -328,7 +328,9 @@ def _facts(config: Config, year: int, standard: str, regs, tables: list, date: d
 
 
 def _identity_message(errors: Sequence[Finding]) -> str:
-    lines = [f"the tables of the report break {len(errors)} identity check(s); no report was written:"]
+    identities = sum(1 for e in errors if e.code == "identity")
+    what = f"{identities} identity check(s)" if identities == len(errors) else f"{len(errors)} check(s) ({identities} of them identities)"
+    lines = [f"the tables of the report break {what}; no report was written:"]
     lines += [f"  {e.message} (cell {e.place.cell or e.place.column})" for e in errors[:20]]
     if len(errors) > 20:
         lines.append(f"  … and {len(errors) - 20} more")
@@ -360,9 +362,12 @@ def build_report(
     for path in (target, json_target):
         if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
             raise OutputError(f"{path}: the folder {path.parent} does not exist", hint="Create it, or choose another --output / --json.")
+    from disclo_cli.service import check_year
+
     regs = load_registers(config, year)
     tables = build_tables(config, year, standard=standard, registers=regs)
-    findings = [f for t in tables for f in t.findings]
+    # the same rules as 'disclo check': identities, carry-over from last year, shares, unknown labels
+    findings = list(check_year(config, year, standard=standard, registers=regs, tables=tables).findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors and not force:
         raise DataError(_identity_message(errors), hint="Check the register rows behind these cells with 'disclo explain', fix them and ingest again; or use --force to write a draft marked as unchecked.")
