@@ -14,7 +14,7 @@ from disclo_cli.cli.options import err, load_config, report_findings
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report's tables as JSON (the shape of 'disclo table --format json').")
 @click.option("--prose", "prose_path", type=click.Path(dir_okay=False), help="The office's text (default: prose/{year}.md in the workspace).")
 @click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date under the signature, e.g. 2019-01-15 (default: today).")
-@click.option("--force", is_flag=True, help="Write the report even if a table identity fails (marked as unchecked).")
+@click.option("--force", is_flag=True, help="Write the report even if a check fails (marked as unchecked; for internal review only).")
 @click.option("--final", is_flag=True, help="Refuse to write while 【请填写】 placeholders remain.")
 @click.option("--new-prose", is_flag=True, help="Only write prose/{year}.md, from last year's text or as a skeleton.")
 @click.pass_context
@@ -35,7 +35,7 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
     result = builder.build_report(config, year, standard=standard, output=output, json_path=json_path, prose_path=prose_path,
                                   date=date.date() if date else None, force=force, final=final)
     report_findings(result.findings)
-    err(f"wrote {result.path}" + ("" if result.checked else " (UNCHECKED: identity checks failed)"))
+    err(f"wrote {result.path}" + ("" if result.checked else " (UNCHECKED: checks failed)"))
     if result.json_path:
         err(f"wrote {result.json_path}")
     if result.placeholders:
