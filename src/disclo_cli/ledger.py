@@ -14,6 +14,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -104,10 +105,20 @@ def record_key(kind: str, rec) -> str:
     return f"row:{rec.filed.isoformat()}|{rec.type}|{rec.route}"
 
 
+@lru_cache(maxsize=4096)
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _joined(channels: tuple[str, ...]) -> str:
+    return "、".join(channels)
+
+
 def _values(kind: str, rec) -> tuple:
     """The stored content of a record (without key and source)."""
     if kind == "items":
-        return (_d(rec.date), rec.title, rec.category, int(rec.category_known), "、".join(rec.channels), rec.id, rec.unit, rec.doc_type, _d(rec.abolished))
+        return (_iso(rec.date), rec.title, rec.category, int(rec.category_known), _joined(rec.channels), rec.id, rec.unit, rec.doc_type, _d(rec.abolished))
     if kind == "requests":
         return (rec.id, _d(rec.received), rec.channel, rec.applicant, rec.outcome, rec.reason, _d(rec.answered),
                 None if rec.extended is None else int(rec.extended), None if rec.fee is None else str(rec.fee), rec.subject)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Iterator, Mapping
 
 from disclo_cli.ingest.readers import Sheet
@@ -149,9 +150,15 @@ def _merged_down(sheet: Sheet, first: int, columns: set[int]) -> dict[int, tuple
     return out
 
 
-def _column(rows: list[list[object]], c: int) -> list[object]:
+def _raw_column(rows: list[list[object]], c: int, shortest: int) -> list[object]:
+    if c < shortest:  # every row reaches column c (calamine's rows all do): no bounds check per row
+        return list(map(itemgetter(c), rows))
+    return [row[c] if c < len(row) else None for row in rows]
+
+
+def _column(rows: list[list[object]], c: int, shortest: int) -> list[object]:
     """One column of the data area; blank cells (None, '', spaces) as None."""
-    return [None if (v.__class__ is str and not v.strip()) else v for v in (row[c] if c < len(row) else None for row in rows)]
+    return [v if (v.__class__ is not str or v.strip()) else None for v in _raw_column(rows, c, shortest)]
 
 
 def data_block(sheet: Sheet, layout: Layout) -> tuple[list[int], dict[str, list[object]]]:
@@ -166,25 +173,20 @@ def data_block(sheet: Sheet, layout: Layout) -> tuple[list[int], dict[str, list[
 
     first = layout.header_row + 1 + layout.sub_rows
     rows = sheet.rows[first:]
-    cols = {field: _column(rows, c) for field, c in layout.columns.items()}
+    shortest = min(map(len, rows), default=0)
+    cols = {field: _column(rows, c, shortest) for field, c in layout.columns.items()}
     # rows that may be totals: a short text with 计 in one of the first six cells
     maybe_total: set[int] = set()
-    width = max((len(r) for r in rows[:1]), default=0)
     by_index = {c: cols[f] for f, c in layout.columns.items()}
-    for c in range(min(6, max(width, 6))):
+    for c in range(6):
         col = by_index.get(c)
         if col is None:
-            col = [row[c] if c < len(row) else None for row in rows]
+            col = _raw_column(rows, c, shortest)
         maybe_total.update(i for i, v in enumerate(col) if v.__class__ is str and "计" in v and len(v) <= 60)
-    keep = []
-    columns = list(cols.values())
-    for i in range(len(rows)):
-        if i in maybe_total and is_total_row(rows[i]):
-            continue
-        for col in columns:
-            if col[i] is not None:
-                keep.append(i)
-                break
+    totals = {i for i in maybe_total if is_total_row(rows[i])}
+    nothing = (None,) * len(cols)
+    # a row is kept when any of its register cells has something and it is not a total row
+    keep = [i for i, values in enumerate(zip(*cols.values())) if values != nothing and i not in totals] if cols else []
     down = _merged_down(sheet, first, set(layout.columns.values())) if sheet.merged else {}
     if down:
         for field, c in layout.columns.items():

@@ -312,15 +312,17 @@ def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
     date_type = dt.date
     file, sheet_name = rd.file, sheet.name
     fields = list(cols)
-    for i in range(n):
-        date, category, title, chan, gone = dates[i], categories[i], titles[i], channels[i], abolished[i]
-        doc = (category if category in doc_labels else "") if raw_docs[i] is None else doc_given[i]
-        if not (date.__class__ is date_type and category and title and (chan is None or not chan[1])
-                and doc is not None and (gone is None or gone.__class__ is date_type) and not (invalid[i] and gone is None)):
-            slow(numbers[i], {f: cols[f][i] for f in fields})
-            continue
-        out.append(Item(date, title, category, True, (chan[0] if chan is not None else ()) or fallback, ids[i], units[i],
-                        doc, gone, Place(file, sheet_name, numbers[i])))
+    append = out.append
+    for i, (number, date, category, title, chan, gone, raw_doc, doc, bad, id_, unit) in enumerate(
+            zip(numbers, dates, categories, titles, channels, abolished, raw_docs, doc_given, invalid, ids, units)):
+        if raw_doc is None:
+            doc = category if category in doc_labels else ""
+        if (date.__class__ is date_type and category and title and (chan is None or not chan[1]) and doc is not None
+                and (gone is None or gone.__class__ is date_type) and not (bad and gone is None)):
+            append(Item(date, title, category, True, (chan[0] if chan is not None else ()) or fallback, id_, unit,
+                        doc, gone, Place(file, sheet_name, number)))
+        else:
+            slow(number, {f: cols[f][i] for f in fields})
     rd.finish()
     return out
 
