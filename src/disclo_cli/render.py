@@ -21,10 +21,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
-class HeaderCell:
+class LayoutCell:
+    """A cell of a table as printed: its text, how many columns and rows it spans, the number behind it."""
+
     text: str
     colspan: int = 1
     rowspan: int = 1
+    value: object = None  # the number behind a value cell (for xlsx)
 
 
 @dataclass(frozen=True)
@@ -34,15 +37,15 @@ class Grid:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
-    header: tuple[tuple[HeaderCell, ...], ...] = ()
+    header: tuple[tuple[LayoutCell, ...], ...] = ()
     block_rows: frozenset[int] = frozenset()
     total_rows: frozenset[int] = frozenset()
     widths: tuple[float, ...] = ()  # column widths in characters, for xlsx
     note: str = ""
     layout: tuple | None = None  # (header, body, widths_mm) of the official layout, for xlsx/docx
 
-    def header_rows(self) -> tuple[tuple[HeaderCell, ...], ...]:
-        return self.header or (tuple(HeaderCell(c) for c in self.columns),)
+    def header_rows(self) -> tuple[tuple[LayoutCell, ...], ...]:
+        return self.header or (tuple(LayoutCell(c) for c in self.columns),)
 
 
 def fmt(value: object) -> str:
@@ -242,14 +245,6 @@ def write_xlsx(grids: Sequence[Grid], path) -> None:
 
 
 # --- standard tables -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class LayoutCell:
-    text: str
-    colspan: int = 1
-    rowspan: int = 1
-    value: object = None  # the number behind a value cell (for xlsx)
-
 
 def _label_cells(rows, label_columns: int) -> list[list[LayoutCell]]:
     """The merged label area of the official layout: equal label prefixes merge vertically,
