@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from disclo_cli.errors import LedgerError
-from disclo_cli.model import Case, Item, Place, Request
-from disclo_cli.text import norm
+from disclo_cli.model import Case, Item, Place, Request, record_key
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 60
@@ -92,17 +91,6 @@ def _d(value: dt.date | None) -> str | None:
 
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
-
-
-def record_key(kind: str, rec) -> str:
-    """The ledger key: the register's id when it has one, else the row's identifying content."""
-    if rec.id:
-        return "id:" + norm(rec.id)
-    if kind == "items":
-        return f"row:{rec.date.isoformat()}|{norm(rec.title)}|{rec.category}"
-    if kind == "requests":
-        return f"row:{rec.received.isoformat()}|{rec.channel}|{rec.applicant}|{norm(rec.subject)}"
-    return f"row:{rec.filed.isoformat()}|{rec.type}|{rec.route}"
 
 
 @lru_cache(maxsize=4096)
@@ -364,10 +352,6 @@ class Ledger:
         """Items dated in `year`, or all dated up to the end of `through`, or all."""
         return self._items(*_period("date", year, through))
 
-    def documents(self) -> list[Item]:
-        """Items that are 规章 or 行政规范性文件, whatever their date (for documents in force)."""
-        return self._items("WHERE t.doc_type != ''", ())
-
     def _items(self, where: str, args: Sequence) -> list[Item]:
         out = []
         for date, title, cat, known, chans, id_, unit, doc_type, abolished, name, sheet, row in self._select("items", where, args):
@@ -438,9 +422,6 @@ class Ledger:
              "(SELECT count(*) FROM row_sources rs WHERE rs.source_id = s.id) FROM sources s ORDER BY s.id")
         return [SourceInfo(*r) for r in self.conn.execute(q)]
 
-    def first_year(self) -> int | None:
-        years = [y for _, y, _ in self.summary()]
-        return min(years) if years else None
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:

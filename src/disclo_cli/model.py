@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from disclo_cli.text import norm
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -100,6 +102,19 @@ class Case:
     filed: dt.date
     result: str  # 结果维持 | 结果纠正 | 其他结果 | 尚未审结
     place: Place
+
+
+def record_key(kind: str, rec) -> str:
+    """What makes two register rows the same record: the register's id (索引号, 申请编号, 案件编号)
+    when it has one, else the row's identifying content. The ledger keys on it and tally's
+    repeat detection uses it, so both agree on what a repeat is."""
+    if rec.id:
+        return "id:" + norm(rec.id)
+    if kind == "items":
+        return f"row:{rec.date.isoformat()}|{norm(rec.title)}|{rec.category}"
+    if kind == "requests":
+        return f"row:{rec.received.isoformat()}|{rec.channel}|{rec.applicant}|{norm(rec.subject)}"
+    return f"row:{rec.filed.isoformat()}|{rec.type}|{rec.route}"
 
 
 def share_text(count: int, total: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
@@ -359,10 +359,3 @@ def stat_json(tables) -> dict | list:
     """One table: its JSON object; several: a list of them (README documents the shape)."""
     items = [t.as_json() for t in tables]
     return items[0] if len(items) == 1 else items
-
-
-def print_grid(grid: Grid) -> None:
-    """Draw a grid on the terminal (stdout)."""
-    from rich.console import Console
-
-    Console(soft_wrap=False).print(to_rich(grid))

@@ -282,8 +282,7 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
 def _latest(records, kind: str):
     """Requests or cases with repeats (same 编号, or same content) taken once, the later row winning
     as in the ledger; a warning for each earlier row."""
-    from disclo_cli.ledger import record_key
-    from disclo_cli.model import Finding
+    from disclo_cli.model import Finding, record_key
 
     seen: dict[str, int] = {}
     out: list = []

@@ -5,19 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Sequence
 
-from disclo_cli.model import Finding, Item, Place, Tally, TallyRow, share_text
-from disclo_cli.text import norm
+from disclo_cli.model import Finding, Item, Tally, TallyRow, record_key, share_text
 
 DIMENSIONS = ("category", "channel", "month", "unit")
 NO_CHANNEL = "（未注明渠道）"
 NO_UNIT = "（未注明单位）"
-
-
-def item_key(item: Item) -> str:
-    """What makes two rows the same item: the id (索引号) when there is one, else date + title + category."""
-    if item.id:
-        return "id:" + norm(item.id)
-    return f"row:{item.date.isoformat()}|{norm(item.title)}|{item.category}"
 
 
 def dedupe(items: Iterable[Item]) -> tuple[list[Item], list[Finding]]:
@@ -26,7 +18,7 @@ def dedupe(items: Iterable[Item]) -> tuple[list[Item], list[Finding]]:
     out: list[Item] = []
     findings: list[Finding] = []
     for item in items:
-        key = item_key(item)
+        key = record_key("items", item)
         first = seen.get(key)
         if first is None:
             seen[key] = item
