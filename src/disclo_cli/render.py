@@ -294,8 +294,8 @@ def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], 
         spans = r.spans or (1,) * len(r.values)
         cells += [LayoutCell(fmt(v), s, 1, v) for v, s in zip(r.values, spans)]
         body.append(cells)
-    if d.id == "三" or d.label_columns == 3:
-        widths = [22, 26, 40] + [12] * 7
+    if d.widths_mm:
+        widths = list(d.widths_mm)
     elif d.label_columns == 0:
         widths = [156 / max(ncols, 1)] * ncols
     elif d.unit_header:
@@ -305,16 +305,44 @@ def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], 
     return header, body, widths
 
 
+def _header_paths(header, width: int) -> list[tuple[str, ...]]:
+    """For each column under merged heads, the texts of the head cells above it, top to bottom
+    (a cell spanning several header rows counted once)."""
+    grid: dict[tuple[int, int], int] = {}
+    cells: list[str] = []
+    for r, row in enumerate(header):
+        c = 0
+        for cell in row:
+            while (r, c) in grid:
+                c += 1
+            cells.append(cell["text"])
+            for dr in range(cell.get("rowspan", 1)):
+                for dc in range(cell.get("colspan", 1)):
+                    grid[(r + dr, c + dc)] = len(cells) - 1
+            c += cell.get("colspan", 1)
+    paths = []
+    for c in range(width):
+        ids = [grid[(r, c)] for r in range(len(header)) if (r, c) in grid]
+        paths.append(tuple(cells[i] for k, i in enumerate(ids) if k == 0 or ids[k - 1] != i))
+    return paths
+
+
 def stat_grid(t) -> Grid:
     """A flat view of a standard table for the terminal, CSV and Markdown (official layout: xlsx/docx)."""
     d = t.definition
-    if d.label_columns == 0:
-        # Table 四: one row of 15 numbers, shown as three rows of five so that it fits 100 columns
-        groups = [("行政复议", 0), ("行政诉讼·未经复议直接起诉", 5), ("行政诉讼·复议后起诉", 10)]
-        values = t.rows[0].values
-        cols = ("项目", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-        body = tuple((name, *values[i : i + 5]) for name, i in groups)
-        return Grid(t.title, cols, body, widths=(26, 10, 10, 10, 10, 10), layout=official_layout(t))
+    if d.label_columns == 0 and len(t.rows) == 1:
+        # a table of one row of numbers under grouped heads (Table 四: 15 numbers): one line per
+        # group of heads, so that it fits 100 columns
+        paths = _header_paths(d.header, d.width) if d.header else [(c,) for c in t.columns]
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, path in enumerate(paths):
+            groups.setdefault(path[:-1], []).append(i)
+        heads = {tuple(paths[i][-1] for i in idx) for idx in groups.values()}
+        if len(heads) == 1 and all(groups):
+            values = t.rows[0].values
+            cols = ("项目", *next(iter(heads)))
+            body = tuple(("·".join(group), *(values[i] for i in idx)) for group, idx in groups.items())
+            return Grid(t.title, cols, body, widths=(26, *([10] * (len(cols) - 1))), layout=official_layout(t))
     if not t.columns:
         # Table 二: blocks with their own column heads
         width = d.width
@@ -333,6 +361,7 @@ def stat_grid(t) -> Grid:
     cols: tuple[str, ...] = (d.label_header or "项目",) + ((d.unit_header,) if d.unit_header else ()) + t.columns
     body: list[tuple] = []
     groups: set[int] = set()
+    totals: set[int] = set()
     blank = ("",) * (len(cols) - 1)
     previous: tuple[str, ...] = ()
     for r in t.rows:
@@ -347,8 +376,10 @@ def stat_grid(t) -> Grid:
             label = "  " * (len(labels) - 1) + r.label.strip()
         else:
             label = "\u3000" * r.indent + r.label
+        if r.total:
+            totals.add(len(body))
         body.append((label, *((r.unit,) if d.unit_header else ()), *r.values))
-    total = frozenset(i for i, row in enumerate(body) if row[0].strip() in ("（七）总计",))
+    total = frozenset(totals)
     # Table 三 must fit 100 columns: its seven value heads take ~80, so the label column may only
     # insist on 16 (it grows when the terminal is wider)
     widths = (16, *([6] * (len(cols) - 1))) if d.label_columns > 1 else (28, *([8] * (len(cols) - 1)))

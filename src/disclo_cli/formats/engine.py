@@ -40,6 +40,7 @@ class TableDef:
     label_header: str = ""
     unit_header: str = ""
     corner: str = ""
+    widths_mm: tuple[float, ...] = ()  # printed column widths, where the official form fixes them
 
     @property
     def width(self) -> int:
@@ -89,6 +90,7 @@ def load_definition(standard: str) -> Definition:
                 identities=tuple(t.get("identities", ())), header=tuple(tuple(r) for r in t.get("header", ())),
                 label_columns=t.get("label_columns", 1), value_columns=t.get("value_columns", 0),
                 label_header=t.get("label_header", ""), unit_header=t.get("unit_header", ""), corner=t.get("corner", ""),
+                widths_mm=tuple(t.get("widths_mm", ())),
             )
             for t in data["tables"]
         )
@@ -110,6 +112,7 @@ class StatRow:
     spans: tuple[int, ...] = ()  # colspans of the value cells when they are merged
     headers: tuple[str, ...] = ()  # the column labels this row's values stand under (Table 二)
     indent: int = 0  # characters to indent the label by in printed tables (a sub-item)
+    total: bool = False  # a total row, printed in bold
 
 
 @dataclass(frozen=True)
@@ -328,7 +331,7 @@ def _merge(row: Mapping, column: Mapping | None, cell: Mapping | None) -> dict:
         for k, v in part.items():
             if k == "where":
                 spec["where"] = {**spec.get("where", {}), **v}
-            elif k not in ("id", "label", "labels", "unit", "cells", "spans", "sum", "block", "subheader", "indent"):
+            elif k not in ("id", "label", "labels", "unit", "cells", "spans", "sum", "block", "subheader", "indent", "total"):
                 spec[k] = v
     return spec
 
@@ -373,7 +376,7 @@ def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
             if "sum" in col:
                 parts = [values[col_index[c]] for c in col["sum"]]
                 values[i] = None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
-        rows.append(StatRow(row["id"], label, row.get("unit", ""), tuple(values), "data", labels, indent=row.get("indent", 0)))
+        rows.append(StatRow(row["id"], label, row.get("unit", ""), tuple(values), "data", labels, indent=row.get("indent", 0), total=row.get("total", False)))
     result = StatTable(standard, table.id, year, _label(table.title, year), columns, tuple(rows), table, ())
     findings = list(filler.findings[before:]) + check_identities(result)
     return StatTable(standard, table.id, year, result.title, columns, tuple(rows), table, tuple(findings))
