@@ -255,13 +255,11 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
         findings += more
         findings += _after_year(requests, "received", year) + _after_year(cases, "filed", year)
         regs = Registers([i for i in items if i.date.year <= year], [r for r in requests if r.received.year <= year], [c for c in cases if c.filed.year <= year])
-        prev_regs = regs
         weights = None
     else:
         regs = registers if registers is not None else load_registers(config, year)
         pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
         in_year, weights = [i for i, _ in pairs], [n for _, n in pairs]
-        prev_regs = None
     if tables is None:
         tables = fill_all(definition, regs, config, year)
     for t in tables:
@@ -272,7 +270,8 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
         findings += check_carry_over(tables, previous_figures(previous), year)
     else:
         prev_def = load_definition(standard_for_year(year - 1)) if not standard else definition
-        prev_tables = fill_all(prev_def, prev_regs if prev_regs is not None else load_registers(config, year - 1), config, year - 1)
+        # the same registers serve last year: the engine only counts what is dated up to its year
+        prev_tables = fill_all(prev_def, regs, config, year - 1)
         findings += check_carry_over(tables, [t.as_json() for t in prev_tables], year)
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order[f.severity])
