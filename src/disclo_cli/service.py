@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -114,10 +115,7 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
 
 # --- explain ---------------------------------------------------------------------------------------
 
-from dataclasses import dataclass as _dataclass
-
-
-@_dataclass(frozen=True)
+@dataclass(frozen=True)
 class Explanation:
     address: str
     value: object
