@@ -386,3 +386,18 @@ def test_a_version_1_ledger_is_migrated(ws, run) -> None:
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
         assert "payload" in [r[1] for r in conn.execute("PRAGMA table_info(row_sources)")]
     assert len(items_by_id(ws)) == 250
+
+
+def test_a_row_with_an_error_that_is_still_filed_is_not_counted_as_rejected(ws, run) -> None:
+    header = ["索引号", "标题", "类别", "发布日期", "发布渠道", "文件类型", "废止日期"]
+    write_items(ws / "docs.xlsx", [
+        ["D-1", "甲", "工作动态类", "2018-02-01", "政府网站", "红头文件", None],      # unknown type: a warning, filed as an item
+        ["D-2", "乙", "工作动态类", "2018-02-02", "政府网站", "规范性文件", "2018-13-45"],  # bad 废止日期: an error, filed
+        ["D-3", "丙", "工作动态类", "不详", "政府网站", None, None],                     # no date: rejected
+    ], header=header)
+    result = run("ingest", "docs.xlsx")
+    assert result.exit_code == 1
+    assert result.stdout == line("docs.xlsx", a=2, r=1) + "\n"
+    assert "warning: docs.xlsx, sheet 'Sheet1', row 2, column '文件类型': unknown document type '红头文件'" in result.stderr
+    got = items_by_id(ws)
+    assert (got["D-1"].doc_type, got["D-2"].doc_type, got["D-2"].abolished) == ("", "行政规范性文件", None)

@@ -79,7 +79,8 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
             records = READERS[layout.kind](s, layout, config, strict=strict, findings=found)
             batch = per_kind.setdefault(layout.kind, Batch(path, layout.kind, []))
             batch.records.extend(records)
-            batch.rejected += len({x.place.row for x in found if x.severity == "error"})
+            kept = {r.place.row for r in records}  # a row can carry an error and still be filed (a bad 废止日期)
+            batch.rejected += len({x.place.row for x in found if x.severity == "error"} - kept)
             findings.extend(found)
         batches.extend(per_kind.values())
     errors = [x for x in findings if x.severity == "error"]

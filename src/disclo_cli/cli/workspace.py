@@ -54,6 +54,7 @@ def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: 
                    + (f"\trepeated {r.repeated}" if r.repeated else ""))
     if any(r.rejected for r in results):
         err("Rejected rows were not filed: correct them and ingest the file again (filed rows are not counted twice).")
+    if any(r.rejected for r in results) or any(f.severity == "error" for f in findings):
         ctx.exit(1)
 
 

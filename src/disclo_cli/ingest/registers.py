@@ -280,7 +280,8 @@ def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
             channels = (config.default_channel,)
         doc_type = ""
         if values.get("doc_type") is not None:
-            doc_type = rd.label(doc_cache, doc_types, values, "doc_type", row, "document type", required=False) or ""
+            # an unknown type: still a published item, just not counted as a 规章/规范性文件 (a warning)
+            doc_type = rd.label(doc_cache, doc_types, values, "doc_type", row, "document type", required=False, unknown="warning") or ""
         elif category in doc_types.labels:
             doc_type = category
         abolished = rd.date(values, "abolished", row, required=False) if "abolished" in values else None
