@@ -639,3 +639,11 @@ def test_a_reader_panic_is_one_clear_error(tmp_path) -> None:
     assert done.returncode == 1
     assert done.stderr.splitlines()[0].startswith("disclo: error: 坏.xls: not a readable spreadsheet (")
     assert len(done.stderr.splitlines()) == 2 and "panicked" not in done.stderr and "backtrace" not in done.stderr
+
+
+def test_a_damaged_file_named_xlsx_says_it_is_not_a_workbook(tmp_path, run) -> None:
+    (tmp_path / "台账.xlsx").write_bytes(b"\xff\xfe\x00junk")
+    result = run("tally", "台账.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "disclo: error: 台账.xlsx: not a workbook, although named .xlsx (nor readable as CSV: not valid UTF-16 text (byte 6))"
+    assert "Traceback" not in result.stderr

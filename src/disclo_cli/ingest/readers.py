@@ -25,6 +25,7 @@ from disclo_cli.ingest.guards import DAMAGED, MAX_CELLS, TOO_BIG_HINT, chunks, g
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_CSV_FIELD = 64 << 20
+_WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods"}
 #: HTML limits (as browsers clip them)
 _MAX_COLSPAN, _MAX_ROWSPAN = 1000, 65534
 
@@ -87,7 +88,13 @@ def read_sheets(path: str | os.PathLike) -> list[Sheet]:
         return _read_excel(p)
     if kind == "html":
         return _read_html(p)
-    rows, encoding = _read_csv(p)
+    try:
+        rows, encoding = _read_csv(p)
+    except InputError as exc:
+        if p.suffix.lower() in _WORKBOOK_SUFFIXES:  # say first what the clerk expects it to be
+            raise InputError(f"{p}: not a workbook, although named {p.suffix} (nor readable as CSV: {exc.message.split(': ', 1)[-1]})",
+                             hint=DAMAGED) from exc
+        raise
     return [Sheet(str(p), p.stem, 0, rows, format="csv", encoding=encoding)]
 
 
