@@ -355,10 +355,11 @@ def test_locked_ledger_waits_then_says_so(tmp_path, run) -> None:
 
 
 def test_lock_timeout_default_and_bad_value(tmp_path, run, monkeypatch) -> None:
-    from disclo_cli.ledger import BUSY_TIMEOUT_S, lock_timeout
+    from disclo_cli.config import lock_timeout_of
+    from disclo_cli.ledger import BUSY_TIMEOUT_S
 
     monkeypatch.delenv("DISCLO_LOCK_TIMEOUT", raising=False)
-    assert lock_timeout() == BUSY_TIMEOUT_S == 60
+    assert lock_timeout_of(None) == BUSY_TIMEOUT_S == 60  # the CLI reads the variable; config turns it into seconds
     ws = copy_workspace(EX18, tmp_path / "ws")
     stderr = _failed(run("--config", ws / "disclo.toml", "ingest", ws / SUPP18, env={"DISCLO_LOCK_TIMEOUT": "soon"}))
     assert "disclo: error: DISCLO_LOCK_TIMEOUT='soon' is not a number of seconds (0 to 86400)" in stderr

@@ -321,7 +321,7 @@ def test_prose_placeholders_are_filled(seed, disclo) -> None:
     assert "截止2018年12月31日，我街道共受理政府信息公开申请0件。本单位另有说明。" in text
     assert "这一段不会印出" not in text
     assert "section '# 七、不存在的节' matches no section" in result.stderr
-    assert "unknown placeholder {{nonsense}}" in result.stderr and "2018.md, row 10" in result.stderr
+    assert "unknown placeholder {{nonsense}}" in result.stderr and "2018.md, line 10" in result.stderr
     assert "【请填写：无法识别的占位符 nonsense】" in highlighted(document)
     # a section left empty in the file still gets its placeholder
     assert "【请填写：政策解读的做法和数量】" in highlighted(document)
@@ -393,7 +393,8 @@ def broken_identity(monkeypatch):
 
     def build_tables(*args, **kwargs):
         tables = real(*args, **kwargs)
-        bad = Finding("error", "identity", "table 三, column 自然人: 一 + 二 = 三（七） + 四 does not hold: 42 ≠ 41", Place(column="三.*/自然人"))
+        bad = Finding.of("error", "identity", Place(column="三.*/自然人"), table="三", where="column 自然人", identity="一 + 二 = 三（七） + 四",
+                         left=42, right=41, relation="≠")
         return [dataclasses.replace(t, findings=(*t.findings, bad)) if t.table == "三" else t for t in tables]
 
     monkeypatch.setattr(service, "build_tables", build_tables)

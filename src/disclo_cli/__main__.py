@@ -1,3 +1,5 @@
-from disclo_cli.cli import main
+"""`python -m disclo_cli …`: the same as the `disclo` command, for a PC where the script is not on PATH."""
 
-main()
+from disclo_cli.cli import run
+
+run()

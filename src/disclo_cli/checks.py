@@ -40,18 +40,16 @@ def check_tally(t: Tally) -> list[Finding]:
     out: list[Finding] = []
     counted = sum(r.count for r in t.rows)
     if counted != t.total:
-        out.append(Finding("error", "shares-sum", f"the categories add up to {counted}, not to the total {t.total}", Place(cell="主动公开"), "Report this: every item has exactly one category."))
+        out.append(Finding.of("error", "shares-sum", Place(cell="主动公开"), counted=counted, total=t.total))
     unknown = [r for r in t.rows if not r.known and r.count]
     for r in unknown:
-        out.append(Finding("error", "unknown-category", f"{r.count} item(s) of {t.year} have the unknown category {r.key!r}", Place(cell="主动公开"),
-                           f"Map it in disclo.toml: [categories.aliases] \"{r.key}\" = \"…\", then ingest the file again."))
+        out.append(Finding.of("error", "unknown-category", Place(cell="主动公开"), variant="items", count=r.count, year=t.year, label=r.key))
     if t.total:
         from decimal import Decimal
 
         shares = sum(Decimal(r.share.rstrip("%")) for r in t.rows if r.share)
         if shares != 100:
-            out.append(Finding("info", "shares-rounding", f"the rounded shares add up to {shares}%, not 100% (rounding; the counts are exact)", Place(cell="主动公开"),
-                               "Nothing to do; say so in the report if a reader may ask."))
+            out.append(Finding.of("info", "shares-rounding", Place(cell="主动公开"), shares=shares))
     return out
 
 
@@ -60,12 +58,12 @@ def previous_figures(path: Path) -> list[dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file", hint="Give last year's figures as written by 'disclo table --year Y --format json'.") from None
+        raise InputError("previous-missing", path=str(path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not JSON ({exc})", hint="Give last year's figures as written by 'disclo table --year Y --format json'.") from None
+        raise InputError("previous-not-json", path=str(path), problem=str(exc)) from exc
     tables = data if isinstance(data, list) else [data]
     if not all(isinstance(t, dict) and "rows" in t for t in tables):
-        raise InputError(f"{path}: not the JSON of 'disclo table'", hint="It needs objects with 'table', 'year' and 'rows'.")
+        raise InputError("previous-not-tables", path=str(path))
     return tables
 
 
@@ -101,8 +99,7 @@ def check_carry_over(this_tables, previous: Sequence[dict], year: int) -> list[F
                 if a is None or b is None:
                     continue
                 if a != b:
-                    out.append(Finding("error", "carry-over", f"table 三, column {col}: 二 上年结转 = {b}, but {year - 1}'s 四 结转下年度 = {a}",
-                                       Place(cell=f"三.二/{col}"), "A request answered or received late was changed after last year's report: find it with 'disclo explain'."))
+                    out.append(Finding.of("error", "carry-over", Place(cell=f"三.二/{col}"), column=col, now=b, previous=a, previous_year=year - 1))
         if t.table == "附表" and "附表" in prev:
             prev_rows = {r["id"]: r for r in prev["附表"]["rows"]}
             ci = len(t.columns) - 1
@@ -114,6 +111,6 @@ def check_carry_over(this_tables, previous: Sequence[dict], year: int) -> list[F
                 if last_cum is None or r.values[0] is None or r.values[ci] is None:
                     continue
                 if r.values[ci] - r.values[0] != last_cum:
-                    out.append(Finding("error", "carry-over", f"附表 {r.label.strip()}: 历年累计 {r.values[ci]} − 本年度 {r.values[0]} ≠ {year - 1}年的历年累计 {last_cum}",
-                                       Place(cell=f"附表.{r.id}/历年累计"), "Check [opening] in disclo.toml and the years in the ledger."))
+                    out.append(Finding.of("error", "carry-over", Place(cell=f"附表.{r.id}/历年累计"), variant="cumulative", row=r.label.strip(),
+                                          cumulative=r.values[ci], this_year=r.values[0], previous=last_cum, previous_year=year - 1))
     return out

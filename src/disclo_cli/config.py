@@ -6,7 +6,7 @@ Core code receives a Config; only this module reads the file, and only the CLI d
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -64,6 +64,7 @@ class Config:
     opening_through: int | None = None  # the last year the opening balances cover
     yearly: Mapping[int, Mapping[str, object]] = field(default_factory=dict)
     db_path: Path | None = None
+    lock_timeout: float = 60.0  # seconds to wait for another disclo's write to the ledger
 
     @property
     def workspace(self) -> Path:
@@ -80,30 +81,44 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def load(path: Path | None, db: Path | None = None) -> Config:
+def lock_timeout_of(raw: str | None) -> float:
+    """Seconds to wait for another disclo's write (DISCLO_LOCK_TIMEOUT as the CLI read it), 60 by default."""
+    text = (raw or "").strip()
+    if not text:
+        return 60.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise ConfigError("lock-timeout-value", value=text)
+    return value
+
+
+def load(path: Path | None, db: Path | None = None, *, lock_timeout: str | None = None) -> Config:
     """The Config of a disclo.toml (or the built-in defaults when path is None)."""
     data: dict = {}
     if path is not None:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
-            raise ConfigError(f"{path}: no such config file", hint="Run 'disclo init' to create one, or fix --config / DISCLO_CONFIG.") from None
+            raise ConfigError("config-missing", path=str(path)) from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})", hint="Fix the line it names; strings need quotes.") from None
+            raise ConfigError("config-not-toml", path=str(path), problem=str(exc)) from exc
         except UnicodeDecodeError:
-            raise ConfigError(f"{path}: not UTF-8 text", hint="Save disclo.toml as UTF-8.") from None
-    return from_dict(data, path, db)
+            raise ConfigError("config-not-utf8", path=str(path)) from None
+    return replace(from_dict(data, path, db), lock_timeout=lock_timeout_of(lock_timeout))
 
 
 def _strings(value: object, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} must be a list of strings, like [\"政府网站\"]")
+        raise ConfigError("config-not-strings", where=where)
     return list(value)
 
 
 def _mapping(value: object, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise ConfigError(f"{where} must be a table of \"wording\" = \"label\" lines")
+        raise ConfigError("config-not-aliases", where=where)
     return dict(value)
 
 
@@ -112,7 +127,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
     office_data = data.get("office", {})
     unknown = set(office_data) - set(OFFICE_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) in [office]: {', '.join(sorted(unknown))}", hint=f"Known keys: {', '.join(OFFICE_KEYS)}.")
+        raise ConfigError("config-unknown-office-keys", where=where, keys=", ".join(sorted(unknown)), known=", ".join(OFFICE_KEYS))
     office = Office(**{k: str(v) for k, v in office_data.items()})
 
     vocab: dict[str, Vocabulary] = {}
@@ -120,7 +135,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         base = builtin(name)
         section = data.get(name, {})
         if not isinstance(section, dict):
-            raise ConfigError(f"{where}: [{name}] must be a table")
+            raise ConfigError("config-not-table", where=where, section=name)
         labels = _strings(section["labels"], f"{where}: [{name}] labels") if "labels" in section else None
         aliases = _mapping(section.get("aliases", {}), f"{where}: [{name}.aliases]")
         replace = name == "categories"  # an office's category list is its own, in its own order
@@ -136,7 +151,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
     default_channel = str(channels.get("default", ""))
     for label in (*website, *gazette, *([default_channel] if default_channel else [])):
         if label not in vocab["channels"].labels:
-            raise ConfigError(f"{where}: [channels] names {label!r}, which is not a channel label", hint=f"Channel labels: {'、'.join(vocab['channels'].labels)}.")
+            raise ConfigError("config-unknown-channel", where=where, label=label, labels="、".join(vocab["channels"].labels))
 
     col_data = builtin_columns()
     extra_cols = data.get("columns", {})
@@ -146,14 +161,14 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
     opening: dict[str, int] = {}
     through = opening_data.get("through")
     if through is not None and (isinstance(through, bool) or not isinstance(through, int)):
-        raise ConfigError(f"{where}: [opening] through must be a year, like through = 2017")
+        raise ConfigError("config-opening-through", where=where)
     for key, value in opening_data.items():
         if key == "through":
             continue
         if key not in OPENING_KEYS:
-            raise ConfigError(f"{where}: unknown key in [opening]: {key!r}", hint=f"Known keys: {', '.join(OPENING_KEYS)}.")
+            raise ConfigError("config-unknown-opening-key", where=where, key=key, known=", ".join(OPENING_KEYS))
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError(f"{where}: [opening] {key} must be a number ≥ 0, not {value!r}")
+            raise ConfigError("config-opening-value", where=where, key=key, value=repr(value))
         opening[key] = value
 
     yearly: dict[int, dict] = {}
@@ -161,7 +176,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         try:
             yearly[int(key)] = dict(value)
         except (TypeError, ValueError):
-            raise ConfigError(f"{where}: [yearly.{key}] must be a year, like [yearly.2023]") from None
+            raise ConfigError("config-yearly-key", where=where, key=key) from None
 
     db_path = db
     if db_path is None and path is not None:

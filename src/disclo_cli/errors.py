@@ -1,10 +1,18 @@
 """The exceptions that cross from the core to the command line.
 
-Every message names the place (file, sheet, row, column where there is one) and says what to do.
-Problems found *in* the data are not exceptions: they are Findings in a result.
+An error carries a message code and its parameters (see messages.py); its text, in the language
+the person chose, names the place (file, sheet, row, column where there is one) and its hint says
+what to do. Problems found *in* the data are not exceptions: they are Findings in a result.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from disclo_cli.messages import render, render_hint
+
+if TYPE_CHECKING:
+    from disclo_cli.model import Finding
 
 
 class DiscloError(Exception):
@@ -12,10 +20,18 @@ class DiscloError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        return render(self.code, self.params)
+
+    @property
+    def hint(self) -> str:
+        return render_hint(self.code, self.params)
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  {self.hint}"
@@ -32,16 +48,20 @@ class InputError(DiscloError):
 
 
 class ConfigError(DiscloError):
-    """disclo.toml is missing a key, has a wrong type, or cannot be parsed."""
+    """disclo.toml (or a table definition) is missing a key, has a wrong type, or cannot be parsed."""
 
 
 class LedgerError(DiscloError):
-    """The ledger cannot be opened, is locked, or is of an unknown schema version."""
+    """The ledger cannot be opened, is locked, damaged, or is of an unknown schema version."""
 
 
 class DataError(DiscloError):
     """Data problems that block a correct result (strict mode, broken table identities)."""
 
+    def __init__(self, code: str, /, findings: Sequence[Finding] = (), **params: object) -> None:
+        super().__init__(code, **params)
+        self.findings: tuple[Finding, ...] = tuple(findings)
+
 
 class OutputError(DiscloError):
-    """An output file cannot be written (read-only folder, disk full...)."""
+    """An output file cannot be written (read-only folder, disk full, would overwrite an input...)."""

@@ -10,18 +10,19 @@ from pathlib import Path
 from typing import Callable
 
 from disclo_cli.errors import OutputError
+from disclo_cli.messages import Msg, msg
 
 
-def _why(exc: BaseException) -> tuple[str, str]:
+def _why(exc: BaseException) -> tuple[str, Msg]:
     """(what happened, what to do) for an OSError or SQLite error while writing."""
     code = getattr(exc, "errno", None)
     text = str(exc)
     what = getattr(exc, "strerror", None) or text or type(exc).__name__
     if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text:
-        return what, "The disk is full: free some space, or write to another disk, and run this again."
+        return what, msg("todo-disk-full")
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "read-only" in text:
-        return what, "Choose a folder you can write to, or close the file if Excel/WPS/Word has it open."
-    return what, "Check the free space and that the file is not open in Excel/WPS/Word."
+        return what, msg("todo-read-only")
+    return what, msg("todo-write-failed")
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
@@ -29,12 +30,12 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{target}: the folder {folder} does not exist", hint="Create it, or choose another --output.")
+        raise OutputError("output-folder-missing", target=str(target), folder=str(folder))
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         what, todo = _why(exc)
-        raise OutputError(f"{target}: cannot write in {folder} ({what}); nothing was written", hint=todo) from None
+        raise OutputError("output-cannot-create", target=str(target), folder=str(folder), what=what, todo=todo) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -45,8 +46,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     except (OSError, sqlite3.Error) as exc:  # sqlite3: the ledger backup writes through SQLite
         _remove(tmp)
         what, todo = _why(exc)
-        kept = "the previous file is unchanged" if target.exists() else "nothing was written"
-        raise OutputError(f"{target}: cannot be written ({what}); {kept}", hint=todo) from None
+        code = "output-failed-kept" if target.exists() else "output-failed"
+        raise OutputError(code, target=str(target), what=what, todo=todo) from exc
     except BaseException:
         _remove(tmp)
         raise

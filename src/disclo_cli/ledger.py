@@ -23,23 +23,7 @@ from disclo_cli.errors import LedgerError
 from disclo_cli.model import Case, Item, Place, Request, record_key
 
 SCHEMA_VERSION = 3
-BUSY_TIMEOUT_S = 60
-
-
-def lock_timeout() -> float:
-    """Seconds to wait for another disclo's write: DISCLO_LOCK_TIMEOUT, else BUSY_TIMEOUT_S."""
-    raw = os.environ.get("DISCLO_LOCK_TIMEOUT", "").strip()
-    if not raw:
-        return float(BUSY_TIMEOUT_S)
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 86400:
-        from disclo_cli.errors import ConfigError
-
-        raise ConfigError(f"DISCLO_LOCK_TIMEOUT={raw!r} is not a number of seconds (0 to 86400)", hint="Set it to e.g. 60, or unset it for the default.")
-    return value
+BUSY_TIMEOUT_S = 60.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -170,44 +154,45 @@ class Batch:
 class Ledger:
     """An open ledger. Use `with Ledger.open(config) as ledger:`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, timeout: float = BUSY_TIMEOUT_S) -> None:
         self.conn = conn
         self.path = path
+        self.timeout = timeout
 
     # --- opening ------------------------------------------------------------------------------
     @classmethod
-    def open_path(cls, path: Path, *, create: bool = True) -> "Ledger":
+    def open_path(cls, path: Path, *, create: bool = True, timeout: float = BUSY_TIMEOUT_S) -> "Ledger":
         if not create and not path.exists():
-            raise LedgerError(f"{path}: no ledger here yet", hint="Run 'disclo init' and 'disclo ingest FILE…' first, or point --db / DISCLO_DB at the ledger.")
+            raise LedgerError("ledger-missing", path=str(path))
         if path.exists() and path.is_dir():
-            raise LedgerError(f"{path}: is a folder, not a ledger file", hint="Point --db at a file such as disclo.sqlite.")
+            raise LedgerError("ledger-is-folder", path=str(path))
         try:
-            conn = sqlite3.connect(str(path), timeout=lock_timeout(), isolation_level=None)
+            conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
             conn.execute("PRAGMA foreign_keys = ON")
             # a bulk ingest touches index pages all over: keep up to ~256 MB of them in memory
             conn.execute("PRAGMA cache_size = -262144")
             version = cls._version(conn, path)
             if version is None:
-                with _tx(conn, path):
+                with _tx(conn, path, timeout):
                     for stmt in _SCHEMA.split(";"):
                         if stmt.strip():
                             conn.execute(stmt)
                     conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                     conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (dt.datetime.now().isoformat(timespec="seconds"),))
             elif version < SCHEMA_VERSION:
-                with _tx(conn, path):
+                with _tx(conn, path, timeout):
                     _migrate(conn, version)
             elif version > SCHEMA_VERSION:
-                raise LedgerError(f"{path}: ledger schema version {version} is newer than this disclo understands ({SCHEMA_VERSION})", hint="Upgrade disclo (pip install -U disclo).")
+                raise LedgerError("ledger-too-new", path=str(path), version=version, known=SCHEMA_VERSION)
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"{path}: not a disclo ledger or damaged ({exc})", hint="Restore it from a backup made with 'disclo ledger backup', or point --db elsewhere.") from None
-        return cls(conn, path)
+            raise LedgerError("ledger-damaged", path=str(path), problem=str(exc)) from exc
+        return cls(conn, path, timeout)
 
     @classmethod
     def open(cls, config, *, create: bool = False) -> "Ledger":
         if config.db_path is None:
-            raise LedgerError("no ledger: there is no disclo.toml here and no --db", hint="Run 'disclo init' in the office's folder, or give --db PATH / DISCLO_DB.")
-        return cls.open_path(Path(config.db_path), create=create)
+            raise LedgerError("ledger-none")
+        return cls.open_path(Path(config.db_path), create=create, timeout=config.lock_timeout)
 
     @staticmethod
     def _version(conn: sqlite3.Connection, path: Path) -> int | None:
@@ -215,7 +200,7 @@ class Ledger:
         if not has_meta:
             tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
             if tables:
-                raise LedgerError(f"{path}: an SQLite file, but not a disclo ledger", hint="Point --db at the office's disclo.sqlite.")
+                raise LedgerError("ledger-foreign", path=str(path))
             return None
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return int(row[0]) if row else None
@@ -234,7 +219,7 @@ class Ledger:
         """File every batch in one transaction: all of it or, on any failure, none of it."""
         now = now or dt.datetime.now().isoformat(timespec="seconds")
         results: list[FileResult] = []
-        with _tx(self.conn, self.path):
+        with _tx(self.conn, self.path, self.timeout):
             for batch in batches:
                 results.append(self._ingest_one(batch, now))
         return results
@@ -316,13 +301,13 @@ class Ledger:
 
     def forget(self, name: str) -> dict[str, int]:
         """Take out the rows that only the named file (name, path or sha256) brought in."""
-        with _tx(self.conn, self.path):
+        with _tx(self.conn, self.path, self.timeout):
             # a path that was filed means that file only, not every file of the same name elsewhere
             ids = [r[0] for r in self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(Path(name).resolve()),))]
             if not ids:
                 ids = [r[0] for r in self.conn.execute("SELECT id FROM sources WHERE name = ? OR sha256 = ?", (Path(name).name, name))]
             if not ids:
-                raise LedgerError(f"{name}: no such file was ingested into {self.path}", hint="See 'disclo ledger sources' for the files in the ledger.")
+                raise LedgerError("forget-unknown", name=name, path=str(self.path))
             removed: dict[str, int] = {}
             marks = ",".join("?" * len(ids))
             for kind in KINDS:
@@ -449,14 +434,14 @@ def _period(column: str, year: int | None, through: int | None) -> tuple[str, tu
 
 
 @contextmanager
-def _tx(conn: sqlite3.Connection, path: Path):
+def _tx(conn: sqlite3.Connection, path: Path, timeout: float):
     """BEGIN IMMEDIATE … COMMIT, rolled back on any exception; waits for another writer."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise LedgerError(f"{path}: the ledger is locked by another disclo (waited {lock_timeout():g} s)", hint="Wait for the other ingest to finish, then run this again (DISCLO_LOCK_TIMEOUT sets the wait).") from None
-        raise LedgerError(f"{path}: cannot write the ledger ({exc})", hint="Check that the folder is writable and the disk not full.") from None
+            raise LedgerError("ledger-locked", path=str(path), seconds=f"{timeout:g}") from exc
+        raise LedgerError("ledger-write-failed", path=str(path), problem=str(exc)) from exc
     try:
         yield
     except BaseException:
@@ -466,4 +451,4 @@ def _tx(conn: sqlite3.Connection, path: Path):
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
         conn.execute("ROLLBACK")
-        raise LedgerError(f"{path}: cannot write the ledger ({exc})", hint="Check that the folder is writable and the disk not full; nothing was changed.") from None
+        raise LedgerError("ledger-commit-failed", path=str(path), problem=str(exc)) from exc

@@ -8,6 +8,7 @@ from typing import Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import UsageError
+from disclo_cli.messages import Msg, msg
 from disclo_cli.model import Tally
 
 
@@ -51,7 +52,7 @@ def init_workspace(folder: Path, *, name: str = "", force: bool = False) -> tupl
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / cfg.CONFIG_NAME
     if path.exists() and not force:
-        raise OutputError(f"{path}: already exists; nothing was changed", hint="Edit it, or use --force to write a fresh one.")
+        raise OutputError("init-exists", path=str(path))
     template = resources.files("disclo_cli.data").joinpath("disclo.template.toml").read_text(encoding="utf-8")
     # a TOML basic string: JSON's escapes (\" \\ \uXXXX) are valid TOML, so any name round-trips
     write_bytes(path, template.replace('"{name}"', json.dumps(name, ensure_ascii=False)).encode("utf-8"))
@@ -85,9 +86,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
         batches.extend(per_kind.values())
     errors = [x for x in findings if x.severity == "error"]
     if strict and errors:
-        exc = DataError(f"{len(errors)} row problem(s) in strict mode; nothing was filed", hint="Fix the rows listed above and ingest again.")
-        exc.findings = findings  # the CLI lists them before the error line
-        raise exc
+        raise DataError("strict-refused", findings, count=len(errors))  # the CLI lists them before the error line
     with Ledger.open(config, create=True) as ledger:
         results = ledger.ingest(batches)
     return results, findings
@@ -118,21 +117,33 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
 
 @dataclass(frozen=True)
 class Explanation:
+    """The rows behind a cell: (file, sheet, row, id, date, what) with `what` a message, and notes."""
+
     address: str
     value: object
     rows: tuple[tuple, ...]
-    note: str = ""
+    notes: tuple[Msg, ...] = ()
+
+    @property
+    def note(self) -> str:
+        return self.note_in()
+
+    def note_in(self, language: str | None = None) -> str:
+        """The notes in a language (default: the active one), joined."""
+        return "; ".join(n.text(language) for n in self.notes)
 
 
-def _describe(rec) -> tuple[str, str]:
+def _describe(rec) -> tuple[str, Msg]:
     from disclo_cli.model import Case, Item
 
     if isinstance(rec, Item):
-        return rec.date.isoformat(), f"{rec.category} {rec.title}"
+        return rec.date.isoformat(), msg("explain.item", category=rec.category, title=rec.title)
     if isinstance(rec, Case):
-        return rec.filed.isoformat(), f"{rec.type} {rec.route} {rec.result}".replace("  ", " ")
-    answered = f" → {rec.answered.isoformat()} {rec.outcome}{('/' + rec.reason) if rec.reason else ''}" if rec.answered else " (open)"
-    return rec.received.isoformat(), f"{rec.applicant}{answered}"
+        return rec.filed.isoformat(), msg("explain.case", what=f"{rec.type} {rec.route} {rec.result}".replace("  ", " "))
+    if rec.answered:
+        outcome = rec.outcome + ("/" + rec.reason if rec.reason else "")
+        return rec.received.isoformat(), msg("explain.request-answered", applicant=rec.applicant, answered=rec.answered.isoformat(), outcome=outcome)
+    return rec.received.isoformat(), msg("explain.request-open", applicant=rec.applicant)
 
 
 def parse_cell(address: str, tables) -> tuple:
@@ -154,23 +165,23 @@ def parse_cell(address: str, tables) -> tuple:
             break
     if table is None:
         if len(tables) != 1:
-            raise UsageError(f"cell {address!r}: no table named at its start", hint=f"Write TABLE.ROW/COLUMN, e.g. 三.（三）.1/自然人; tables: {'、'.join(t.table for t in tables)}.")
+            raise UsageError("cell-no-table", address=address, tables="、".join(t.table for t in tables))
         table = tables[0]
     data = [r for r in table.rows if r.kind == "data"]
     if not head:
         if len(data) != 1:
-            raise UsageError(f"cell {address!r}: which row of table {table.table}?", hint=f"Rows: {'、'.join(r.id for r in data)}.")
+            raise UsageError("cell-which-row", address=address, table=table.table, rows="、".join(r.id for r in data))
         row = data[0]
     else:
         matches = [r for r in data if norm(r.id) == norm(head) or norm(r.label.strip()) == norm(head)]
         if not matches:
-            raise UsageError(f"cell {address!r}: table {table.table} has no row {head!r}", hint=f"Rows: {'、'.join(r.id for r in data)}.")
+            raise UsageError("cell-no-row", address=address, table=table.table, row=head, rows="、".join(r.id for r in data))
         row = matches[0]
     ncols = len(row.values)
     if not column:
         if ncols != 1 and len(table.columns) != 1:
             names = table.columns or row.headers
-            raise UsageError(f"cell {address!r}: which column?", hint=f"Columns: {'、'.join(names)} (or 1–{ncols}).")
+            raise UsageError("cell-which-column", address=address, columns="、".join(names), count=ncols)
         return table, row, 0
     col_ids = [c.get("id", "") for c in table.definition.columns]
     names = list(table.columns) or list(row.headers)
@@ -179,7 +190,7 @@ def parse_cell(address: str, tables) -> tuple:
             return table, row, i
     if column.isdigit() and 1 <= int(column) <= ncols:
         return table, row, int(column) - 1
-    raise UsageError(f"cell {address!r}: no column {column!r}", hint=f"Columns: {'、'.join(names)} (or 1–{ncols}).")
+    raise UsageError("cell-no-column", address=address, column=column, columns="、".join(names), count=ncols)
 
 
 def explain_cell(config: Config, year: int, address: str, *, standard: str | None = None) -> Explanation:
@@ -200,29 +211,29 @@ def explain_cell(config: Config, year: int, address: str, *, standard: str | Non
         cols = [d.columns[[c["id"] for c in d.columns].index(x)] for x in col["sum"]] if "sum" in col else [col]
         specs = [(_merge(row_def, c, None), c.get("scope", "year")) for c in cols]
     rows: list[tuple] = []
-    notes: list[str] = []
+    notes: list[Msg] = []
     for spec, scope in specs:
         if "figure" in spec:
-            notes.append(f"yearly figure {spec['figure']!r} from disclo.toml [yearly]")
+            notes.append(msg("explain.yearly", key=spec["figure"]))
             continue
         if "count" not in spec:
             continue
-        sign = ""
+        sign = False
         if spec.get("on") == "in_force":
             pred = filler.predicate(spec.get("where", {}))
             for rec, _ in filler.select("items", "abolished", "cumulative"):
                 if pred(rec):
                     date, what = _describe(rec)
-                    rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, f"− abolished {rec.abolished.isoformat()}: {what}"))
-            sign = "+ "
+                    rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, msg("explain.abolished", date=rec.abolished.isoformat(), what=what)))
+            sign = True
         for rec in filler.records(spec, scope):
             date, what = _describe(rec)
-            rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, sign + what))
+            rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, msg("explain.added", what=what) if sign else what))
         if (scope == "cumulative" or spec.get("on") in ("in_force", "published_total")) and spec.get("opening"):
-            notes.append(f"+ opening balance {spec['opening']} = {config.opening.get(spec['opening'], 0)}")
+            notes.append(msg("explain.opening", key=spec["opening"], value=config.opening.get(spec["opening"], 0)))
     column_name = (table.columns or row.headers or ("",))[ci] if (table.columns or row.headers) else ""
     addr = f"{table.table}.{row.id}" + (f"/{column_name}" if column_name else "")
-    return Explanation(addr, row.values[ci], tuple(rows), "; ".join(notes))
+    return Explanation(addr, row.values[ci], tuple(rows), tuple(notes))
 
 
 # --- check -----------------------------------------------------------------------------------------
@@ -289,9 +300,8 @@ def _latest(records, kind: str):
         key = record_key(kind, rec)
         if key in seen:
             first = out[seen[key]]
-            what = f"编号 {rec.id!r}" if rec.id else "the same row"
-            findings.append(Finding("warning", "duplicate", f"repeated {what}, also at {rec.place}; the later row is counted", first.place,
-                                    "Nothing to do if the register was exported twice; otherwise give each its own 编号."))
+            what = msg("repeat-by-number", id=rec.id) if rec.id else msg("repeat-same-row")
+            findings.append(Finding.of("warning", "duplicate", first.place, variant="row", what=what, other=rec.place))
             out[seen[key]] = rec
         else:
             seen[key] = len(out)
@@ -303,7 +313,5 @@ def _after_year(records, field: str, year: int):
     """A warning for each request or case dated after the year: it belongs to a later report."""
     from disclo_cli.model import Finding
 
-    word = {"received": "received", "filed": "filed"}[field]
-    return [Finding("warning", "outside-year", f"{word} {getattr(r, field).isoformat()}, after {year}; not counted in {year}", r.place,
-                    "Check the date, or leave the row for next year's check.")
+    return [Finding.of("warning", "outside-year", r.place, variant=field, date=getattr(r, field).isoformat(), year=year)
             for r in records if getattr(r, field).year > year]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Sequence
 
+from disclo_cli.messages import msg
 from disclo_cli.model import Finding, Item, Tally, TallyRow, record_key, share_text
 
 DIMENSIONS = ("category", "channel", "month", "unit")
@@ -24,8 +25,8 @@ def dedupe(items: Iterable[Item]) -> tuple[list[Item], list[Finding]]:
             seen[key] = item
             out.append(item)
             continue
-        what = f"索引号 {item.id!r}" if item.id else f"{item.title!r} of {item.date.isoformat()}"
-        findings.append(Finding("warning", "duplicate", f"repeated item {what}, first at {first.place}; counted once", item.place, "Nothing to do if the same item was exported twice."))
+        what = msg("repeat-by-id", id=item.id) if item.id else msg("repeat-by-title", title=item.title, date=item.date.isoformat())
+        findings.append(Finding.of("warning", "duplicate", item.place, variant="item", what=what, first=first.place))
     return out, findings
 
 
@@ -37,7 +38,7 @@ def filter_year(items: Iterable[Item], year: int | None) -> tuple[list[Item], li
         if item.date.year == year:
             inside.append(item)
         else:
-            findings.append(Finding("warning", "outside-year", f"dated {item.date.isoformat()}, outside {year}; not counted", item.place, "Check the date, or tally without --year."))
+            findings.append(Finding.of("warning", "outside-year", item.place, variant="item", date=item.date.isoformat(), year=year))
     return inside, findings
 
 

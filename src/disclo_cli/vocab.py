@@ -30,10 +30,7 @@ class Vocabulary:
                 # an alias to a label outside the list would silently create a category
                 from disclo_cli.errors import ConfigError
 
-                raise ConfigError(
-                    f"vocabulary {name!r}: alias {wording!r} points to {label!r}, which is not one of its labels",
-                    hint="Add the label to the list, or correct the alias.",
-                )
+                raise ConfigError("vocab-alias-target", vocabulary=name, wording=wording, label=label)
             table.setdefault(norm(wording), label)
         return cls(name, tuple(labels), table)
 
@@ -48,10 +45,7 @@ class Vocabulary:
             if label not in new_labels:
                 from disclo_cli.errors import ConfigError
 
-                raise ConfigError(
-                    f"{self.name} alias {wording!r} points to {label!r}, which is not in the {self.name} list",
-                    hint="Add the label to the list in disclo.toml, or correct the alias.",
-                )
+                raise ConfigError("config-alias-target", vocabulary=self.name, wording=wording, label=label)
             table[norm(wording)] = label
         return Vocabulary(self.name, tuple(new_labels), table)
 

@@ -1,4 +1,5 @@
-"""The command line: a thin click layer. Each command parses, calls one core function, renders, exits.
+"""The command line: a thin click layer. Each command parses, calls one core function, renders, and
+returns its result; the group decides the exit code (cli/options.py).
 
 Exit codes: 0 ok; 1 a data problem that prevents a correct result (or an input/config/ledger error);
 2 usage error; 3 an unexpected internal error (a bug: rerun with --debug and report it).
@@ -6,21 +7,20 @@ Exit codes: 0 ok; 1 a data problem that prevents a correct result (or an input/c
 
 from __future__ import annotations
 
-import gc
-import os
 import sys
 
 import click
 
 from disclo_cli import __version__
 from disclo_cli.cli.options import DiscloGroup
+from disclo_cli.messages import N_
 
 
 @click.group(cls=DiscloGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="disclo")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="DISCLO_CONFIG", help="The office's disclo.toml (default: ./disclo.toml or the nearest parent folder's).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DISCLO_DB", help="The ledger file (default: disclo.sqlite beside disclo.toml).")
-@click.option("--debug", is_flag=True, envvar="DISCLO_DEBUG", help="Show the full traceback of an unexpected error.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="DISCLO_CONFIG", help=N_("The office's disclo.toml (default: ./disclo.toml or the nearest parent folder's)."))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DISCLO_DB", help=N_("The ledger file (default: disclo.sqlite beside disclo.toml)."))
+@click.option("--debug", is_flag=True, envvar="DISCLO_DEBUG", help=N_("Show the full traceback of an unexpected error."))
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None, db_path: str | None, debug: bool) -> None:
     """disclo — 政府信息公开 statistics and annual-report drafts from an office's registers.
@@ -31,23 +31,23 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, debug
     disclo table --year 2018         the standard statistics table
     disclo report --year 2018        DOCX draft of the annual report
     """
-    # a short-lived process that builds many small objects: the cycle collector only costs time here
-    gc.disable()
     ctx.ensure_object(dict)
-    ctx.obj.update(config_path=config_path, db_path=db_path, debug=debug or os.environ.get("DISCLO_DEBUG") == "1")
+    ctx.obj.update(config_path=config_path, db_path=db_path, debug=debug)
+
+
+def run() -> None:
+    """The console script: a short-lived process that builds many small objects, so the cycle
+    collector only costs time here (and only here: a library host keeps its own settings)."""
+    import gc
+
+    gc.disable()
+    main()
 
 
 def _register() -> None:
-    from disclo_cli.cli import tally as _tally
+    from disclo_cli.cli import check, report, table, tally, workspace
 
-    main.add_command(_tally.tally)
-    for name in ("workspace", "table", "report", "check"):
-        try:
-            module = __import__(f"disclo_cli.cli.{name}", fromlist=["COMMANDS"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"disclo_cli.cli.{name}":
-                raise
-            continue
+    for module in (tally, workspace, table, report, check):
         for command in module.COMMANDS:
             main.add_command(command)
 
@@ -55,4 +55,4 @@ def _register() -> None:
 _register()
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

@@ -6,17 +6,18 @@ from pathlib import Path
 
 import click
 
-from disclo_cli.cli.options import emit, err, load_config
+from disclo_cli.cli.options import SEVERITY_WORDS, emit, err, load_config
+from disclo_cli.messages import N_, _
 
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path())
-@click.option("--year", required=True, type=click.IntRange(1990, 2100), help="The report year.")
-@click.option("--standard", help="As for 'disclo table' (default: the format in force for --year).")
-@click.option("--previous", type=click.Path(dir_okay=False), help="Last year's published figures, as 'disclo table --format json' wrote them.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--year", required=True, type=click.IntRange(1990, 2100), help=N_("The report year."))
+@click.option("--standard", help=N_("As for 'disclo table' (default: the format in force for --year)."))
+@click.option("--previous", type=click.Path(dir_okay=False), help=N_("Last year's published figures, as 'disclo table --format json' wrote them."))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help=N_("Output format."))
 @click.pass_context
-def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str | None, previous: str | None, fmt: str) -> None:
+def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str | None, previous: str | None, fmt: str):
     """Say whether a year's numbers hold together (exit 0: no error; 1: errors).
 
     Example: disclo check --year 2023 --previous 2022表.json   (or: disclo check --year 2023 台账*.xlsx)
@@ -32,14 +33,18 @@ def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str |
         # one finding per line (severity, rule, place: what), then what to do: readable at any width
         lines = []
         for f in result.findings:
-            place = str(f.place)
-            lines.append(f"{f.severity} [{f.code}] {place + ': ' if place else ''}{f.message}")
+            lines.append(_check_line(f))
             if f.hint:
                 lines.append(f"    → {f.hint}")
         emit("".join(line + "\n" for line in lines), None)
-        err(f"check {year} ({result.standard}): {result.errors} error(s), {result.warnings} warning(s)")
-    if result.errors:
-        ctx.exit(1)
+        err(_("check {year} ({standard}): {errors} error(s), {warnings} warning(s)").format(
+            year=year, standard=result.standard, errors=result.errors, warnings=result.warnings))
+    return result
+
+
+def _check_line(f) -> str:
+    place = str(f.place)
+    return _("{severity} [{code}] {place}{message}").format(severity=_(SEVERITY_WORDS[f.severity]), code=f.code, place=place + _(": ") if place else "", message=f.message)
 
 
 COMMANDS = [check]

@@ -1,17 +1,27 @@
-"""What every command shares: error handling, workspace discovery, output, finding lists."""
+"""What every command shares: the language, error handling and exit codes, workspace discovery,
+output, finding lists.
+
+Exit codes are decided here and only here (:func:`exit_status`): a command returns its result and
+the group turns it into 0 (nothing blocking), 1 (a finding of severity error, or an input, config,
+ledger or output error), 2 (a usage error), 3 (a bug), 130 (Ctrl-C), 141 (the reader of stdout went
+away).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import click
 
+from disclo_cli import messages
 from disclo_cli.errors import DiscloError
+from disclo_cli.messages import N_, _
 
 FORMAT_CHOICE = click.Choice(["table", "csv", "json", "markdown", "xlsx"])
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 3, 130, 141
 
 
 def debugging(ctx: click.Context | None = None) -> bool:
@@ -20,43 +30,119 @@ def debugging(ctx: click.Context | None = None) -> bool:
     return bool(obj.get("debug")) or os.environ.get("DISCLO_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-class DiscloGroup(click.Group):
-    """Turns DiscloError into one clear line on stderr and its exit code; bugs into a short note
-    (the full traceback with --debug / DISCLO_DEBUG=1, for a bug report)."""
+def exit_status(result: object) -> int:
+    """The exit code a command's result asks for: its own `exit_code` if it has one, else 1 when any
+    of its findings is an error."""
+    from disclo_cli.model import blocking
 
-    def invoke(self, ctx: click.Context):
+    if result is None:
+        return EXIT_OK
+    own = getattr(result, "exit_code", None)
+    if isinstance(own, int):
+        return own
+    return EXIT_PROBLEMS if blocking(getattr(result, "findings", ())) else EXIT_OK
+
+
+# --- the language ---------------------------------------------------------------------------------
+
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils", "shell_completion")
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    text = messages.catalogue(messages.current()).ngettext(singular, plural, n)
+    return text
+
+
+def localize(command: click.Command, language: str) -> None:
+    """Speak `language`: disclo's messages, click's own texts, and every --help text of the tree."""
+    import importlib
+
+    messages.use(language)
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext  # type: ignore[attr-defined]
+    _translate_tree(command)
+
+
+def _translate_tree(command: click.Command) -> None:
+    for obj in (command, *command.params):
+        for attr in ("help", "short_help", "epilog"):
+            original = getattr(obj, f"_msgid_{attr}", None)
+            if original is None:
+                original = getattr(obj, attr, None)
+                if not original:
+                    continue
+                setattr(obj, f"_msgid_{attr}", original)
+            setattr(obj, attr, _(original))
+    for sub in getattr(command, "commands", {}).values():
+        _translate_tree(sub)
+
+
+# --- the group ------------------------------------------------------------------------------------
+
+class DiscloGroup(click.Group):
+    """Chooses the language, turns a command's result into its exit code, DiscloError into one clear
+    line on stderr and its exit code, and bugs into a short note (the full traceback with --debug /
+    DISCLO_DEBUG=1, for a bug report)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        localize(self, messages.choose(os.environ))
+        return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except DiscloError as exc:
             if debugging(ctx) and exc.__cause__ is not None:
                 _traceback()  # the library error behind a clear message, for a bug report
-            err(f"disclo: error: {exc.message}")
+            findings = getattr(exc, "findings", ())
+            if findings:
+                report_findings(findings, limit=(ctx.find_root().obj or {}).get("max_problems", 100))
+            err(_("disclo: error: {message}").format(message=exc.message))
             if exc.hint:
                 err(f"  {exc.hint}")
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            err("disclo: interrupted")
-            ctx.exit(130)
+            err(_("disclo: interrupted"))
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # the reader went away (disclo … | head): not an error of disclo; say nothing more
-            try:
-                sys.stdout = open(os.devnull, "w")
-            except OSError:
-                pass
-            ctx.exit(141)
+            _silence_stdout()
+            ctx.exit(EXIT_PIPE)
         except Exception:
-            exc_type, exc_value, _ = sys.exc_info()
+            exc_type, exc_value, _tb = sys.exc_info()
             if debugging(ctx):
                 _traceback()
             first = str(exc_value).splitlines()[0][:300] if str(exc_value) else ""
-            err(f"disclo: internal error: {exc_type.__name__}{': ' + first if first else ''}")
+            name = exc_type.__name__ if exc_type else "Exception"
+            err(_("disclo: internal error: {error}").format(error=name + (": " + first if first else "")))
             if not debugging(ctx):
-                err("  This is a bug in disclo. Rerun the same command with --debug and send the output to the maintainers.")
+                err("  " + _("This is a bug in disclo. Rerun the same command with --debug and send the output to the maintainers."))
             else:
-                err("  This is a bug in disclo. Send the output above to the maintainers.")
-            ctx.exit(3)
+                err("  " + _("This is a bug in disclo. Send the output above to the maintainers."))
+            ctx.exit(EXIT_BUG)
+        status = exit_status(result)
+        if status:
+            ctx.exit(status)
+        return result
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that Python's flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
 
 
 def _traceback() -> None:
@@ -78,8 +164,17 @@ def load_config(ctx: click.Context, *, required: bool = False):
     path = Path(obj["config_path"]) if obj.get("config_path") else cfg.find_config()
     db = Path(obj["db_path"]) if obj.get("db_path") else None
     if path is None and required:
-        raise ConfigError("no disclo.toml here or in any parent folder", hint="Run 'disclo init' in the office's folder first, or point --config / DISCLO_CONFIG at it.")
-    return cfg.load(path, db)
+        raise ConfigError("no-config")
+    return cfg.load(path, db, lock_timeout=os.environ.get("DISCLO_LOCK_TIMEOUT"))
+
+
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+
+
+def finding_line(f) -> str:
+    """One finding as a line: severity, place, message."""
+    place = str(f.place)
+    return _("{severity}: {place}{message}").format(severity=_(SEVERITY_WORDS[f.severity]), place=place + _(": ") if place else "", message=f.message)
 
 
 def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False) -> None:
@@ -88,19 +183,18 @@ def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False
         return
     from collections import Counter
 
-    shown = 0
-    for f in findings:
-        if limit and shown >= limit:
-            break
-        place = str(f.place)
-        err(f"{f.severity}: {place + ': ' if place else ''}{f.message}")
-        shown += 1
+    for f in findings[:limit] if limit else findings:
+        err(finding_line(f))
     if limit and len(findings) > limit:
-        err(f"… and {len(findings) - limit} more (use --format json to get them all)")
+        err(_("… and {count} more (use --format json to get them all)").format(count=len(findings) - limit))
     by_sev = Counter(f.severity for f in findings)
     by_code = Counter(f.code for f in findings)
     codes = ", ".join(f"{code} {n}" for code, n in sorted(by_code.items()))
-    err(f"problems: {by_sev.get('error', 0)} error(s), {by_sev.get('warning', 0)} warning(s) — {codes}")
+    err(_("problems: {errors} error(s), {warnings} warning(s) — {codes}").format(errors=by_sev.get("error", 0), warnings=by_sev.get("warning", 0), codes=codes))
+
+
+def wrote(path: object) -> None:
+    err(_("wrote {path}").format(path=path))
 
 
 def emit(text: str | bytes, output: str | None, *, binary: bool = False) -> None:
@@ -110,12 +204,12 @@ def emit(text: str | bytes, output: str | None, *, binary: bool = False) -> None
     if output and output != "-":
         data = text if isinstance(text, bytes) else text.encode("utf-8")
         write_bytes(output, data)
-        err(f"wrote {output}")
+        wrote(output)
         return
     if binary:
         from disclo_cli.errors import UsageError
 
-        raise UsageError("xlsx output needs --output PATH", hint="Add --output table.xlsx.")
+        raise UsageError("xlsx-needs-output")
     click.echo(text, nl=False)
 
 
@@ -133,11 +227,11 @@ def render_grids(grids, payload: dict, fmt: str, output: str | None) -> None:
         if not output or output == "-":
             from disclo_cli.errors import UsageError
 
-            raise UsageError("--format xlsx needs --output PATH", hint="Add --output table.xlsx.")
+            raise UsageError("xlsx-needs-output")
         from disclo_cli.fsio import atomic_write
 
         atomic_write(output, lambda tmp: render.write_xlsx(grids, tmp))
-        err(f"wrote {output}")
+        wrote(output)
     else:
         if output and output != "-":
             from rich.console import Console

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import click
 
 from disclo_cli.cli.options import FORMAT_CHOICE, load_config, render_grids, report_findings
+from disclo_cli.messages import N_, _
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The filled tables of a command, and the findings of all of them (for the exit code)."""
+
+    tables: tuple
+    findings: tuple
 
 
 @click.command()
-@click.option("--year", required=True, type=click.IntRange(1990, 2100), help="The report year.")
-@click.option("--standard", help="legacy, legacy6, 2019 or 2021 (default: the format in force for --year), or a definition .toml file.")
-@click.option("--table", "tables", multiple=True, help="Only this table (二, 三, 四; the legacy format has one, 附表). Repeatable.")
-@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of stdout (needed for xlsx).")
+@click.option("--year", required=True, type=click.IntRange(1990, 2100), help=N_("The report year."))
+@click.option("--standard", help=N_("legacy, legacy6, 2019 or 2021 (default: the format in force for --year), or a definition .toml file."))
+@click.option("--table", "tables", multiple=True, help=N_("Only this table (二, 三, 四; the legacy format has one, 附表). Repeatable."))
+@click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True, help=N_("Output format."))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file instead of stdout (needed for xlsx)."))
 @click.pass_context
-def table(ctx: click.Context, year: int, standard: str | None, tables: tuple[str, ...], fmt: str, output: str | None) -> None:
+def table(ctx: click.Context, year: int, standard: str | None, tables: tuple[str, ...], fmt: str, output: str | None):
     """The standard statistics table(s) of a year, from the ledger.
 
     Example: disclo table --year 2023 --table 三 --format xlsx -o 表三.xlsx
@@ -24,20 +35,23 @@ def table(ctx: click.Context, year: int, standard: str | None, tables: tuple[str
 
     config = load_config(ctx, required=True)
     results = build_tables(config, year, standard=standard, tables=tables or None)
-    findings = [f for t in results for f in t.findings]
+    findings = tuple(f for t in results for f in t.findings)
     report_findings(findings)
     render_grids([stat_grid(t) for t in results], stat_json(results), fmt, output)
-    if any(f.severity == "error" for f in findings):
-        ctx.exit(1)
+    return Tables(tuple(results), findings)
+
+
+EXPLAIN_COLUMNS = ("file", "sheet", "row", "id", "date", "what")
+EXPLAIN_HEADS = (N_("file"), N_("sheet"), N_("row"), N_("id"), N_("date"), N_("what"))
 
 
 @click.command()
 @click.argument("cell")
-@click.option("--year", required=True, type=click.IntRange(1990, 2100))
-@click.option("--standard", help="As for 'disclo table' (default: the format in force for --year).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--year", required=True, type=click.IntRange(1990, 2100), help=N_("The report year."))
+@click.option("--standard", help=N_("As for 'disclo table' (default: the format in force for --year)."))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True, help=N_("Output format."))
 @click.pass_context
-def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt: str) -> None:
+def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt: str):
     """List the register rows behind one table cell.
 
     Example: disclo explain --year 2023 '三.（三）.1/自然人'
@@ -47,11 +61,16 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
 
     config = load_config(ctx, required=True)
     result = explain_cell(config, year, cell, standard=standard)
-    shown = "（空）" if result.value is None else fmt_value(result.value)  # a blank cell is not "None"
-    grid = Grid(f"{result.address} = {shown}", ("file", "sheet", "row", "id", "date", "what"), tuple(result.rows), widths=(14, 8, 4, 14, 10, 30), note=result.note)
-    payload = {"cell": result.address, "year": year, "value": result.value, "note": result.note,
-               "rows": [dict(zip(("file", "sheet", "row", "id", "date", "what"), r)) for r in result.rows]}
+    shown = "（空）" if result.value is None else fmt_value(result.value)  # a blank cell is not "None" (nor 0)
+    machine = fmt != "table"  # CSV and JSON are the same in every language
+    language = "en" if machine else None
+    rows = tuple((*r[:5], r[5].text(language)) for r in result.rows)
+    heads = EXPLAIN_COLUMNS if machine else tuple(_(h) for h in EXPLAIN_HEADS)
+    grid = Grid(f"{result.address} = {shown}", heads, rows, widths=(14, 8, 4, 14, 10, 30), note=result.note_in(language))
+    payload = {"cell": result.address, "year": year, "value": result.value, "note": result.note_in("en"),
+               "rows": [dict(zip(EXPLAIN_COLUMNS, r)) for r in rows]}
     render_grids([grid], payload, fmt, None)
+    return None
 
 
 COMMANDS = [table, explain]

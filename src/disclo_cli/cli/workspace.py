@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from disclo_cli.cli.options import err, load_config, report_findings
+from disclo_cli.cli.options import err, load_config, render_grids, report_findings, wrote
+from disclo_cli.messages import N_, _
 
 
 @click.command()
 @click.argument("folder", default=".", type=click.Path(file_okay=False))
-@click.option("--name", default="", help="The office's full name (written into [office] name).")
-@click.option("--force", is_flag=True, help="Overwrite an existing disclo.toml.")
-def init(folder: str, name: str, force: bool) -> None:
+@click.option("--name", default="", help=N_("The office's full name (written into [office] name)."))
+@click.option("--force", is_flag=True, help=N_("Overwrite an existing disclo.toml."))
+def init(folder: str, name: str, force: bool):
     """Create a workspace: a commented disclo.toml and an empty ledger.
 
     Example: disclo init 柳城街道 --name 南安市柳城街道办事处
@@ -21,41 +23,41 @@ def init(folder: str, name: str, force: bool) -> None:
     from disclo_cli.service import init_workspace
 
     config_path, db_path = init_workspace(Path(folder), name=name, force=force)
-    err(f"wrote {config_path}")
-    err(f"ledger {db_path}")
-    err("Next: fill in [office] and [opening] in disclo.toml, then 'disclo ingest FILE…'.")
+    wrote(config_path)
+    err(_("ledger {path}").format(path=db_path))
+    err(_("Next: fill in [office] and [opening] in disclo.toml, then 'disclo ingest FILE…'."))
+
+
+@dataclass(frozen=True)
+class Ingested:
+    results: tuple
+    findings: tuple
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--kind", type=click.Choice(["items", "requests", "cases"]), help="The register kind (default: detected from the headers).")
-@click.option("--sheet", help="Only this sheet (name or 1-based number).")
-@click.option("--strict", is_flag=True, help="Any problem in any row files nothing (exit 1).")
-@click.option("--max-problems", type=int, default=100, show_default=True, help="How many problems to list (0: all).")
+@click.option("--kind", type=click.Choice(["items", "requests", "cases"]), help=N_("The register kind (default: detected from the headers)."))
+@click.option("--sheet", help=N_("Only this sheet (name or 1-based number)."))
+@click.option("--strict", is_flag=True, help=N_("Any problem in any row files nothing (exit 1)."))
+@click.option("--max-problems", type=int, default=100, show_default=True, help=N_("How many problems to list (0: all)."))
 @click.pass_context
-def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, max_problems: int) -> None:
+def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, max_problems: int):
     """File register rows into the office's ledger (idempotent: a row is never counted twice).
 
     Example: disclo ingest 2018-03.xlsx
     """
     from disclo_cli.service import ingest_files
 
-    from disclo_cli.errors import DataError
-
     config = load_config(ctx, required=True)
-    try:
-        results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict)
-    except DataError as exc:
-        report_findings(getattr(exc, "findings", ()), limit=max_problems)
-        raise
+    ctx.find_root().obj["max_problems"] = max_problems  # a strict refusal lists its findings
+    results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict)
     report_findings(findings, limit=max_problems)
     for r in results:
         click.echo(f"{r.file}\t{r.kind}\tadded {r.added}\tupdated {r.updated}\tunchanged {r.unchanged}\trejected {r.rejected}"
                    + (f"\trepeated {r.repeated}" if r.repeated else ""))
     if any(r.rejected for r in results):
-        err("Rejected rows were not filed: correct them and ingest the file again (filed rows are not counted twice).")
-    if any(r.rejected for r in results) or any(f.severity == "error" for f in findings):
-        ctx.exit(1)
+        err(_("Rejected rows were not filed: correct them and ingest the file again (filed rows are not counted twice)."))
+    return Ingested(tuple(results), tuple(findings))
 
 
 @click.group()
@@ -63,10 +65,13 @@ def ledger() -> None:
     """See what is in the ledger, take a file back out, back it up."""
 
 
+KIND_WORDS = {"items": N_("published items"), "requests": N_("requests"), "cases": N_("reviews and lawsuits")}
+
+
 @ledger.command("summary")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help=N_("Output format."))
 @click.pass_context
-def ledger_summary(ctx: click.Context, fmt: str) -> None:
+def ledger_summary(ctx: click.Context, fmt: str):
     """Rows in the ledger by kind and year.
 
     Example: disclo ledger summary
@@ -74,19 +79,20 @@ def ledger_summary(ctx: click.Context, fmt: str) -> None:
     from disclo_cli.ledger import Ledger
     from disclo_cli.render import Grid
 
-    from disclo_cli.cli.options import render_grids
-
     config = load_config(ctx, required=True)
     with Ledger.open(config) as lg:
         rows = lg.summary()
-    grid = Grid("台账内容", ("kind", "year", "rows"), tuple(rows))
+    if fmt == "table":
+        grid = Grid(_("Ledger contents"), (_("kind"), _("year"), _("rows")), tuple((_(KIND_WORDS[k]), y, n) for k, y, n in rows))
+    else:
+        grid = Grid("", ("kind", "year", "rows"), tuple(rows))
     render_grids([grid], {"ledger": str(config.db_path), "rows": [{"kind": k, "year": y, "rows": n} for k, y, n in rows]}, fmt, None)
 
 
 @ledger.command("sources")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help=N_("Output format."))
 @click.pass_context
-def ledger_sources(ctx: click.Context, fmt: str) -> None:
+def ledger_sources(ctx: click.Context, fmt: str):
     """The files ingested, when, their SHA-256, and how many rows each holds.
 
     Example: disclo ledger sources --format csv
@@ -94,19 +100,22 @@ def ledger_sources(ctx: click.Context, fmt: str) -> None:
     from disclo_cli.ledger import Ledger
     from disclo_cli.render import Grid
 
-    from disclo_cli.cli.options import render_grids
-
     config = load_config(ctx, required=True)
     with Ledger.open(config) as lg:
         sources = lg.sources()
-    grid = Grid("已导入文件", ("id", "file", "kind", "ingested_at", "rows", "sha256"), tuple((s.id, s.name, s.kind, s.ingested_at, s.rows, s.sha256[:12]) for s in sources))
+    heads = ("id", "file", "kind", "ingested_at", "rows", "sha256")
+    if fmt == "table":
+        shown = tuple(_(h) for h in (N_("id"), N_("file"), N_("kind"), N_("ingested at"), N_("rows"), N_("sha256")))
+        grid = Grid(_("Files ingested"), shown, tuple((s.id, s.name, _(KIND_WORDS[s.kind]), s.ingested_at, s.rows, s.sha256[:12]) for s in sources))
+    else:
+        grid = Grid("", heads, tuple((s.id, s.name, s.kind, s.ingested_at, s.rows, s.sha256) for s in sources))
     render_grids([grid], {"sources": [s.__dict__ for s in sources]}, fmt, None)
 
 
 @ledger.command("forget")
 @click.argument("file")
 @click.pass_context
-def ledger_forget(ctx: click.Context, file: str) -> None:
+def ledger_forget(ctx: click.Context, file: str):
     """Take out the rows a wrongly filed file brought in (rows also in other files stay).
 
     Example: disclo ledger forget 2018-03.xlsx
@@ -122,7 +131,7 @@ def ledger_forget(ctx: click.Context, file: str) -> None:
 @ledger.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.pass_context
-def ledger_backup(ctx: click.Context, target: str) -> None:
+def ledger_backup(ctx: click.Context, target: str):
     """Write a consistent copy of the ledger (safe while it is in use).
 
     Example: disclo ledger backup backup/disclo-2019-01-05.sqlite
@@ -133,7 +142,7 @@ def ledger_backup(ctx: click.Context, target: str) -> None:
     config = load_config(ctx, required=True)
     with Ledger.open(config) as lg:
         atomic_write(target, lambda tmp: (tmp.unlink(), lg.backup(tmp)))
-    err(f"wrote {target}")
+    wrote(target)
 
 
 COMMANDS = [init, ingest, ledger]

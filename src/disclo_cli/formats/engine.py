@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError, UsageError
+from disclo_cli.messages import Msg, msg
 from disclo_cli.model import Case, Finding, Item, Place, Request
 from disclo_cli.text import norm
 
@@ -60,7 +61,7 @@ class Definition:
         for t in self.tables:
             if t.id == table_id or norm(t.id) == norm(table_id):
                 return t
-        raise UsageError(f"the {self.standard} format has no table {table_id!r}", hint=f"Its tables: {'、'.join(t.id for t in self.tables)}.")
+        raise UsageError("no-such-table", standard=self.standard, table=table_id, tables="、".join(t.id for t in self.tables))
 
 
 def standard_for_year(year: int) -> str:
@@ -80,7 +81,7 @@ def load_definition(standard: str) -> Definition:
     else:
         path = Path(standard)
         if not path.suffix == ".toml" or not path.is_file():
-            raise UsageError(f"unknown standard {standard!r}", hint=f"Use one of {', '.join(STANDARDS)}, or the path of a definition .toml file.")
+            raise UsageError("unknown-standard", standard=standard, standards=", ".join(STANDARDS))
         text, source = path.read_text(encoding="utf-8"), str(path)
     try:
         data = tomllib.loads(text)
@@ -96,7 +97,7 @@ def load_definition(standard: str) -> Definition:
         )
         return Definition(data["standard"], data.get("name", data["standard"]), tuple(data.get("years", (0, 9999))), tables, source)
     except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{source}: not a valid table definition ({exc})") from None
+        raise ConfigError("definition-invalid", source=source, problem=str(exc)) from exc
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ class Filler:
         elif on in ("in_force", "published_total"):
             out = [(r, n) for r, n in records if self._in_range(r.date, "cumulative")]
         else:
-            raise ConfigError(f"table definition: unknown event on = {on!r}")
+            raise ConfigError("definition-unknown-event", event=on)
         self._events[key] = out
         return out
 
@@ -302,19 +303,18 @@ class Filler:
         if key in figures:
             v = figures[key]
             if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                raise ConfigError(f"[yearly.{year}] {key} must be a number, not {v!r}")
+                raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v))
             try:
                 d = Decimal(str(v))
             except ArithmeticError:
-                raise ConfigError(f"[yearly.{year}] {key} must be a number, not {v!r}") from None
+                raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v)) from None
             return int(d) if d == d.to_integral() else d
         zero_without = spec.get("zero_without")
         if zero_without == "requests" and not any(r.received.year == year for r in self.reg.requests):
             return 0  # no request that year: nothing was charged or waived
         if (key, year) not in self._warned:
             self._warned.add((key, year))
-            self.findings.append(Finding("warning", "missing-figure", f"no yearly figure {key!r} for {year}; the cell is left blank",
-                                         Place(cell=label), f"Add it to disclo.toml: [yearly.{year}] {key} = …"))
+            self.findings.append(Finding.of("warning", "missing-figure", Place(cell=label), key=key, year=year))
         return None
 
     def cell(self, spec: Mapping, scope: str, label: str) -> Value:
@@ -393,25 +393,25 @@ def check_identities(t: StatTable) -> list[Finding]:
             for ci, cname in enumerate(t.columns):
                 left = [by_id[r].values[ci] for r in ident["left"]]
                 right = [by_id[r].values[ci] for r in ident["right"]]
-                _compare(out, t, ident, relation, left, right, f"column {cname}", f"{t.table}.*/{cname}")
+                _compare(out, t, ident, relation, left, right, msg("identity-column", column=cname), f"{t.table}.*/{cname}")
         else:
             for r in t.rows:
                 if r.kind != "data" or not r.values:
                     continue
                 left = [r.values[col_ids.index(c)] for c in ident["left"]]
                 right = [r.values[col_ids.index(c)] for c in ident["right"]]
-                _compare(out, t, ident, relation, left, right, f"row {r.label.strip()}", f"{t.table}.{r.id}")
+                _compare(out, t, ident, relation, left, right, msg("identity-row", row=r.label.strip()), f"{t.table}.{r.id}")
     return out
 
 
-def _compare(out: list[Finding], t: StatTable, ident: Mapping, relation: str, left: list[Value], right: list[Value], where: str, cell: str) -> None:
+def _compare(out: list[Finding], t: StatTable, ident: Mapping, relation: str, left: list[Value], right: list[Value], where: Msg, cell: str) -> None:
     if any(v is None for v in left + right):
         return  # a blank cell cannot be checked; the missing figure is reported on its own
     lsum, rsum = sum(left), sum(right)  # type: ignore[arg-type]
     ok = lsum == rsum if relation == "=" else lsum >= rsum
     if not ok:
-        out.append(Finding("error", "identity", f"table {t.table}, {where}: {ident['name']} does not hold: {lsum} {'≠' if relation == '=' else '<'} {rsum}",
-                           Place(cell=cell), "Check the register rows behind these cells with 'disclo explain'."))
+        out.append(Finding.of("error", "identity", Place(cell=cell), table=t.table, where=where, identity=ident["name"],
+                              left=lsum, right=rsum, relation="≠" if relation == "=" else "<"))
 
 
 def fill_all(definition: Definition, registers: Registers, config: Config, year: int, tables: Iterable[str] | None = None) -> list[StatTable]:

@@ -14,7 +14,17 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 class DateProblem(ValueError):
-    """A value that is not a date; the message says why."""
+    """A value that is not a date: a message code (date.*) and its parameters say why."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        from disclo_cli.messages import render
+
+        return render(self.code, self.params)
 
 
 def _shown(value: object) -> str:
@@ -36,7 +46,7 @@ def _make(y: int, m: int, d: int, raw: object) -> dt.date:
     try:
         return dt.date(y, m, d)
     except ValueError:
-        raise DateProblem(f"{_shown(raw)} is not a real calendar date") from None
+        raise DateProblem("date.not-real", value=_shown(raw)) from None
 
 
 def parse_date(value: object, implied_year: int | None = None) -> dt.date | None:
@@ -52,7 +62,7 @@ def parse_date(value: object, implied_year: int | None = None) -> dt.date | None
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise DateProblem(f"{value!r} is not a date")
+        raise DateProblem("date.not-a-date", value=repr(value))
     if isinstance(value, (int, float)):
         if value != value:
             return None
@@ -60,14 +70,14 @@ def parse_date(value: object, implied_year: int | None = None) -> dt.date | None
             return parse_date(str(int(value)), implied_year)
         if 1 <= value < 2958466:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise DateProblem(f"the number {_shown(value)} is not a date")
+        raise DateProblem("date.number", value=_shown(value))
     if isinstance(value, dt.time):
-        raise DateProblem(f"{value!r} is a time without a date")
+        raise DateProblem("date.time-only", value=repr(value))
     if isinstance(value, dt.timedelta):
-        raise DateProblem(f"{value} is a duration, not a date")
+        raise DateProblem("date.duration", value=str(value))
     text = str(value)
     if len(text) > 200:  # no date is this long: do not normalise a 1 MB cell
-        raise DateProblem(f"{_shown(text)} is not a date")
+        raise DateProblem("date.not-a-date", value=_shown(text))
     text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return None
@@ -80,8 +90,8 @@ def parse_date(value: object, implied_year: int | None = None) -> dt.date | None
     m = _MD.match(text)
     if m and ("月" in text or implied_year is not None):
         if implied_year is None:
-            raise DateProblem(f"{_shown(text)} has no year and none is implied by --year, the sheet or the file name")
+            raise DateProblem("date.no-year", value=_shown(text))
         return _make(implied_year, int(m.group(1)), int(m.group(2)), value)
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return parse_date(float(text), implied_year)
-    raise DateProblem(f"{_shown(text)} is not a date in a known form (2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日, 20180305, 3月5日)")
+    raise DateProblem("date.unknown-form", value=_shown(text))

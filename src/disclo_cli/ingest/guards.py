@@ -20,8 +20,6 @@ MAX_RATIO = 250
 #: refuse a sheet whose cells, laid out from A1, would be more than this many (a million rows × 30 columns)
 MAX_CELLS = 30_000_000
 
-_RESAVE = "Open it in Excel/WPS and save it again as .xlsx."
-DAMAGED = "The file is damaged or truncated (an interrupted download or copy?): get it again, or " + _RESAVE[0].lower() + _RESAVE[1:]
 
 
 def guard_zip(p: Path) -> list:
@@ -32,14 +30,13 @@ def guard_zip(p: Path) -> list:
         with zipfile.ZipFile(p) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
-        raise InputError(f"{p}: not a readable spreadsheet (damaged or truncated: {exc})", hint=DAMAGED) from None
+        raise InputError("input-damaged", path=str(p), problem=str(exc)) from exc
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
-        raise InputError(f"{p}: refused: its parts would unpack to {total >> 20} MiB (a zip bomb or a damaged file)", hint="Save the register again from Excel/WPS; split a very large one.")
+        raise InputError("input-zip-too-big", path=str(p), mib=total >> 20)
     for i in infos:
         if i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-            raise InputError(f"{p}: refused: part {i.filename} would unpack {i.file_size // max(i.compress_size, 1)} times its size (a zip bomb)",
-                             hint="This is not an ordinary register: do not open it; ask where it came from.")
+            raise InputError("input-zip-bomb", path=str(p), part=i.filename, ratio=i.file_size // max(i.compress_size, 1))
     return [i.filename for i in infos]
 
 
@@ -53,22 +50,18 @@ def zip_format(p: Path, names: list[str]) -> str:
     if "content.xml" in has:
         return "ods"
     if "word/document.xml" in has:
-        raise InputError(f"{p}: a Word document, not a spreadsheet", hint="Give the register itself (.xlsx, .xls, .et, .ods or .csv).")
+        raise InputError("input-word", path=str(p))
     if "ppt/presentation.xml" in has:
-        raise InputError(f"{p}: a PowerPoint file, not a spreadsheet", hint="Give the register itself (.xlsx, .xls, .et, .ods or .csv).")
-    raise InputError(f"{p}: a zip archive, not a spreadsheet", hint="Unpack it and give the register files inside it.")
+        raise InputError("input-powerpoint", path=str(p))
+    raise InputError("input-zip", path=str(p))
 
 
-TOO_BIG_HINT = "Delete the empty rows and columns beyond the register (or copy the register into a new workbook) and save it again."
-
-
-def too_big(p: Path, sheet: str, rows: int, cols: int) -> str:
-    return f"{p}: sheet {sheet!r}: refused: its cells reach row {rows:,} and column {cols:,} ({rows * cols:,} cells, more than {MAX_CELLS:,})"
+def too_big(p: Path, sheet: str, rows: int, cols: int) -> InputError:
+    return InputError("input-sheet-too-big", path=str(p), sheet=sheet, rows=f"{rows:,}", columns=f"{cols:,}", cells=f"{rows * cols:,}", limit=f"{MAX_CELLS:,}")
 
 
 def _refuse_entities(p: Path, part: str) -> InputError:
-    return InputError(f"{p}: refused: part {part} declares XML entities (not something Excel or WPS writes)",
-                      hint="This is not an ordinary register: do not open it; ask where it came from.")
+    return InputError("input-xml-entities", path=str(p), part=part)
 
 
 def _sheet_parts(zf) -> dict[str, str]:
@@ -120,7 +113,7 @@ def guard_xlsx(p: Path) -> dict[str, str]:
             if not exact or rows * cols > MAX_CELLS:
                 rows, cols = _exact_extent(zf, p, part)
             if rows * cols > MAX_CELLS:
-                raise InputError(too_big(p, names.get(part, part), rows, cols), hint=TOO_BIG_HINT)
+                raise too_big(p, names.get(part, part), rows, cols)
         for part in ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"):
             if part in zf.namelist():
                 with zf.open(part) as fh:
@@ -255,7 +248,7 @@ def _exact_extent(zf, p: Path, part: str) -> tuple[int, int]:
             parser.Parse(buf, False)
         parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as exc:
-        raise InputError(f"{p}: not a readable spreadsheet (damaged XML in {part}: {exc})", hint=DAMAGED) from None
+        raise InputError("input-damaged-xml", path=str(p), part=part, problem=str(exc)) from exc
     return state["max_row"], state["max_col"]
 
 
@@ -278,7 +271,7 @@ def guard_ods(p: Path) -> dict[str, list]:
         st["max_row"] = max(st["max_row"], row_end)
         st["max_col"] = max(st["max_col"], col_end)
         if st["max_row"] * st["max_col"] > MAX_CELLS:
-            raise InputError(too_big(p, st["sheet"] or "?", st["max_row"], st["max_col"]), hint=TOO_BIG_HINT)
+            raise too_big(p, st["sheet"] or "?", st["max_row"], st["max_col"])
 
     def start(name: str, attrs: dict) -> None:
         if name == f"{TABLE} table":
@@ -321,5 +314,5 @@ def guard_ods(p: Path) -> dict[str, list]:
                 parser.Parse(buf, False)
         parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as exc:
-        raise InputError(f"{p}: not a readable spreadsheet (damaged XML in content.xml: {exc})", hint=DAMAGED) from None
+        raise InputError("input-damaged-xml", path=str(p), part="content.xml", problem=str(exc)) from exc
     return merges

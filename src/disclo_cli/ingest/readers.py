@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from disclo_cli.errors import InputError
-from disclo_cli.ingest.guards import DAMAGED, MAX_CELLS, TOO_BIG_HINT, chunks, guard_ods, guard_xlsx, guard_zip, too_big, zip_format
+from disclo_cli.ingest.guards import MAX_CELLS, chunks, guard_ods, guard_xlsx, guard_zip, too_big, zip_format
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -29,7 +29,6 @@ _WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".et", ".ods"}
 #: HTML limits (as browsers clip them)
 _MAX_COLSPAN, _MAX_ROWSPAN = 1000, 65534
 
-_RESAVE = "Open it in Excel/WPS and save it again as .xlsx."
 
 
 @dataclass(frozen=True)
@@ -58,15 +57,15 @@ def sniff(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(2048)
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file", hint="Name the spreadsheet files inside it.") from None
+        raise InputError("input-is-folder", path=str(path)) from None
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file", hint="Check the name and the folder.") from None
+        raise InputError("input-missing", path=str(path)) from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied", hint="Close the file in Excel/WPS or ask for read access.") from None
+        raise InputError("input-permission", path=str(path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})", hint="Copy the file to a local folder and try again.") from None
+        raise InputError("input-unreadable", path=str(path), problem=exc.strerror or str(exc)) from exc
     if not head:
-        raise InputError(f"{path}: the file is empty (0 bytes)", hint="Export the register again.")
+        raise InputError("input-empty", path=str(path))
     if head.startswith(_ZIP) or head.startswith(_OLE):
         return "excel"
     text = head
@@ -76,7 +75,7 @@ def sniff(path: Path) -> str:
     if stripped.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<head", b"<body", b"<meta", b"<!--", b"<style")):
         return "html"
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{path}: not a spreadsheet or CSV file (binary content)", hint="Save it from Excel/WPS as .xlsx or .csv.")
+        raise InputError("input-binary", path=str(path))
     return "csv"
 
 
@@ -92,8 +91,7 @@ def read_sheets(path: str | os.PathLike) -> list[Sheet]:
         rows, encoding = _read_csv(p)
     except InputError as exc:
         if p.suffix.lower() in _WORKBOOK_SUFFIXES:  # say first what the clerk expects it to be
-            raise InputError(f"{p}: not a workbook, although named {p.suffix} (nor readable as CSV: {exc.message.split(': ', 1)[-1]})",
-                             hint=DAMAGED) from exc
+            raise InputError("input-fake-workbook", path=str(p), suffix=p.suffix, problem=exc.message.split(": ", 1)[-1]) from exc
         raise
     return [Sheet(str(p), p.stem, 0, rows, format="csv", encoding=encoding)]
 
@@ -118,15 +116,14 @@ def _read_excel(p: Path) -> list[Sheet]:
                 ods_merges = guard_ods(p)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, KeyError) as exc:
             # a part that does not unpack (bytes damaged in a copy): calamine would fail on it too
-            raise InputError(f"{p}: not a readable spreadsheet (damaged or truncated: {_first_line(exc)})", hint=DAMAGED) from exc
+            raise InputError("input-damaged", path=str(p), problem=_first_line(exc)) from exc
     try:
         with _quiet_panics():
             wb = CalamineWorkbook.from_path(str(p))
     except BaseException as exc:  # calamine's own error types for corrupt/encrypted files, or a panic
         if not _calamine_failure(exc):
             raise
-        message, hint = _excel_problem(p, exc)
-        raise InputError(message, hint=hint) from exc
+        raise _excel_problem(p, exc) from exc
     sheets = []
     for i, name in enumerate(wb.sheet_names):
         try:
@@ -134,7 +131,7 @@ def _read_excel(p: Path) -> list[Sheet]:
                 sheet = wb.get_sheet_by_name(name)
             height, width = getattr(sheet, "end", None) or (-1, -1)
             if (height + 1) * (width + 1) > MAX_CELLS:
-                raise InputError(too_big(p, name, height + 1, width + 1), hint=TOO_BIG_HINT)
+                raise too_big(p, name, height + 1, width + 1)
             with _quiet_panics():
                 rows = sheet.to_python(skip_empty_area=False)
             # python-calamine reports merged ranges for xlsx and xls (not for ods: _guard_ods finds them)
@@ -144,7 +141,7 @@ def _read_excel(p: Path) -> list[Sheet]:
         except BaseException as exc:
             if not _calamine_failure(exc):
                 raise
-            raise InputError(f"{p}: sheet {name!r} cannot be read ({_first_line(exc)})", hint=DAMAGED) from exc
+            raise InputError("input-sheet-unreadable", path=str(p), sheet=name, problem=_first_line(exc)) from exc
         spans = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (merged or ()))
         sheets.append(Sheet(str(p), name, i, rows, spans, fmt, part=parts.get(name, "")))
     return sheets
@@ -180,14 +177,13 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
-def _excel_problem(p: Path, exc: BaseException) -> tuple[str, str]:
-    """(message, hint) for a workbook calamine cannot open."""
+def _excel_problem(p: Path, exc: BaseException) -> InputError:
+    """The error for a workbook calamine cannot open."""
     text = str(exc)
     low = text.lower()
     if type(exc).__name__ == "PasswordError" or "password" in low or "encrypt" in low:
-        return (f"{p}: the workbook is password-protected",
-                "Open it in Excel/WPS with its password, remove the password (文件 → 信息 → 保护工作簿 → 用密码进行加密, clear it) and save it.")
-    return f"{p}: not a readable spreadsheet ({_first_line(exc)})", DAMAGED
+        return InputError("input-password", path=str(p))
+    return InputError("input-not-spreadsheet", path=str(p), problem=_first_line(exc))
 
 
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[ >/]")
@@ -240,7 +236,7 @@ def decode_as(data: bytes, name: str) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: not valid UTF-16 text (byte {exc.start})", hint="Save it again from Excel/WPS as 'CSV UTF-8' or as .xlsx.") from None
+            raise InputError("input-bad-utf16", path=name, byte=exc.start) from exc
     try:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError:
@@ -248,10 +244,7 @@ def decode_as(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}: the text is neither UTF-8 nor GBK/GB18030 (byte {exc.start})",
-            hint="Save it again from Excel/WPS as 'CSV UTF-8' or as .xlsx.",
-        ) from None
+        raise InputError("input-bad-encoding", path=name, byte=exc.start) from exc
 
 
 def decode(data: bytes, name: str) -> str:
@@ -263,7 +256,7 @@ def _read_bytes(p: Path) -> bytes:
     try:
         return p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror or exc})", hint="Copy the file to a local folder and try again.") from None
+        raise InputError("input-unreadable", path=str(p), problem=exc.strerror or str(exc)) from exc
 
 
 def _read_csv(p: Path) -> tuple[list[list[object]], str]:
@@ -283,10 +276,10 @@ def _read_csv(p: Path) -> tuple[list[list[object]], str]:
         for row in reader:
             cells += len(row)
             if cells > MAX_CELLS:
-                raise InputError(f"{p}: refused: more than {MAX_CELLS:,} cells", hint="Split the file, or keep only the register's columns.")
+                raise InputError("input-csv-too-big", path=str(p), cells=f"{MAX_CELLS:,}")
             rows.append([c if c != "" else None for c in row])
     except csv.Error as exc:
-        raise InputError(f"{p}: row {reader.line_num}: not readable as CSV ({exc})", hint="Save it again from Excel/WPS as CSV or .xlsx.") from None
+        raise InputError("input-bad-csv", path=str(p), row=reader.line_num, problem=str(exc)) from exc
     return rows, encoding
 
 
@@ -322,21 +315,21 @@ def _read_html(p: Path) -> list[Sheet]:
     """A CMS 'xls' that is really an HTML page: each <table> is a sheet, cell text kept exactly."""
     text, encoding = _html_text(p)
     if text.lstrip("\ufeff \t\r\n").startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text[:4096]:
-        raise InputError(f"{p}: an Excel 2003 XML spreadsheet", hint=_RESAVE)
+        raise InputError("input-xml-spreadsheet", path=str(p))
     from lxml import etree, html
 
     text = _XML_DECL.sub("", text.lstrip("\ufeff"), count=1)
     try:
         doc = html.document_fromstring(text, parser=html.HTMLParser(recover=True, no_network=True, huge_tree=False))
     except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"{p}: an HTML file that cannot be read ({exc})", hint="Export the register as .xlsx or .csv.") from None
+        raise InputError("input-bad-html", path=str(p), problem=str(exc)) from exc
     tables = doc.xpath("//table")
     sheets = []
     for i, table in enumerate(tables):
         rows, merged = _html_table(table, p)
         sheets.append(Sheet(str(p), f"table{i + 1}", i, rows, merged, "html", encoding))
     if not sheets:
-        raise InputError(f"{p}: an HTML file with no table in it", hint="Export the register as .xlsx or .csv.")
+        raise InputError("input-html-no-table", path=str(p))
     return sheets
 
 
@@ -389,7 +382,7 @@ def _html_table(table, p: Path) -> tuple[list[list[object]], tuple[tuple[int, in
             rowspan = _span(cell, "rowspan", _MAX_ROWSPAN)
             rowspan = min(rowspan, len(trs) - r) if rowspan > 1 else 1
             if len(grid) + rowspan * colspan > MAX_CELLS:
-                raise InputError(f"{p}: refused: a table of more than {MAX_CELLS:,} cells", hint="Export the register as .xlsx or .csv.")
+                raise InputError("input-html-too-big", path=str(p), cells=f"{MAX_CELLS:,}")
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = text if dc == 0 else None
@@ -398,7 +391,7 @@ def _html_table(table, p: Path) -> tuple[list[list[object]], tuple[tuple[int, in
             c += colspan
             width = max(width, c)
     if len(trs) * width > MAX_CELLS:
-        raise InputError(f"{p}: refused: a table of more than {MAX_CELLS:,} cells", hint="Export the register as .xlsx or .csv.")
+        raise InputError("input-html-too-big", path=str(p), cells=f"{MAX_CELLS:,}")
     rows = [[grid.get((r, c)) for c in range(width)] for r in range(len(trs))]
     return rows, tuple(merged)
 

@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from disclo_cli.config import Config
 from disclo_cli.errors import InputError
+from disclo_cli.messages import msg
 from disclo_cli.ingest.dates import DateProblem, parse_date, year_hint
 from disclo_cli.ingest.layout import KIND_NAMES, Layout, data_block, data_rows, detect, found_headers
 from disclo_cli.ingest.readers import ENCODING_NAMES, Sheet, formulas, read_sheets
@@ -64,7 +65,7 @@ def select_sheets(sheets: list[Sheet], wanted: str | None) -> list[Sheet]:
     if wanted.isdigit() and 1 <= int(wanted) <= len(sheets):
         return [sheets[int(wanted) - 1]]
     names = "、".join(s.name for s in sheets)
-    raise InputError(f"{sheets[0].file if sheets else ''}: no sheet {wanted!r}", hint=f"Its sheets are: {names} (or give a number from 1 to {len(sheets)}).")
+    raise InputError("no-such-sheet", path=sheets[0].file if sheets else "", sheet=wanted, sheets=names, count=len(sheets))
 
 
 def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None) -> list[tuple[Sheet, Layout]]:
@@ -83,15 +84,12 @@ def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None
         for k in kinds
     )
     seen = max((found_headers(s) for s in sheets), key=len, default=[])
-    where = f"sheet {sheets[0].name!r}" if len(sheets) == 1 else f"any of its {len(sheets)} sheets"
-    found_text = ("「" + "」「".join(seen[:12]) + "」") if seen else "no text at all"
-    hint = f"Expected columns — {expected}. Rename the header cells, or add the wording under [columns] in disclo.toml."
+    where = msg("where-sheet", sheet=sheets[0].name) if len(sheets) == 1 else msg("where-sheets", count=len(sheets))
+    found_text = ("「" + "」「".join(seen[:12]) + "」") if seen else msg("found-no-text")
     encoding = sheets[0].encoding if sheets and sheets[0].format in ("csv", "html") else ""
-    read_as = f" (read as {ENCODING_NAMES.get(encoding, encoding)} text)" if encoding else ""
-    if encoding == "gb18030":
-        hint = ("If the text found looks garbled, the file is in another encoding (Big5, Shift-JIS…): "
-                "open it in Excel/WPS and save it as 'CSV UTF-8' or .xlsx. Otherwise: " + hint)
-    raise InputError(f"{path}: no register header found in {where}{read_as}; found {found_text}", hint=hint)
+    read_as = msg("read-as", encoding=ENCODING_NAMES.get(encoding, encoding)) if encoding else ""
+    variant = "garbled" if encoding == "gb18030" else ""
+    raise InputError("no-header" + (f".{variant}" if variant else ""), path=str(path), where=where, read_as=read_as, found=found_text, expected=expected)
 
 
 class _Cache:
@@ -135,11 +133,11 @@ def _money(value: object) -> Decimal | None | ValueError:
         return None
     m = _NUMBER.match(text)
     if not m or text[m.end():] not in ("", "元"):
-        return ValueError(f"{clip(cell_text(value))!r} is not an amount in 元")
+        return ValueError(clip(cell_text(value)))
     try:
         return Decimal(m.group(0))
     except InvalidOperation:
-        return ValueError(f"{clip(cell_text(value))!r} is not an amount in 元")
+        return ValueError(clip(cell_text(value)))
 
 
 def _mapped(values: list[object], cache: _Cache) -> list[object]:
@@ -177,8 +175,8 @@ class _Reader:
         column = self.layout.header_of(field) if field and field in self.layout.columns else field
         return Place(self.file, self.sheet.name, row, column)
 
-    def add(self, severity: str, code: str, message: str, row: int, field: str = "", hint: str = "") -> None:
-        self.findings.append(Finding(severity, code, message, self.place(row, field), hint))  # type: ignore[arg-type]
+    def add(self, severity: str, code: str, row: int, field: str = "", *, variant: str = "", **params: object) -> None:
+        self.findings.append(Finding.of(severity, code, self.place(row, field), variant=variant, **params))  # type: ignore[arg-type]
         if code.startswith("missing-") and field in self.layout.columns and self.sheet.format == "xlsx":
             self.empties.append((len(self.findings) - 1, row - 1, self.layout.columns[field]))
 
@@ -192,20 +190,16 @@ class _Reader:
             formula = found.get((r, c))
             if formula and i < len(self.findings):
                 old = self.findings[i]
-                self.findings[i] = replace(
-                    old, code="formula-without-value",
-                    message=f"a formula ({clip(formula)}) with no saved value",
-                    hint="Open the file in Excel/WPS and save it (the values are then stored with the formulas), or paste the column as values.",
-                )
+                self.findings[i] = Finding.of(old.severity, "formula-without-value", old.place, formula=clip(formula))
 
     def date(self, values: dict, field: str, row: int, *, required: bool) -> dt.date | None:
         raw = values.get(field)
         parsed = self.dates(raw)
         if isinstance(parsed, DateProblem):
-            self.add("error", "bad-date", f"{self.layout.header_of(field)}: {parsed}", row, field, "Write the date as 2018-03-05.")
+            self.add("error", "bad-date", row, field, header=self.layout.header_of(field), problem=msg(parsed.code, **parsed.params))
             return None
         if parsed is None and required:
-            self.add("error", "missing-date", f"{self.layout.header_of(field) if field in self.layout.columns else field} is empty", row, field, "Fill in the date; a row without one cannot be counted in any year.")
+            self.add("error", "missing-date", row, field, header=self.layout.header_of(field) if field in self.layout.columns else field)
         return parsed
 
     def label(self, cache: _Cache, vocab: Vocabulary, values: dict, field: str, row: int, what: str, *, required: bool, unknown: str = "error") -> str | None:
@@ -214,21 +208,15 @@ class _Reader:
         text = cell_text(raw)
         if not text:
             if required:
-                self.add("error", f"missing-{what.replace(' ', '-')}", f"{what} is empty", row, field, "Fill in the cell.")
+                self.add("error", f"missing-{what.replace(' ', '-')}", row, field, what=what)
             return ""
         hit = cache(raw)
         if hit:
             return hit
         close = vocab.closest(text) if len(text) <= 200 else []
         severity = "error" if self.strict else unknown
-        self.add(
-            severity,
-            f"unknown-{what.replace(' ', '-')}",
-            f"unknown {what} {clip(text)!r}" + (f"; closest known: {'、'.join(close)}" if close else ""),
-            row,
-            field,
-            f"Correct the cell, or map the wording in disclo.toml: [{vocab.name}.aliases] \"{clip(text)}\" = \"…\".",
-        )
+        self.add(severity, f"unknown-{what.replace(' ', '-')}", row, field, what=what, value=clip(text),
+                 close=msg("closest-known", labels="、".join(close)) if close else "", vocabulary=vocab.name)
         return None
 
 
@@ -261,7 +249,7 @@ def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
         date = rd.date(values, "date", row, required=True)
         title = cell_text(values.get("title"))
         if not title:
-            rd.add("warning", "missing-title", "title is empty", row, "title", "Fill in the item's title.")
+            rd.add("warning", "missing-title", row, "title")
         category = rd.label(cat_cache, cats, values, "category", row, "category", required=True, unknown="warning")
         known = bool(category)
         if category is None:
@@ -271,11 +259,10 @@ def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
             channels, bad = chan_cache(values["channel"])
             for part in bad[:_MAX_PARTS]:
                 close = chans.closest(part) if len(part) <= 200 else []
-                rd.add("error" if strict else "warning", "unknown-channel", f"unknown channel {clip(part)!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "channel",
-                       f"Correct the cell, or map it in disclo.toml: [channels.aliases] \"{clip(part)}\" = \"…\".")
+                rd.add("error" if strict else "warning", "unknown-channel", row, "channel", what="channel", value=clip(part),
+                       close=msg("closest-known", labels="、".join(close)) if close else "", vocabulary="channels")
             if len(bad) > _MAX_PARTS:
-                rd.add("error" if strict else "warning", "unknown-channel", f"and {len(bad) - _MAX_PARTS} more unknown channels in the same cell", row, "channel",
-                       "Separate channels with 、 and use the known channel names.")
+                rd.add("error" if strict else "warning", "unknown-channel", row, "channel", variant="more", count=len(bad) - _MAX_PARTS)
         if not channels and config.default_channel:
             channels = (config.default_channel,)
         doc_type = ""
@@ -286,7 +273,7 @@ def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
             doc_type = category
         abolished = rd.date(values, "abolished", row, required=False) if "abolished" in values else None
         if abolished is None and "valid" in values and cell_text(values.get("valid")) in ("否", "失效", "已废止", "废止"):
-            rd.add("warning", "abolished-without-date", "marked as no longer valid but has no 废止日期", row, "valid", "Add the date it was abolished.")
+            rd.add("warning", "abolished-without-date", row, "valid")
         if date is None or not category:
             return
         out.append(Item(date, title, category, known, channels, cell_text(values.get("id")), cell_text(values.get("unit")), doc_type, abolished, rd.place(row)))
@@ -378,40 +365,38 @@ def read_requests(sheet: Sheet, layout: Layout, config: Config, *, year: int | N
         family, reason = _outcome_and_reason(raw_outcome, raw_reason, config)
         if family is None:
             close = v["outcomes"].closest(raw_outcome) if len(raw_outcome) <= 200 else []
-            rd.add("error", "unknown-outcome", f"unknown outcome {clip(raw_outcome)!r}" + (f"; closest known: {'、'.join(close)}" if close else ""), row, "outcome",
-                   f"Use one of {'、'.join(v['outcomes'].labels)}, or map it in disclo.toml: [outcomes.aliases] \"{clip(raw_outcome)}\" = \"…\".")
+            rd.add("error", "unknown-outcome", row, "outcome", value=clip(raw_outcome), close=msg("closest-known", labels="、".join(close)) if close else "",
+                   labels="、".join(v["outcomes"].labels))
             ok = False
         elif reason is None:
             members = config.reason_families.get(family, ())
-            rd.add("error", "unknown-reason", f"unknown reason {clip(raw_reason)!r} for {family}", row, "reason",
-                   f"Use one of {'、'.join(members)}, or map it in disclo.toml: [reasons.aliases] \"{clip(raw_reason)}\" = \"…\".")
+            rd.add("error", "unknown-reason", row, "reason", value=clip(raw_reason), family=family, labels="、".join(members))
             ok = False
         elif family and reason and reason not in config.reason_families.get(family, ()):
-            rd.add("error", "reason-mismatch", f"reason {reason!r} does not belong to {family}", row, "reason",
-                   f"{family} takes one of: {'、'.join(config.reason_families.get(family, ()))}.")
+            rd.add("error", "reason-mismatch", row, "reason", reason=reason, family=family, labels="、".join(config.reason_families.get(family, ())))
             ok = False
         elif family in config.needs_reason and not reason:
-            rd.add("error", "missing-reason", f"{family} without a reason (具体情形)", row, "reason" if "reason" in layout.columns else "outcome",
-                   f"{family} needs one of: {'、'.join(config.reason_families.get(family, ()))}.")
+            rd.add("error", "missing-reason", row, "reason" if "reason" in layout.columns else "outcome", family=family,
+                   labels="、".join(config.reason_families.get(family, ())))
             ok = False
         if answered is not None and not family and family is not None:
-            rd.add("error", "answer-without-outcome", "answered (has an answer date) but no outcome", row, "outcome", "Fill in 办理结果.")
+            rd.add("error", "answer-without-outcome", row, "outcome")
             ok = False
         if family and answered is None and "answered" in layout.columns and values.get("answered") is None:
-            rd.add("error", "outcome-without-answer-date", f"outcome {family} but no answer date", row, "answered", "Fill in 答复日期, or clear the outcome if it is still open.")
+            rd.add("error", "outcome-without-answer-date", row, "answered", family=family)
             ok = False
         if received and answered and answered < received:
-            rd.add("error", "answer-before-receipt", f"answered {answered.isoformat()} before it was received {received.isoformat()}", row, "answered", "Correct one of the two dates.")
+            rd.add("error", "answer-before-receipt", row, "answered", answered=answered.isoformat(), received=received.isoformat())
             ok = False
         extended = None
         if values.get("extended") is not None:
             t = norm(cell_text(values["extended"]))
             extended = True if t in _YES else False if t in _NO else None
             if extended is None:
-                rd.add("warning", "bad-extended", f"延期 {clip(cell_text(values['extended']))!r} is neither 是 nor 否", row, "extended", "Write 是 or 否.")
+                rd.add("warning", "bad-extended", row, "extended", value=clip(cell_text(values["extended"])))
         fee = _money(values.get("fee"))
         if isinstance(fee, ValueError):
-            rd.add("error", "bad-fee", str(fee), row, "fee", "Write the amount as a number of 元.")
+            rd.add("error", "bad-fee", row, "fee", value=str(fee))
             fee, ok = None, False
         if received is None or not ok:
             continue
@@ -432,7 +417,7 @@ def read_cases(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
         if ctype == "行政诉讼":
             route = rd.label(route_cache, v["case_routes"], values, "route", row, "lawsuit route", required=True) if "route" in layout.columns else None
             if route is None and "route" not in layout.columns:
-                rd.add("error", "missing-lawsuit-route", "a lawsuit without 起诉方式 (未经复议直接起诉 or 复议后起诉)", row, "type", "Add a 起诉方式 column.")
+                rd.add("error", "missing-lawsuit-route", row, "type", variant="no-column")
         result = rd.label(result_cache, v["case_results"], values, "result", row, "case result", required=False) if "result" in layout.columns else ""
         if result == "":
             result = "尚未审结"  # a blank result means the case is not concluded (inputs.md)

@@ -20,6 +20,7 @@ from typing import Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import DataError, InputError, OutputError, UsageError
+from disclo_cli.messages import Msg, msg
 from disclo_cli.model import Finding, Place
 from disclo_cli.report import prose as prose_mod
 from disclo_cli.report.sentences import SENTENCES, Facts, fill_in
@@ -169,7 +170,7 @@ class _Context:
 
     def fill(self, text: str, line: int = 0) -> str:
         sentences = {name: (lambda make=make: make(self.facts)) for name, make in SENTENCES.items()}
-        place = Place(self.prose.source if self.prose else "", row=line or None)
+        place = Place(self.prose.source if self.prose else "", line=line or None)
         return prose_mod.fill(text, self.facts.resolver(sentences), place=place, findings=self.findings)
 
 
@@ -286,8 +287,7 @@ def _compose(ctx: _Context, w: _Writer, *, unchecked: Sequence[Finding], date: d
         _render_block(ctx, w, spec, matched.get(i), 1)
     for s in unused:
         names = "、".join(x["heading"] for x in specs)
-        ctx.findings.append(Finding("warning", "prose-section", f"section '# {s.heading}' matches no section of this report ({names}); it is not printed",
-                                    Place(ctx.prose.source if ctx.prose else "", row=s.line), f"The report's sections: {names}."))
+        ctx.findings.append(Finding.of("warning", "prose-section", Place(ctx.prose.source if ctx.prose else "", line=s.line), heading=s.heading, sections=names))
     w.signature(facts.office_name(), f"{date.year}年{date.month}月{date.day}日")
 
 
@@ -297,9 +297,9 @@ def _read_prose(path: Path) -> prose_mod.Prose | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text", hint="Save the prose file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8).") from None
+        raise InputError("prose-not-utf8", path=str(path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise InputError("prose-unreadable", path=str(path), problem=exc.strerror or str(exc)) from exc
     return prose_mod.parse(text, str(path))
 
 
@@ -327,14 +327,28 @@ def _facts(config: Config, year: int, standard: str, regs, tables: list, date: d
     return Facts(config, year, family, by_id, legacy, national, cats, chans, request_channels, charged, date, every)
 
 
-def _identity_message(errors: Sequence[Finding]) -> str:
+def _what_failed(errors: Sequence[Finding]) -> Msg:
     identities = sum(1 for e in errors if e.code == "identity")
-    what = f"{identities} identity check(s)" if identities == len(errors) else f"{len(errors)} check(s) ({identities} of them identities)"
-    lines = [f"the tables of the report break {what}; no report was written:"]
-    lines += [f"  {e.message} (cell {e.place.cell or e.place.column})" for e in errors[:20]]
-    if len(errors) > 20:
-        lines.append(f"  … and {len(errors) - 20} more")
-    return "\n".join(lines)
+    if identities == len(errors):
+        return msg("failed-identities", count=identities)
+    return msg("failed-checks", count=len(errors), identities=identities)
+
+
+class _FailedLines:
+    """The failed checks, one a line, rendered when the error is shown (in its language)."""
+
+    def __init__(self, errors: Sequence[Finding]) -> None:
+        self.errors = errors
+
+    def __str__(self) -> str:
+        lines = [str(msg("failed-line", message=e.message, cell=e.place.cell or e.place.column)) for e in self.errors[:20]]
+        if len(self.errors) > 20:
+            lines.append(str(msg("failed-more", count=len(self.errors) - 20)))
+        return "\n".join(lines)
+
+
+def _failed_lines(errors: Sequence[Finding]) -> Msg:
+    return msg("failed-lines", text=_FailedLines(errors))
 
 
 def build_report(
@@ -355,13 +369,13 @@ def build_report(
     from disclo_cli.service import build_tables, load_registers
 
     if force and final:
-        raise UsageError("--force and --final cannot be used together", hint="A final report must pass the identity checks.")
+        raise UsageError("force-and-final")
     standard = standard or standard_for_year(year)
     target = Path(output) if output else default_output(config, year)
     json_target = Path(json_path) if json_path else None
     for path in (target, json_target):
         if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
-            raise OutputError(f"{path}: the folder {path.parent} does not exist", hint="Create it, or choose another --output / --json.")
+            raise OutputError("report-folder-missing", path=str(path), folder=str(path.parent))
     from disclo_cli.service import check_year
 
     regs = load_registers(config, year)
@@ -370,16 +384,15 @@ def build_report(
     findings = list(check_year(config, year, standard=standard, registers=regs, tables=tables).findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors and not force:
-        raise DataError(_identity_message(errors), hint="Check the register rows behind these cells with 'disclo explain', fix them and ingest again; or use --force to write a draft marked as unchecked.")
+        raise DataError("report-checks-failed", errors, what=_what_failed(errors), lines=_failed_lines(errors))
     if not any(d.year == year for d in [*(i.date for i in regs.items), *(r.received for r in regs.requests), *(c.filed for c in regs.cases)]):
-        findings.append(Finding("warning", "empty-year", f"the ledger has no register rows dated in {year}; the year's figures are all 0", Place(str(config.db_path)), "Ingest the year's registers first: disclo ingest FILE…"))
+        findings.append(Finding.of("warning", "empty-year", Place(str(config.db_path)), year=year))
 
     day = date or dt.date.today()
     ppath = Path(prose_path) if prose_path else prose_path_for(config, year)
     text = _read_prose(ppath)
     if text is None:
-        findings.append(Finding("warning", "no-prose", f"no prose file {ppath}: every text section is a 【请填写】 placeholder; start one with 'disclo report --year {year} --new-prose'",
-                                Place(), f"Start one with: disclo report --year {year} --new-prose"))
+        findings.append(Finding.of("warning", "no-prose", Place(), path=str(ppath), year=year))
     else:
         findings += text.findings
     outline = OUTLINES[family_of(standard)]
@@ -389,14 +402,13 @@ def build_report(
     findings += ctx.findings
     if final and writer.placeholders:
         shown = "\n".join(f"  {p}" for p in writer.placeholders[:15])
-        raise DataError(f"{len(writer.placeholders)} 【请填写】 placeholder(s) remain; no final report was written:\n{shown}",
-                        hint=f"Fill them in {ppath} (or disclo.toml [office]/[yearly]) and run again.")
+        raise DataError("final-placeholders", count=len(writer.placeholders), shown=shown, path=str(ppath))
 
     def save_docx() -> None:
         try:
             writer.doc.save(target)
         except OSError as exc:
-            raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})", hint="Check that the folder is writable, the disk not full and the file not open in Word/WPS; the previous report was kept.") from None
+            raise OutputError("report-write-failed", target=str(target), problem=exc.strerror or str(exc)) from exc
 
     if json_target is None:
         save_docx()
@@ -413,7 +425,7 @@ def build_report(
 
 # --- a new prose file -------------------------------------------------------------------------------
 
-def new_prose(config: Config, year: int, *, standard: str | None = None) -> tuple[Path, str]:
+def new_prose(config: Config, year: int, *, standard: str | None = None) -> tuple[Path, Msg]:
     """Write prose/{year}.md from last year's (years moved on) or as a skeleton of the outline.
 
     Returns (the new file, how it was made). Never overwrites.
@@ -423,26 +435,26 @@ def new_prose(config: Config, year: int, *, standard: str | None = None) -> tupl
 
     target = prose_path_for(config, year)
     if target.exists():
-        raise OutputError(f"{target}: already exists; nothing was changed", hint="Edit it, or delete it to start again.")
+        raise OutputError("prose-exists", path=str(target))
     family = family_of(standard or standard_for_year(year))
     outline = OUTLINES[family]
     previous = prose_path_for(config, year - 1)
-    how = "a skeleton of the report's sections"
+    how = msg("prose-how.skeleton")
     if previous.exists() and family_of(standard_for_year(year - 1)) == family:
         try:
             text = prose_mod.carry_forward(previous.read_text(encoding="utf-8-sig"), year - 1)
         except UnicodeDecodeError:
-            raise InputError(f"{previous}: not UTF-8 text", hint="Save it as UTF-8 first.") from None
-        how = f"copied from {previous.name}, years moved on; delete each section's 【请填写】 line once it is updated"
+            raise InputError("prose-previous-not-utf8", path=str(previous)) from None
+        how = msg("prose-how.copied", name=previous.name)
     else:
         text = prose_mod.skeleton(outline, year, outline["name"])
         if previous.exists():
             old = previous.read_text(encoding="utf-8-sig", errors="replace").replace("-->", "--＞")
             text += f"\n<!-- {year - 1}年的文字稿（格式不同，仅供参考，不会印出）：\n{old}\n-->\n"
-            how += f"; {previous.name} is in another format, its text is kept as a comment at the end"
+            how = msg("prose-how.skeleton-with-old", name=previous.name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{target.parent}: cannot create the folder ({exc.strerror or exc})") from None
+        raise OutputError("prose-folder", folder=str(target.parent), problem=exc.strerror or str(exc)) from exc
     write_bytes(target, text.encode("utf-8"))
     return target, how

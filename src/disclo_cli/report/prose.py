@@ -119,7 +119,7 @@ def parse(text: str, source: str = "") -> Prose:
                 continue
             if level == 2:
                 if section is None:
-                    prose.findings.append(Finding("warning", "prose-heading", f"subsection {heading!r} comes before any '# ' section; it is not used", Place(source, row=number), "Put a '# 一、…' heading above it."))
+                    prose.findings.append(Finding.of("warning", "prose-heading", Place(source, line=number), variant="orphan", heading=heading))
                     current = Block(heading, number)
                     continue
                 current = Block(heading, number)
@@ -129,7 +129,7 @@ def parse(text: str, source: str = "") -> Prose:
         current.paragraphs.append((line, number))
     if top.paragraphs:
         first = top.paragraphs[0][1]
-        prose.findings.append(Finding("warning", "prose-heading", "text before the first '# ' heading is not used", Place(source, row=first), "Move it under the section it belongs to."))
+        prose.findings.append(Finding.of("warning", "prose-heading", Place(source, line=first), variant="before"))
     return prose
 
 
@@ -145,7 +145,7 @@ def fill(text: str, resolve: Callable[[str, str | None], str | None], *, place: 
         if value is not None:
             return value
         if findings is not None:
-            findings.append(Finding("warning", "prose-placeholder", f"unknown placeholder {match.group(0)}", place or Place(), "See the placeholder list in the README (年度报告的文字稿)."))
+            findings.append(Finding.of("warning", "prose-placeholder", place or Place(), placeholder=match.group(0)))
         return f"【请填写：无法识别的占位符 {match.group(0)[2:-2].strip()}】"
 
     return PLACEHOLDER.sub(one, text)

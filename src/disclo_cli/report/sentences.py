@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
 from disclo_cli.config import Config
+from disclo_cli.messages import render
 from disclo_cli.model import Tally, share_text
 from disclo_cli.render import fmt
 
@@ -222,7 +223,8 @@ class Facts:
         try:
             table, row, column = parse_cell(address, list(self.all_tables))
         except UsageError as exc:
-            return fill_in(f"单元格 {address}：{exc.message}")
+            reason = render(exc.code, exc.params, language="zh_CN")
+            return fill_in(f"单元格 {address}：{reason}")
         value = row.values[column]
         return fill_in(f"单元格 {address} 为空") if value is None else _num(value)
 
