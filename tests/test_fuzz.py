@@ -25,14 +25,7 @@ FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 
 
 def _wordings() -> list[str]:
-    from disclo_cli.vocab import builtin_columns
-
-    words = []
-    for spec in builtin_columns().values():
-        for field, values in spec.items():
-            if field != "required":
-                words += list(values)
-    return words
+    return [w for fields in _fields().values() for words in fields.values() for w in words]
 
 
 def _labels() -> list[str]:
@@ -46,6 +39,13 @@ def _labels() -> list[str]:
             elif key == "aliases" and isinstance(value, dict):
                 out += list(value)
     return out
+
+
+def _fields() -> dict[str, dict[str, list[str]]]:
+    """The header wordings of every field, from the register schema."""
+    from disclo_cli.schema import schema
+
+    return {kind: {f.name: [*f.headers, *f.fallback] for f in reg.readable if f.headers or f.fallback} for kind, reg in schema().items()}
 
 
 WORDINGS = _wordings()
@@ -72,12 +72,6 @@ value = st.one_of(
     st.sampled_from(["长" * 70_000, "合计", "小计：3条", "办理中", "不予公开（属于国家秘密）", "124元", "是", "/"]),
 )
 header = st.lists(st.one_of(st.sampled_from(WORDINGS), junk_text, st.none()), min_size=1, max_size=12)
-
-
-def _fields() -> dict[str, dict[str, list[str]]]:
-    from disclo_cli.vocab import builtin_columns
-
-    return {kind: {f: list(w) for f, w in spec.items() if f != "required"} for kind, spec in builtin_columns().items()}
 
 
 FIELDS = _fields()

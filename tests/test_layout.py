@@ -220,7 +220,7 @@ def test_detect_prefers_the_fullest_header_row(config) -> None:
     rows = [["发布日期", "标题", "类别"], ["发布日期", "标题", "类别", "公开渠道", "索引号"]]
     layout = detect(Sheet("f", "s", 0, rows), config.columns, "items")
     assert layout is not None
-    assert (layout.header_row, dict(layout.columns)) == (1, {"date": 0, "title": 1, "category": 2, "channel": 3, "id": 4})
+    assert (layout.header_row, dict(layout.columns)) == (1, {"date": 0, "title": 1, "category": 2, "channels": 3, "id": 4})  # the record's field name
 
 
 def test_header_beyond_the_scanned_rows_is_not_found(config) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 
 from conftest import EXAMPLES, SEED
-from disclo_cli.model import Item, Place, share_text, share_value
+from disclo_cli.model import Item, Place, share
+from disclo_cli.render import rounded_share, share_text
 from disclo_cli.service import tally_files
 from disclo_cli.tally import NO_CHANNEL, NO_UNIT, dedupe, filter_year, tally
 from disclo_cli.vocab import builtin
@@ -26,7 +28,7 @@ def run(items, *by: str, year: int | None = None):
 
 
 def rows(t):
-    return [(r.key, r.count, r.share) for r in t.rows if r.count]
+    return [(r.key, r.count, share_text(r.share)) for r in t.rows if r.count]
 
 
 # --- shares ------------------------------------------------------------------------------------
@@ -56,8 +58,8 @@ def test_share_text(count: int, total: int, text: str) -> None:
 
 def test_share_of_nothing_is_blank() -> None:
     assert share_text(0, 0) == ""
-    assert share_value(0, 0) is None
-    assert share_value(1, 16) == 6.3
+    assert share(0, 0) is None  # the share is a number in results; rendering rounds and formats it
+    assert rounded_share(share(1, 16)) == Decimal("6.3")
 
 
 # --- one dimension -----------------------------------------------------------------------------
@@ -66,13 +68,13 @@ def test_every_category_appears_in_the_office_order_unknown_last() -> None:
     items = [item("2018-01-02", "其他信息类"), item("2018-01-03", "机构设置类"), item("2018-01-04", "新闻", known=False), item("2018-01-05", "其他信息类"), item("2018-01-06", "动态", known=False)]
     t = run(items)
     assert [r.key for r in t.rows] == [*CATS, "动态", "新闻"]
-    assert [(r.key, r.count, r.share, r.known) for r in t.rows if r.count] == [
+    assert [(r.key, r.count, share_text(r.share), r.known) for r in t.rows if r.count] == [
         ("机构设置类", 1, "20%", True),
         ("其他信息类", 2, "40%", True),
         ("动态", 1, "20%", False),
         ("新闻", 1, "20%", False),
     ]
-    assert t.rows[1] == t.rows[1].__class__("预决算公开类", 0, "0%", True, ())
+    assert t.rows[1] == t.rows[1].__class__("预决算公开类", 0, Decimal(0), True, ())  # the share is a number; "0%" is its rendering
     assert t.total == 5
 
 
@@ -86,7 +88,7 @@ def test_multi_channel_items_count_once_per_channel() -> None:
 def test_by_month_with_year_lists_twelve_months() -> None:
     items = [item("2018-01-31"), item("2018-03-01"), item("2018-03-31"), item("2018-12-01")]
     t = run(items, "month", year=2018)
-    assert [(r.key, r.count, r.share) for r in t.rows] == [
+    assert [(r.key, r.count, share_text(r.share)) for r in t.rows] == [
         ("2018-01", 1, "25%"), ("2018-02", 0, "0%"), ("2018-03", 2, "50%"), ("2018-04", 0, "0%"), ("2018-05", 0, "0%"), ("2018-06", 0, "0%"),
         ("2018-07", 0, "0%"), ("2018-08", 0, "0%"), ("2018-09", 0, "0%"), ("2018-10", 0, "0%"), ("2018-11", 0, "0%"), ("2018-12", 1, "25%"),
     ]
@@ -111,7 +113,7 @@ def test_cross_table_category_by_month() -> None:
     assert t.column_totals == (2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)
     by_key = {r.key: r for r in t.rows}
     assert by_key["工作动态类"].values == (2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)
-    assert (by_key["工作动态类"].count, by_key["工作动态类"].share) == (3, "60%")
+    assert (by_key["工作动态类"].count, share_text(by_key["工作动态类"].share)) == (3, "60%")
     assert by_key["其他信息类"].values == (0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     assert by_key["新闻"].values == (0, 1) + (0,) * 10 and not by_key["新闻"].known
     assert by_key["机构设置类"].values == (0,) * 12
@@ -135,7 +137,7 @@ def test_empty_tally() -> None:
     t = run([], year=2018)
     assert t.total == 0
     assert [r.count for r in t.rows] == [0] * 11
-    assert {r.share for r in t.rows} == {""}
+    assert {share_text(r.share) for r in t.rows} == {""}
 
 
 # --- repeats and --year ------------------------------------------------------------------------
@@ -143,7 +145,7 @@ def test_empty_tally() -> None:
 def test_same_id_is_counted_once_with_a_warning_naming_both_places() -> None:
     first, again = item("2018-12-04", id="FJ-1", row=5), item("2018-12-04", id="fj-1", row=9)
     kept, findings = dedupe([first, item("2018-12-05", id="FJ-2"), again])
-    assert [k.id for k in kept] == ["FJ-1", "FJ-2"]
+    assert [k.id for k in kept] == ["fj-1", "FJ-2"]  # the later row wins, as in the ledger (issue "Declared once")
     assert [(f.severity, f.code, f.place.row) for f in findings] == [("warning", "duplicate", 9)]
     assert findings[0].message == "repeated item 索引号 'fj-1', first at f.xlsx, sheet 'S', row 5; counted once"
 
@@ -185,7 +187,7 @@ EXPECTED = json.loads((EXAMPLES / "expected_2018.json").read_text(encoding="utf-
 )
 def test_seed_categories(config, files, repeats: int) -> None:
     t = tally_files([str(f) for f in files], config, by=("category",), year=2018)
-    assert [(r.key, r.count, r.share) for r in t.rows] == [(k, n, s) for k, (n, s) in SEED.items()]
+    assert [(r.key, r.count, share_text(r.share)) for r in t.rows] == [(k, n, s) for k, (n, s) in SEED.items()]
     assert all(r.known for r in t.rows)
     assert t.total == 250
     assert [f.code for f in t.findings] == ["duplicate"] * repeats
@@ -204,7 +206,7 @@ def test_seed_supplement_adds_nothing_and_names_its_repeats(config) -> None:
 def test_seed_months_and_channels(config) -> None:
     months = tally_files([str(MAIN)], config, by=("month",), year=2018)
     assert [r.count for r in months.rows] == [EXPECTED["items_by_month"][str(m)] for m in range(1, 13)]
-    assert [r.share for r in months.rows] == ["7.2%", "5.6%", "9.6%", "8.8%", "8.4%", "8.8%", "8%", "8%", "8.4%", "7.2%", "9.2%", "10.8%"]
+    assert [share_text(r.share) for r in months.rows] == ["7.2%", "5.6%", "9.6%", "8.8%", "8.4%", "8.8%", "8%", "8%", "8.4%", "7.2%", "9.2%", "10.8%"]
     channels = tally_files([str(CSV)], config, by=("channel",), year=2018)
     # the seed's 微信公众号 is the vocabulary's 政务微信
     assert rows(channels) == [("政府网站", 250, "100%"), ("政务微信", 24, "9.6%"), ("公共查阅点", 8, "3.2%"), ("政务公开栏", 22, "8.8%")]

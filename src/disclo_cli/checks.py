@@ -45,9 +45,9 @@ def check_tally(t: Tally) -> list[Finding]:
     for r in unknown:
         out.append(Finding.of("error", "unknown-category", Place(cell="主动公开"), variant="items", count=r.count, year=t.year, label=r.key))
     if t.total:
-        from decimal import Decimal
+        from disclo_cli.render import rounded_share
 
-        shares = sum(Decimal(r.share.rstrip("%")) for r in t.rows if r.share)
+        shares = sum(rounded_share(r.share) for r in t.rows if r.share is not None)
         if shares != 100:
             out.append(Finding.of("info", "shares-rounding", Place(cell="主动公开"), shares=shares))
     return out

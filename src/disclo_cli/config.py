@@ -1,6 +1,8 @@
-"""The office's disclo.toml: profile, vocabularies, channel mapping, opening balances.
+"""The office's disclo.toml: profile, vocabularies, header wordings, defaults, opening balances.
 
 Core code receives a Config; only this module reads the file, and only the CLI decides which file.
+Values are checked for their type here (a name is a string, a count an integer), so that nothing
+downstream meets a surprise.
 """
 
 from __future__ import annotations
@@ -8,14 +10,19 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from disclo_cli.errors import ConfigError
-from disclo_cli.ingest.layout import KINDS, ColumnSpec
-from disclo_cli.vocab import Vocabulary, builtin, builtin_columns
+from disclo_cli.schema import KINDS, spec
+from disclo_cli.text import XML_ILLEGAL
+from disclo_cli.vocab import Vocabulary, builtin, builtin_data
 
 CONFIG_NAME = "disclo.toml"
 DB_NAME = "disclo.sqlite"
+#: longest text a profile value may be (an office name is a line of a title page)
+MAX_TEXT = 200
+#: largest opening balance or yearly count accepted (a typo like 99999999999999999999 is not a count)
+MAX_COUNT = 10**9
 
 OFFICE_KEYS = ("name", "short_name", "provincial_rules", "website", "address", "postcode", "phone", "fax", "email", "contact_office", "review_rate")
 
@@ -28,8 +35,11 @@ OPENING_KEYS = (
     "fees_waived", "reviews", "lawsuits", "complaints",
     "rules_in_force", "normative_docs_in_force", "rules_published", "normative_docs_published",
 )
+#: [opening] figures that are amounts (may have decimals); the others are counts
+OPENING_AMOUNTS = ("fees_waived",)
 
 VOCABS = ("categories", "channels", "request_channels", "applicants", "outcomes", "reasons", "case_types", "case_routes", "case_results", "doc_types")
+SECTIONS = ("office", "channels", "columns", "defaults", "opening", "yearly", "ledger", "report", "calendar", "units", *VOCABS)
 
 
 @dataclass(frozen=True)
@@ -54,17 +64,20 @@ class Config:
     path: Path | None
     office: Office
     vocab: Mapping[str, Vocabulary]
-    columns: Mapping[str, ColumnSpec]
+    columns: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)  # kind -> field -> extra header wordings
     website_channels: tuple[str, ...] = ("政府网站",)
     gazette_channels: tuple[str, ...] = ("政府公报",)
     default_channel: str = ""
     needs_reason: tuple[str, ...] = ()
     reason_families: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    opening: Mapping[str, int] = field(default_factory=dict)
+    outcome_aliases: Mapping[str, str] = field(default_factory=dict)  # the office's [outcomes.aliases], as written
+    defaults: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # kind -> field -> value for registers without the column
+    opening: Mapping[str, int | float] = field(default_factory=dict)
     opening_through: int | None = None  # the last year the opening balances cover
     yearly: Mapping[int, Mapping[str, object]] = field(default_factory=dict)
     db_path: Path | None = None
     lock_timeout: float = 60.0  # seconds to wait for another disclo's write to the ledger
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the file's other sections, for the modules that own them
 
     @property
     def workspace(self) -> Path:
@@ -100,87 +113,132 @@ def load(path: Path | None, db: Path | None = None, *, lock_timeout: str | None 
     data: dict = {}
     if path is not None:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            if path.exists() and not path.is_file():
+                raise ConfigError("config-not-a-file", path=str(path))
+            raw = path.read_bytes()
+            if len(raw) > 10 << 20:
+                raise ConfigError("config-too-big", path=str(path))
+            text = raw.decode("utf-8-sig")
+            data = tomllib.loads(text)
         except FileNotFoundError:
             raise ConfigError("config-missing", path=str(path)) from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError("config-not-toml", path=str(path), problem=str(exc)) from exc
+            quotes = any(q in text for q in "“”‘’")
+            raise ConfigError("config-not-toml.quotes" if quotes else "config-not-toml", path=str(path), problem=str(exc)) from exc
         except UnicodeDecodeError:
             raise ConfigError("config-not-utf8", path=str(path)) from None
+        except OSError as exc:
+            raise ConfigError("config-unreadable", path=str(path), problem=exc.strerror or str(exc)) from exc
     return replace(from_dict(data, path, db), lock_timeout=lock_timeout_of(lock_timeout))
 
 
 def _strings(value: object, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError("config-not-strings", where=where)
-    return list(value)
+    return [_text(v, where) for v in value]
+
+
+def _text(value: object, where: str) -> str:
+    """A profile string: a string, of a sensible length, without control characters."""
+    if not isinstance(value, str):
+        raise ConfigError("config-not-text", where=where, value=repr(value)[:60])
+    if len(value) > MAX_TEXT:
+        raise ConfigError("config-too-long", where=where, length=len(value), limit=MAX_TEXT)
+    if XML_ILLEGAL.search(value):
+        raise ConfigError("config-control-characters", where=where)
+    return value
 
 
 def _mapping(value: object, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError("config-not-aliases", where=where)
-    return dict(value)
+    return {_text(k, where): _text(v, where) for k, v in value.items()}
+
+
+def _table(data: Mapping, name: str, where: str) -> dict:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError("config-not-table", where=where, section=name)
+    return section
+
+
+def _count(value: object, where: str, *, amount: bool = False) -> int | float:
+    """A non-negative count (an integer), or an amount (decimals allowed), not absurdly large."""
+    ok = not isinstance(value, bool) and isinstance(value, (int, float) if amount else int)
+    if ok and isinstance(value, float) and value != value:
+        ok = False
+    if not ok or value < 0 or value > MAX_COUNT:  # type: ignore[operator]
+        raise ConfigError("config-not-count" if not amount else "config-not-amount", where=where, value=repr(value)[:60], limit=f"{MAX_COUNT:,}")
+    return value  # type: ignore[return-value]
 
 
 def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -> Config:
     where = str(path) if path else "disclo.toml"
-    office_data = data.get("office", {})
+    unknown_sections = set(data) - set(SECTIONS)
+    if unknown_sections:
+        raise ConfigError("config-unknown-sections", where=where, sections=", ".join(sorted(unknown_sections)), known=", ".join(SECTIONS))
+    office_data = _table(data, "office", where)
     unknown = set(office_data) - set(OFFICE_KEYS)
     if unknown:
         raise ConfigError("config-unknown-office-keys", where=where, keys=", ".join(sorted(unknown)), known=", ".join(OFFICE_KEYS))
-    office = Office(**{k: str(v) for k, v in office_data.items()})
+    office = Office(**{k: _text(v, f"{where}: [office] {k}") for k, v in office_data.items()})
 
+    builtin_vocab = builtin_data()
     vocab: dict[str, Vocabulary] = {}
+    office_outcomes: dict[str, str] = {}
     for name in VOCABS:
         base = builtin(name)
-        section = data.get(name, {})
-        if not isinstance(section, dict):
-            raise ConfigError("config-not-table", where=where, section=name)
+        section = _table(data, name, where)
         labels = _strings(section["labels"], f"{where}: [{name}] labels") if "labels" in section else None
         aliases = _mapping(section.get("aliases", {}), f"{where}: [{name}.aliases]")
-        replace = name == "categories"  # an office's category list is its own, in its own order
-        vocab[name] = base.extend(labels, aliases, replace=replace) if (labels or aliases) else base
+        if name == "outcomes":
+            # an outcome alias may name a family, "family/reason", "open" or "not-a-request"
+            office_outcomes = _outcome_aliases(aliases, builtin_vocab, where)
+            aliases = {w: v for w, v in aliases.items() if "/" not in v and v not in ("open", "not-a-request")}
+            labels = None  # the families are Table 三's, not the office's
+        replace_labels = name == "categories"  # an office's category list is its own, in its own order
+        vocab[name] = base.extend(labels, aliases, replace=replace_labels) if (labels or aliases) else base
 
-    builtin_vocab = __import__("disclo_cli.vocab", fromlist=["builtin_data"]).builtin_data()
     needs_reason = tuple(builtin_vocab["outcomes"]["needs_reason"])
-    families = {k: tuple(v) for k, v in builtin_vocab["reasons"].items() if k != "aliases"}
+    families = {k: tuple(v) for k, v in builtin_vocab["reasons"].items() if k not in ("aliases", "judgement")}
 
-    channels = data.get("channels", {})
+    channels = _table(data, "channels", where)
     website = tuple(_strings(channels.get("website", ["政府网站"]), f"{where}: [channels] website"))
     gazette = tuple(_strings(channels.get("gazette", ["政府公报"]), f"{where}: [channels] gazette"))
-    default_channel = str(channels.get("default", ""))
+    default_channel = _text(channels.get("default", ""), f"{where}: [channels] default")
     for label in (*website, *gazette, *([default_channel] if default_channel else [])):
         if label not in vocab["channels"].labels:
             raise ConfigError("config-unknown-channel", where=where, label=label, labels="、".join(vocab["channels"].labels))
 
-    col_data = builtin_columns()
-    extra_cols = data.get("columns", {})
-    columns = {k: ColumnSpec.build(k, col_data[k], extra_cols.get(k)) for k in KINDS}
+    columns = _columns(_table(data, "columns", where), where)
+    defaults = _defaults(_table(data, "defaults", where), vocab, where)
 
-    opening_data = data.get("opening", {})
-    opening: dict[str, int] = {}
+    opening_data = _table(data, "opening", where)
+    opening: dict[str, int | float] = {}
     through = opening_data.get("through")
-    if through is not None and (isinstance(through, bool) or not isinstance(through, int)):
+    if through is not None and (isinstance(through, bool) or not isinstance(through, int) or not 1990 <= through <= 2100):
         raise ConfigError("config-opening-through", where=where)
     for key, value in opening_data.items():
         if key == "through":
             continue
         if key not in OPENING_KEYS:
             raise ConfigError("config-unknown-opening-key", where=where, key=key, known=", ".join(OPENING_KEYS))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError("config-opening-value", where=where, key=key, value=repr(value))
-        opening[key] = value
+        opening[key] = _count(value, f"{where}: [opening] {key}", amount=key in OPENING_AMOUNTS)
 
     yearly: dict[int, dict] = {}
-    for key, value in data.get("yearly", {}).items():
+    for key, value in _table(data, "yearly", where).items():
         try:
-            yearly[int(key)] = dict(value)
+            year = int(key)
         except (TypeError, ValueError):
             raise ConfigError("config-yearly-key", where=where, key=key) from None
+        if not isinstance(value, dict):
+            raise ConfigError("config-not-table", where=where, section=f"yearly.{key}")
+        yearly[year] = dict(value)
 
     db_path = db
+    ledger = _table(data, "ledger", where)
     if db_path is None and path is not None:
-        db_name = data.get("ledger", {}).get("path", DB_NAME)
+        db_name = _text(ledger.get("path", DB_NAME), f"{where}: [ledger] path")
         db_path = (path.parent / db_name).resolve()
     return Config(
         path=path,
@@ -192,8 +250,57 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         default_channel=default_channel,
         needs_reason=needs_reason,
         reason_families=families,
+        outcome_aliases=office_outcomes,
+        defaults=defaults,
         opening=opening,
         opening_through=through,
         yearly=yearly,
         db_path=db_path,
+        raw={k: data[k] for k in ("report", "calendar", "units") if k in data},
     )
+
+
+def _outcome_aliases(aliases: Mapping[str, str], builtin_vocab: Mapping, where: str) -> dict[str, str]:
+    """The office's outcome aliases checked: a family, family/reason of that family, open, not-a-request."""
+    families = builtin_vocab["outcomes"]["labels"]
+    reasons = {k: v for k, v in builtin_vocab["reasons"].items() if k not in ("aliases", "judgement")}
+    for wording, value in aliases.items():
+        family, _, reason = value.partition("/")
+        if value in ("open", "not-a-request") or (family in families and (not reason or reason in reasons.get(family, ()))):
+            continue
+        examples = "「予以公开」「无法提供/本机关不掌握相关政府信息」「open」「not-a-request」"
+        raise ConfigError("config-outcome-alias", where=where, wording=wording, value=value, examples=examples)
+    return dict(aliases)
+
+
+def _columns(section: Mapping, where: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """[columns.<kind>] field = ["wording", …]: extra header wordings, checked against the schema."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kind, fields in section.items():
+        if kind not in KINDS or not isinstance(fields, dict):
+            raise ConfigError("config-columns-kind", where=where, kind=kind, kinds=", ".join(KINDS))
+        known = {f.name for f in spec(kind).readable}
+        for name, words in fields.items():
+            if name not in known:
+                raise ConfigError("config-columns-field", where=where, kind=kind, field=name, fields=", ".join(sorted(known)))
+            out.setdefault(kind, {})[name] = tuple(_strings(words, f"{where}: [columns.{kind}] {name}"))
+    return out
+
+
+def _defaults(section: Mapping, vocab: Mapping[str, Vocabulary], where: str) -> dict[str, dict[str, str]]:
+    """[defaults.<kind>] field = "value": what a register without that column means (reported when used)."""
+    out: dict[str, dict[str, str]] = {}
+    for kind, fields in section.items():
+        if kind not in KINDS or not isinstance(fields, dict):
+            raise ConfigError("config-columns-kind", where=where, kind=kind, kinds=", ".join(KINDS))
+        reg = spec(kind)
+        for name, value in fields.items():
+            f = next((x for x in reg.readable if x.name == name), None)
+            if f is None or f.type not in ("label", "text", "flag"):
+                allowed = ", ".join(x.name for x in reg.readable if x.type in ("label", "text", "flag"))
+                raise ConfigError("config-defaults-field", where=where, kind=kind, field=name, fields=allowed)
+            text = _text(value, f"{where}: [defaults.{kind}] {name}")
+            if f.type == "label" and vocab[f.vocab].lookup(text) is None:
+                raise ConfigError("config-defaults-value", where=where, kind=kind, field=name, value=text, labels="、".join(vocab[f.vocab].labels))
+            out.setdefault(kind, {})[name] = vocab[f.vocab].lookup(text) if f.type == "label" else text  # type: ignore[assignment]
+    return out

@@ -1,8 +1,21 @@
-"""The office ledger: an SQLite file holding every register row ever filed, keyed so that filing
-the same row twice never counts it twice.
+"""The office ledger: an SQLite file holding every register row filed, keyed so that filing the same
+row twice never counts it twice, and a file filed again is held exactly as it now is.
 
-One ingest is one transaction (BEGIN IMMEDIATE: a second ingest waits for the first). Each row
-remembers the files it came from (sources). A schema version in `meta` lets later versions migrate.
+A file is the unit of truth. Filing a file the ledger already holds (the same path in the workspace,
+or one named by --replaces) makes the ledger hold that file's new content: changed rows change, rows
+no longer in it are withdrawn (unless another file holds them too), new rows are added. The same
+row in two files counts once; its content is that of the file that last changed it, and each other
+file's version is kept (`row_sources`), so that forgetting or re-filing a file restores the rest.
+
+Tables (their columns come from the register schema, schema.py):
+  sources      one per filed file and register kind (path, name, the latest version's sha256)
+  versions     every time a file was filed: what it changed
+  items, requests, cases
+               one row per record key: the current content, the file it came from (source_id),
+               where (sheet, row) and the version that set it (seq)
+  row_sources  the other files that hold a row, each with its own version (payload)
+  findings     the problems found in each file's latest version (rows left out, …), for check
+One ingest is one transaction (BEGIN IMMEDIATE: a second ingest waits for the first).
 """
 
 from __future__ import annotations
@@ -10,103 +23,70 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
-from decimal import Decimal
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from disclo_cli.errors import LedgerError
-from disclo_cli.model import Case, Item, Place, Request, record_key
+from disclo_cli.model import Finding, Place
+from disclo_cli.schema import KINDS, RegisterSpec, Record, digest, from_sql, key_of, spec, to_sql
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 60.0
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,          -- file name as given
-    path TEXT NOT NULL,          -- absolute path at ingest time
-    sha256 TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS items (
-    key TEXT PRIMARY KEY, date TEXT NOT NULL, title TEXT NOT NULL, category TEXT NOT NULL,
-    category_known INTEGER NOT NULL, channels TEXT NOT NULL, id TEXT NOT NULL, unit TEXT NOT NULL,
-    doc_type TEXT NOT NULL, abolished TEXT, digest TEXT NOT NULL,
-    source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS requests (
-    key TEXT PRIMARY KEY, id TEXT NOT NULL, received TEXT NOT NULL, channel TEXT NOT NULL,
-    applicant TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT NOT NULL, answered TEXT,
-    extended INTEGER, fee TEXT, subject TEXT NOT NULL, digest TEXT NOT NULL,
-    source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cases (
-    key TEXT PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, route TEXT NOT NULL,
-    filed TEXT NOT NULL, result TEXT NOT NULL, digest TEXT NOT NULL,
-    source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL
-);
--- every file a row was seen in (a row stays while any of its files is filed). payload is that
--- file's version of the row (JSON: the columns, sheet, row) once another file changed it, NULL while
--- it is the row's current content
-CREATE TABLE IF NOT EXISTS row_sources (
-    kind TEXT NOT NULL, key TEXT NOT NULL, source_id INTEGER NOT NULL, payload TEXT,
-    PRIMARY KEY (kind, key, source_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS row_sources_source ON row_sources(source_id);
--- covering indexes in GROUP BY order: tables and tallies read these, not the wide rows
-CREATE INDEX IF NOT EXISTS items_tally ON items(date, category, category_known, channels, doc_type, abolished, unit);
-CREATE INDEX IF NOT EXISTS requests_tally ON requests(received, channel, applicant, outcome, reason, answered, fee);
-CREATE INDEX IF NOT EXISTS cases_tally ON cases(filed, type, route, result);
-"""
-
-KINDS = ("items", "requests", "cases")
+_CHUNK = 900  # SQLite's bound-parameter limit, with room
 
 
-def _d(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
+# --- the schema, made from the register schema ----------------------------------------------------
+
+def _record_ddl(reg: RegisterSpec) -> list[str]:
+    columns = ", ".join(f"{f.name} {f.sql_type}" for f in reg.stored)
+    grouped = ", ".join(f.name for f in reg.grouped)
+    return [
+        f"CREATE TABLE IF NOT EXISTS {reg.kind} (key TEXT PRIMARY KEY, {columns}, digest TEXT NOT NULL, "
+        f"source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL, seq INTEGER NOT NULL DEFAULT 0)",
+        # covering index in GROUP BY order, the date first: tables and tallies read it, not the wide rows
+        f"CREATE INDEX IF NOT EXISTS {reg.kind}_tally ON {reg.kind}({grouped}{''.join(', ' + f.name for f in reg.summed)})",
+        f"CREATE INDEX IF NOT EXISTS {reg.kind}_source ON {reg.kind}(source_id)",
+    ]
 
 
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+_BASE_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS sources (
+        id INTEGER PRIMARY KEY,
+        file_key TEXT NOT NULL,      -- the path relative to the workspace (absolute when outside it)
+        name TEXT NOT NULL,          -- file name as given
+        path TEXT NOT NULL,          -- absolute path at the latest ingest
+        sha256 TEXT NOT NULL,        -- of the latest version
+        kind TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,   -- of the latest version
+        status TEXT NOT NULL DEFAULT 'active'  -- active | forgotten | replaced
+    )""",
+    "CREATE INDEX IF NOT EXISTS sources_file ON sources(file_key, kind)",
+    """CREATE TABLE IF NOT EXISTS versions (
+        id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, sha256 TEXT NOT NULL, ingested_at TEXT NOT NULL,
+        rows INTEGER NOT NULL, added INTEGER NOT NULL, changed INTEGER NOT NULL, withdrawn INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL, rejected INTEGER NOT NULL, repeated INTEGER NOT NULL, replaces TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS row_sources (
+        kind TEXT NOT NULL, key TEXT NOT NULL, source_id INTEGER NOT NULL, digest TEXT NOT NULL,
+        seq INTEGER NOT NULL, payload TEXT NOT NULL,  -- that file's version of the row (JSON: fields, sheet, row)
+        PRIMARY KEY (kind, key, source_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS row_sources_source ON row_sources(source_id)",
+    """CREATE TABLE IF NOT EXISTS findings (
+        source_id INTEGER NOT NULL, severity TEXT NOT NULL, code TEXT NOT NULL, variant TEXT NOT NULL,
+        sheet TEXT NOT NULL, row INTEGER, col TEXT NOT NULL, params TEXT NOT NULL, year INTEGER
+    )""",
+    "CREATE INDEX IF NOT EXISTS findings_source ON findings(source_id)",
+]
 
 
-@lru_cache(maxsize=4096)
-def _iso(value: dt.date) -> str:
-    return value.isoformat()
-
-
-@lru_cache(maxsize=4096)
-def _joined(channels: tuple[str, ...]) -> str:
-    return "、".join(channels)
-
-
-def _values(kind: str, rec) -> tuple:
-    """The stored content of a record (without key and source)."""
-    if kind == "items":
-        return (_iso(rec.date), rec.title, rec.category, int(rec.category_known), _joined(rec.channels), rec.id, rec.unit, rec.doc_type, _d(rec.abolished))
-    if kind == "requests":
-        return (rec.id, _d(rec.received), rec.channel, rec.applicant, rec.outcome, rec.reason, _d(rec.answered),
-                None if rec.extended is None else int(rec.extended), None if rec.fee is None else str(rec.fee), rec.subject)
-    return (rec.id, rec.type, rec.route, _d(rec.filed), rec.result)
-
-
-_COLUMNS = {
-    "items": ("date", "title", "category", "category_known", "channels", "id", "unit", "doc_type", "abolished"),
-    "requests": ("id", "received", "channel", "applicant", "outcome", "reason", "answered", "extended", "fee", "subject"),
-    "cases": ("id", "type", "route", "filed", "result"),
-}
-_DATE_COLUMN = {"items": "date", "requests": "received", "cases": "filed"}
-
-
-def _digest(values: tuple) -> str:
-    return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()
+def schema_ddl() -> list[str]:
+    return [*_BASE_DDL, *(stmt for kind in KINDS for stmt in _record_ddl(spec(kind)))]
 
 
 def file_sha256(path: Path) -> str:
@@ -117,6 +97,24 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# --- what goes in and what comes out ----------------------------------------------------------------
+
+@dataclass
+class Batch:
+    """The records of one file (of one register kind) to file in the ledger."""
+
+    path: Path
+    kind: str
+    records: Sequence[Record] = field(default_factory=list)
+    file_key: str = ""  # the file's identity; its path when empty
+    sha256: str = ""
+    rejected: int = 0
+    repeated: int = 0
+    findings: Sequence[Finding] = ()  # the file's problems, kept for 'disclo check'
+    replaces: Sequence[str] = ()  # files (name, path or key) this one replaces (--replaces)
+    sheets: Sequence[str] | None = None  # only these sheets were read: rows of other sheets stay
+
+
 @dataclass
 class FileResult:
     """What one ingest did with one file's rows."""
@@ -124,10 +122,15 @@ class FileResult:
     file: str
     kind: str
     added: int = 0
-    updated: int = 0
+    changed: int = 0
+    withdrawn: int = 0
     unchanged: int = 0
-    repeated: int = 0  # the same key twice within this ingest: the later row wins
     rejected: int = 0
+    repeated: int = 0  # the same key twice within this file: the later row wins
+
+    @property
+    def updated(self) -> int:  # the name of schema version 3
+        return self.changed
 
 
 @dataclass(frozen=True)
@@ -139,16 +142,170 @@ class SourceInfo:
     kind: str
     ingested_at: str
     rows: int
+    file_key: str = ""
+    versions: int = 1
 
 
-@dataclass
-class Batch:
-    """Records of one file to file in the ledger."""
+@dataclass(frozen=True)
+class Stored:
+    """A finding kept with the file it was found in."""
 
-    path: Path
-    kind: str
-    records: Sequence = field(default_factory=list)
-    rejected: int = 0
+    finding: Finding
+    year: int | None
+
+
+# --- migrations ------------------------------------------------------------------------------------
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Every field of the register schema has its column (a field added to registers.toml)."""
+    for kind in KINDS:
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({kind})")}
+        for f in spec(kind).stored:
+            if f.name not in have:
+                conn.execute(f"ALTER TABLE {kind} ADD COLUMN {f.name} {f.sql_type}")
+
+
+def _v3_payloads(conn: sqlite3.Connection) -> None:
+    """Schema 3 kept a row's source links with a NULL payload meaning "the current content"; schema 4
+    keeps only the other files, each with its own version, and the sources as files with versions."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(sources)")}
+    for column, ddl in (("file_key", "TEXT NOT NULL DEFAULT ''"), ("status", "TEXT NOT NULL DEFAULT 'active'")):
+        if column not in have:
+            conn.execute(f"ALTER TABLE sources ADD COLUMN {column} {ddl}")
+    conn.execute("UPDATE sources SET file_key = path WHERE file_key = ''")
+    for stmt in _BASE_DDL:
+        if "versions" in stmt or "findings" in stmt or "migrations" in stmt:
+            conn.execute(stmt)
+    conn.execute("INSERT INTO versions (source_id, sha256, ingested_at, rows, added, changed, withdrawn, unchanged, rejected, repeated) "
+                 "SELECT id, sha256, ingested_at, 0, 0, 0, 0, 0, 0, 0 FROM sources WHERE id NOT IN (SELECT source_id FROM versions)")
+    rs_columns = {r[1] for r in conn.execute("PRAGMA table_info(row_sources)")}
+    old = conn.execute(f"SELECT kind, key, source_id, {'payload' if 'payload' in rs_columns else 'NULL'} FROM row_sources").fetchall()
+    conn.execute("DROP TABLE row_sources")
+    conn.execute(next(s for s in _BASE_DDL if "TABLE IF NOT EXISTS row_sources" in s))
+    conn.execute("CREATE INDEX IF NOT EXISTS row_sources_source ON row_sources(source_id)")
+    for kind in KINDS:
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({kind})")}
+        if "seq" not in have:
+            conn.execute(f"ALTER TABLE {kind} ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+        conn.execute(f"UPDATE {kind} SET seq = source_id")
+    _add_missing_columns(conn)
+    v3_columns = {
+        "items": ("date", "title", "category", "category_known", "channels", "id", "unit", "doc_type", "abolished"),
+        "requests": ("id", "received", "channel", "applicant", "outcome", "reason", "answered", "extended", "fee", "subject"),
+        "cases": ("id", "type", "route", "filed", "result"),
+    }
+    for kind, key, source_id, payload in old:
+        current = conn.execute(f"SELECT source_id FROM {kind} WHERE key = ?", (key,)).fetchone()
+        if current is None or current[0] == source_id:
+            continue  # the current holder lives in the row itself now
+        if payload is None:
+            values = _row_values(conn, kind, key)
+        else:
+            arr = json.loads(payload)
+            names = v3_columns[kind]
+            values = {**dict(zip(names, arr[: len(names)])), "sheet": arr[len(names)], "row": arr[len(names) + 1]}
+        conn.execute("INSERT OR REPLACE INTO row_sources VALUES (?, ?, ?, ?, ?, ?)",
+                     (kind, key, source_id, _digest_sql(kind, values), source_id, json.dumps(values, ensure_ascii=False)))
+    # one file per path and kind: re-ingests of the same path were separate sources in schema 3
+    for file_key, kind, keep in conn.execute("SELECT file_key, kind, max(id) FROM sources GROUP BY file_key, kind HAVING count(*) > 1").fetchall():
+        olds = [r[0] for r in conn.execute("SELECT id FROM sources WHERE file_key = ? AND kind = ? AND id <> ?", (file_key, kind, keep))]
+        marks = ",".join("?" * len(olds))
+        conn.execute(f"UPDATE {kind} SET source_id = ? WHERE source_id IN ({marks})", (keep, *olds))
+        conn.execute(f"DELETE FROM row_sources WHERE source_id IN ({marks}) AND key IN (SELECT key FROM row_sources WHERE source_id = ?)", (*olds, keep))
+        conn.execute(f"UPDATE row_sources SET source_id = ? WHERE source_id IN ({marks})", (keep, *olds))
+        conn.execute(f"DELETE FROM row_sources WHERE source_id = ? AND key IN (SELECT key FROM {kind} WHERE source_id = ?)", (keep, keep))
+        conn.execute(f"UPDATE versions SET source_id = ? WHERE source_id IN ({marks})", (keep, *olds))
+        conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", olds)
+
+
+def _v3_indexes(conn: sqlite3.Connection) -> None:
+    """The covering indexes of schema 3 are rebuilt over the schema's grouped fields."""
+    for kind in KINDS:
+        conn.execute(f"DROP INDEX IF EXISTS {kind}_tally")
+        for stmt in _record_ddl(spec(kind)):
+            if "INDEX" in stmt:
+                conn.execute(stmt)
+    for name in ("items_date", "requests_received", "cases_filed"):
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+    conn.execute("CREATE INDEX IF NOT EXISTS sources_file ON sources(file_key, kind)")
+
+
+def _digests_v2(conn: sqlite3.Connection) -> None:
+    """Row digests over the stored fields that have a value (schema.digest): a field added later
+    leaves them as they are. Schema 3's digests (of every field in a fixed order) are recomputed."""
+    for kind in KINDS:
+        reg = spec(kind)
+        names = [f.name for f in reg.stored]
+        rows = conn.execute(f"SELECT key, {', '.join(names)} FROM {kind}").fetchall()
+        conn.executemany(f"UPDATE {kind} SET digest = ? WHERE key = ?",
+                         ((_digest_sql(kind, dict(zip(names, r[1:]))), r[0]) for r in rows))
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    applies_to: int  # the schema versions below this one need it
+    run: object
+
+
+#: Named migrations, in order (sqlite-utils' migrations are the model). Each runs once, inside the
+#: transaction that opens an older ledger; the `migrations` table records which ran.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0002_row_source_payloads", 2, lambda c: _v1_payload(c)),
+    Migration("0004_files_versions_and_holders", 4, _v3_payloads),
+    Migration("0004_covering_indexes", 4, _v3_indexes),
+    Migration("0004_digests_v2", 4, _digests_v2),
+    Migration("columns_of_the_register_schema", 99, _add_missing_columns),
+)
+
+
+def _v1_payload(conn: sqlite3.Connection) -> None:
+    """Schema 2: each file's version of a row, so that 'ledger forget' can restore it."""
+    if "payload" not in {r[1] for r in conn.execute("PRAGMA table_info(row_sources)")}:
+        conn.execute("ALTER TABLE row_sources ADD COLUMN payload TEXT")
+
+
+def pending(conn: sqlite3.Connection, version: int) -> list[Migration]:
+    """The migrations an open ledger of `version` still needs."""
+    done: set[str] = set()
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='migrations'").fetchone():
+        done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+    return [m for m in MIGRATIONS if m.name not in done and (version < m.applies_to or m.applies_to == 99)]
+
+
+def _apply(conn: sqlite3.Connection, migrations: Iterable[Migration]) -> None:
+    conn.execute(next(s for s in _BASE_DDL if "migrations" in s))
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    for m in migrations:
+        m.run(conn)  # type: ignore[operator]
+        conn.execute("INSERT OR REPLACE INTO migrations VALUES (?, ?)", (m.name, now))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+
+# --- values ----------------------------------------------------------------------------------------
+
+def _row_values(conn: sqlite3.Connection, kind: str, key: str) -> dict:
+    names = [f.name for f in spec(kind).stored]
+    row = conn.execute(f"SELECT {', '.join(names)}, sheet, row FROM {kind} WHERE key = ?", (key,)).fetchone()
+    return {**dict(zip(names, row[: len(names)])), "sheet": row[-2], "row": row[-1]}
+
+
+def _digest_sql(kind: str, values: Mapping[str, object]) -> str:
+    """The digest of stored (SQL) values."""
+    reg = spec(kind)
+    return digest({f.name: from_sql(f, values.get(f.name)) for f in reg.stored})
+
+
+def _sql_values(rec: Record) -> tuple:
+    return tuple(to_sql(f, getattr(rec, f.name)) for f in spec(rec.kind).stored)
+
+
+def _period(column: str, year: int | None, through: int | None) -> tuple[str, tuple]:
+    if year is not None:
+        return f"WHERE t.{column} >= ? AND t.{column} <= ?", (f"{year}-01-01", f"{year}-12-31")
+    if through is not None:
+        return f"WHERE t.{column} <= ?", (f"{through}-12-31",)
+    return "", ()
 
 
 class Ledger:
@@ -174,16 +331,17 @@ class Ledger:
             version = cls._version(conn, path)
             if version is None:
                 with _tx(conn, path, timeout):
-                    for stmt in _SCHEMA.split(";"):
-                        if stmt.strip():
-                            conn.execute(stmt)
-                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                    for stmt in schema_ddl():
+                        conn.execute(stmt)
+                    _apply(conn, [m for m in MIGRATIONS])  # a new ledger has them all (they find nothing to do)
                     conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (dt.datetime.now().isoformat(timespec="seconds"),))
-            elif version < SCHEMA_VERSION:
-                with _tx(conn, path, timeout):
-                    _migrate(conn, version)
             elif version > SCHEMA_VERSION:
                 raise LedgerError("ledger-too-new", path=str(path), version=version, known=SCHEMA_VERSION)
+            else:
+                todo = pending(conn, version)
+                if todo or version < SCHEMA_VERSION:
+                    with _tx(conn, path, timeout):
+                        _apply(conn, todo)
         except sqlite3.DatabaseError as exc:
             raise LedgerError("ledger-damaged", path=str(path), problem=str(exc)) from exc
         return cls(conn, path, timeout)
@@ -203,7 +361,12 @@ class Ledger:
                 raise LedgerError("ledger-foreign", path=str(path))
             return None
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        return int(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise LedgerError("ledger-bad-version", path=str(path), value=str(row[0])[:40]) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -218,105 +381,218 @@ class Ledger:
     def ingest(self, batches: Sequence[Batch], *, now: str | None = None) -> list[FileResult]:
         """File every batch in one transaction: all of it or, on any failure, none of it."""
         now = now or dt.datetime.now().isoformat(timespec="seconds")
-        results: list[FileResult] = []
         with _tx(self.conn, self.path, self.timeout):
-            for batch in batches:
-                results.append(self._ingest_one(batch, now))
-        return results
+            return [self._ingest_one(batch, now) for batch in batches]
+
+    def _source_ids(self, name: str, kind: str | None = None) -> list[int]:
+        """Active files a name means: a filed path (exactly), else a file key, name or sha256."""
+        kind_sql, kind_args = (" AND kind = ?", (kind,)) if kind else ("", ())
+        resolved = str(Path(name).resolve())
+        for where, args in (("path = ?", (resolved,)), ("file_key = ?", (name,)), ("name = ? OR sha256 = ?", (Path(name).name, name))):
+            ids = [r[0] for r in self.conn.execute(f"SELECT id FROM sources WHERE status = 'active' AND ({where}){kind_sql}", (*args, *kind_args))]
+            if ids:
+                return ids
+        ids = [r[0] for r in self.conn.execute(f"SELECT DISTINCT source_id FROM versions WHERE sha256 = ? AND source_id IN (SELECT id FROM sources WHERE status = 'active'{kind_sql})", (name, *kind_args))]
+        return ids
 
     def _ingest_one(self, batch: Batch, now: str) -> FileResult:
         kind = batch.kind
-        cols = _COLUMNS[kind]
-        res = FileResult(batch.path.name, kind, rejected=batch.rejected)
-        cur = self.conn.execute(
-            "INSERT INTO sources (name, path, sha256, kind, ingested_at) VALUES (?, ?, ?, ?, ?)",
-            (batch.path.name, str(batch.path.resolve()), file_sha256(batch.path), kind, now),
-        )
-        source_id = cur.lastrowid
-        fresh: dict[str, tuple] = {}
-        for rec in batch.records:
-            key = record_key(kind, rec)
-            values = _values(kind, rec)
-            if key in fresh:
-                res.repeated += 1
-            fresh[key] = (values, rec.place)
-        existing: dict[str, str] = {}
-        keys = list(fresh)
-        for i in range(0, len(keys), 900):
-            chunk = keys[i : i + 900]
-            q = f"SELECT key, digest FROM {kind} WHERE key IN ({','.join('?' * len(chunk))})"
-            existing.update(self.conn.execute(q, chunk).fetchall())
-        insert_rows, update_rows = [], []
-        for key, (values, place) in fresh.items():
-            digest = _digest(values)
-            old = existing.get(key)
-            if old is None:
-                insert_rows.append((key, *values, digest, source_id, place.sheet, place.row or 0))
-                res.added += 1
-            elif old != digest:
-                update_rows.append((*values, digest, source_id, place.sheet, place.row or 0, key))
-                res.updated += 1
+        reg = spec(kind)
+        res = FileResult(batch.path.name, kind, rejected=batch.rejected, repeated=batch.repeated)
+        file_key = batch.file_key or str(batch.path.resolve())
+        sha = batch.sha256 or file_sha256(batch.path)
+        row = self.conn.execute("SELECT id, sha256 FROM sources WHERE file_key = ? AND kind = ? AND status = 'active'", (file_key, kind)).fetchone()
+        replaced = [i for name in batch.replaces for i in self._source_ids(name, kind)]
+        if row is None:
+            # a file forgotten before and filed again keeps its id: its history stays together
+            old = self.conn.execute("SELECT id FROM sources WHERE file_key = ? AND kind = ?", (file_key, kind)).fetchone()
+            if old is not None:
+                self.conn.execute("UPDATE sources SET status = 'active' WHERE id = ?", (old[0],))
+                source_id, old_sha = old[0], ""
             else:
+                cur = self.conn.execute("INSERT INTO sources (file_key, name, path, sha256, kind, ingested_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                        (file_key, batch.path.name, str(batch.path.resolve()), sha, kind, now))
+                source_id, old_sha = int(cur.lastrowid or 0), ""
+        else:
+            source_id, old_sha = row
+        olds = sorted({source_id, *replaced} - {0})
+        seq = (self.conn.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0]) + 1
+        names = [f.name for f in reg.stored]
+
+        new: dict[str, tuple[tuple, str, str, int]] = {}
+        for rec in batch.records:
+            values = _sql_values(rec)
+            new[key_of(rec)] = (values, _digest_sql(kind, dict(zip(names, values))), rec.place.sheet, rec.place.row or 0)
+        sheet_filter = set(batch.sheets) if batch.sheets is not None else None
+        prev = self._holdings(kind, olds, sheet_filter)  # key -> (digest, is_current, holder id) of the old versions
+        current = self._current(kind, [k for k in new if k not in prev or not prev[k][1]])
+        inserts, updates, holders_add, holders_del = [], [], [], []
+        demote: list[str] = []
+        new_links = 0
+        for key, (values, dig, sheet, row_no) in new.items():
+            mine = prev.get(key)
+            cur = current.get(key) if mine is None or not mine[1] else (mine[0], mine[2])
+            if cur is None and mine is None:
+                inserts.append((key, *values, dig, source_id, sheet, row_no, seq))
+                res.added += 1
+                continue
+            if mine is not None and mine[1]:  # this file (or one it replaces) holds the current content
+                if mine[0] == dig:
+                    res.unchanged += 1
+                    if mine[2] != source_id:
+                        updates.append((*values, dig, source_id, sheet, row_no, seq, key))
+                else:
+                    updates.append((*values, dig, source_id, sheet, row_no, seq, key))
+                    res.changed += 1
+                continue
+            cur_digest = cur[0] if cur is not None else ""
+            if cur_digest == dig or (mine is not None and mine[0] == dig):
+                # the same content as the ledger's, or this file's version as it was: nothing moves
                 res.unchanged += 1
-        if update_rows:
-            # keep the versions other files gave these rows, so that forgetting this file restores them
-            self._materialize(kind, [r[-1] for r in update_rows])
-        all_cols = ("key", *cols, "digest", "source_id", "sheet", "row")
-        self.conn.executemany(f"INSERT INTO {kind} ({','.join(all_cols)}) VALUES ({','.join('?' * len(all_cols))})", insert_rows)
-        set_cols = (*cols, "digest", "source_id", "sheet", "row")
-        self.conn.executemany(f"UPDATE {kind} SET {', '.join(c + ' = ?' for c in set_cols)} WHERE key = ?", update_rows)
-        self.conn.executemany("INSERT OR IGNORE INTO row_sources (kind, key, source_id) VALUES (?, ?, ?)", ((kind, k, source_id) for k in fresh))
+                if mine is None or mine[0] != dig or mine[2] != source_id:  # a new link, or a new version of this file's
+                    new_links += 1
+                    holders_add.append((kind, key, source_id, dig, seq, _payload(names, values, sheet, row_no)))
+                continue
+            # this file's new version of a row another file holds becomes the current content
+            demote.append(key)
+            updates.append((*values, dig, source_id, sheet, row_no, seq, key))
+            holders_del.append((kind, key, source_id))
+            res.changed += 1
+        withdrawn = [k for k in prev if k not in new]
+        res.withdrawn = len(withdrawn)
+        if res.added == res.changed == res.withdrawn == 0 and not replaced and old_sha == sha and not new_links:
+            res.unchanged = len(new)
+            return res  # the same file as last time: the ledger stays exactly as it is
+        if demote:
+            self._demote(kind, demote)
+        cols = ("key", *names, "digest", "source_id", "sheet", "row", "seq")
+        self.conn.executemany(f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", inserts)
+        set_cols = (*names, "digest", "source_id", "sheet", "row", "seq")
+        self.conn.executemany(f"UPDATE {kind} SET {', '.join(c + ' = ?' for c in set_cols)} WHERE key = ?", updates)
+        self.conn.executemany("DELETE FROM row_sources WHERE kind = ? AND key = ? AND source_id = ?", holders_del)
+        self.conn.executemany("INSERT OR REPLACE INTO row_sources VALUES (?, ?, ?, ?, ?, ?)", holders_add)
+        # the replaced files' hold on rows the new file has is now the new file's
+        self._drop_links(kind, [o for o in olds if o != source_id], [k for k in new if k in prev])
+        self._remove_holders(kind, olds, withdrawn)
+        self.conn.execute("INSERT INTO versions (id, source_id, sha256, ingested_at, rows, added, changed, withdrawn, unchanged, rejected, repeated, replaces) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (seq, source_id, sha, now, len(new), res.added, res.changed, res.withdrawn, res.unchanged, res.rejected, res.repeated,
+                           json.dumps(list(batch.replaces), ensure_ascii=False) if batch.replaces else None))
+        self.conn.execute("UPDATE sources SET name = ?, path = ?, sha256 = ?, ingested_at = ? WHERE id = ?",
+                          (batch.path.name, str(batch.path.resolve()), sha, now, source_id))
+        others = [o for o in olds if o != source_id]
+        if others:
+            marks = ",".join("?" * len(others))
+            self.conn.execute(f"UPDATE sources SET status = 'replaced' WHERE id IN ({marks})", others)
+            self.conn.execute(f"DELETE FROM findings WHERE source_id IN ({marks})", others)
+        self._keep_findings(source_id, batch, sheet_filter)
         return res
 
-    def _materialize(self, kind: str, keys: Sequence[str]) -> None:
-        """Store the current content as the version of every file that holds it implicitly (NULL)."""
-        cols = ", ".join((*_COLUMNS[kind], "sheet", "row"))
-        for i in range(0, len(keys), 900):
-            chunk = list(keys[i : i + 900])
-            self.conn.execute(
-                f"UPDATE row_sources SET payload = (SELECT json_array({cols}) FROM {kind} t WHERE t.key = row_sources.key) "
-                f"WHERE kind = ? AND payload IS NULL AND key IN ({','.join('?' * len(chunk))})",
-                (kind, *chunk),
-            )
+    def _holdings(self, kind: str, sources: Sequence[int], sheets: set[str] | None) -> dict[str, tuple[str, bool, int]]:
+        """key -> (digest, whether the file holds the current content, holder id) of the rows the
+        files hold (only rows of the given sheets, when the ingest read only those)."""
+        if not sources:
+            return {}
+        marks = ",".join("?" * len(sources))
+        out: dict[str, tuple[str, bool, int]] = {}
+        for key, dig, holder, sheet in self.conn.execute(f"SELECT key, digest, source_id, sheet FROM {kind} WHERE source_id IN ({marks})", sources):
+            if sheets is None or sheet in sheets:
+                out[key] = (dig, True, holder)
+        for key, dig, holder, payload in self.conn.execute(f"SELECT key, digest, source_id, payload FROM row_sources WHERE kind = ? AND source_id IN ({marks})", (kind, *sources)):
+            if key not in out and (sheets is None or json.loads(payload).get("sheet") in sheets):
+                out[key] = (dig, False, holder)
+        return out
 
-    def _restore(self, kind: str, forgotten: Sequence[int]) -> int:
-        """Rows whose current content came from a forgotten file get the latest remaining file's version."""
-        marks = ",".join("?" * len(forgotten))
-        q = (f"SELECT t.key, rs.source_id, rs.payload FROM {kind} t JOIN row_sources rs ON rs.kind = ? AND rs.key = t.key "
-             f"AND rs.source_id = (SELECT max(source_id) FROM row_sources x WHERE x.kind = ? AND x.key = t.key) "
-             f"WHERE t.source_id IN ({marks})")
-        restored = 0
-        set_cols = (*_COLUMNS[kind], "sheet", "row")
-        for key, source_id, payload in self.conn.execute(q, (kind, kind, *forgotten)).fetchall():
-            if payload is not None:
-                self._materialize(kind, [key])
+    def _current(self, kind: str, keys: Sequence[str]) -> dict[str, tuple[str, int]]:
+        out: dict[str, tuple[str, int]] = {}
+        for i in range(0, len(keys), _CHUNK):
+            chunk = list(keys[i : i + _CHUNK])
+            q = f"SELECT key, digest, source_id FROM {kind} WHERE key IN ({','.join('?' * len(chunk))})"
+            out.update((k, (d, s)) for k, d, s in self.conn.execute(q, chunk))
+        return out
+
+    def _demote(self, kind: str, keys: Sequence[str]) -> None:
+        """The current content of these rows becomes a version kept for its file (another file's
+        version is about to take its place)."""
+        names = [f.name for f in spec(kind).stored]
+        cols = ", ".join(names)
+        for i in range(0, len(keys), _CHUNK):
+            chunk = list(keys[i : i + _CHUNK])
+            q = f"SELECT key, {cols}, digest, source_id, sheet, row, seq FROM {kind} WHERE key IN ({','.join('?' * len(chunk))})"
+            rows = []
+            for r in self.conn.execute(q, chunk):
+                key, values, (dig, holder, sheet, row_no, seq) = r[0], r[1 : 1 + len(names)], r[1 + len(names):]
+                rows.append((kind, key, holder, dig, seq, _payload(names, values, sheet, row_no)))
+            self.conn.executemany("INSERT OR REPLACE INTO row_sources VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def _drop_links(self, kind: str, sources: Sequence[int], keys: Sequence[str]) -> None:
+        """The extra links of these files to these rows (the new version holds them now)."""
+        if not sources or not keys:
+            return
+        marks = ",".join("?" * len(sources))
+        for i in range(0, len(keys), _CHUNK):
+            chunk = list(keys[i : i + _CHUNK])
+            self.conn.execute(f"DELETE FROM row_sources WHERE kind = ? AND source_id IN ({marks}) AND key IN ({','.join('?' * len(chunk))})",
+                              (kind, *sources, *chunk))
+
+    def _remove_holders(self, kind: str, sources: Sequence[int], keys: Sequence[str]) -> int:
+        """These files no longer hold these rows: a row another file holds takes that file's latest
+        version back; a row no file holds leaves the ledger. Returns the rows removed."""
+        if not sources or not keys:
+            return 0
+        names = [f.name for f in spec(kind).stored]
+        marks = ",".join("?" * len(sources))
+        removed = 0
+        for i in range(0, len(keys), _CHUNK):
+            chunk = list(keys[i : i + _CHUNK])
+            kmarks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM row_sources WHERE kind = ? AND source_id IN ({marks}) AND key IN ({kmarks})", (kind, *sources, *chunk))
+            held = [k for (k,) in self.conn.execute(f"SELECT key FROM {kind} WHERE source_id IN ({marks}) AND key IN ({kmarks})", (*sources, *chunk))]
+            for key in held:
+                heir = self.conn.execute("SELECT source_id, digest, seq, payload FROM row_sources WHERE kind = ? AND key = ? ORDER BY seq DESC, source_id DESC LIMIT 1",
+                                         (kind, key)).fetchone()
+                if heir is None:
+                    self.conn.execute(f"DELETE FROM {kind} WHERE key = ?", (key,))
+                    removed += 1
+                    continue
+                holder, dig, seq, payload = heir
                 values = json.loads(payload)
-                digest = _digest(tuple(values[: len(_COLUMNS[kind])]))
-                self.conn.execute(f"UPDATE {kind} SET {', '.join(c + ' = ?' for c in set_cols)}, digest = ?, source_id = ? WHERE key = ?", (*values, digest, source_id, key))
-                self.conn.execute("UPDATE row_sources SET payload = NULL WHERE kind = ? AND key = ? AND source_id = ?", (kind, key, source_id))
-                restored += 1
-            else:
-                self.conn.execute(f"UPDATE {kind} SET source_id = ? WHERE key = ?", (source_id, key))
-        return restored
+                set_cols = (*names, "digest", "source_id", "sheet", "row", "seq")
+                self.conn.execute(f"UPDATE {kind} SET {', '.join(c + ' = ?' for c in set_cols)} WHERE key = ?",
+                                  (*(values.get(n) for n in names), dig, holder, values.get("sheet", ""), values.get("row", 0), seq, key))
+                self.conn.execute("DELETE FROM row_sources WHERE kind = ? AND key = ? AND source_id = ?", (kind, key, holder))
+        return removed
+
+    def _keep_findings(self, source_id: int, batch: Batch, sheets: set[str] | None) -> None:
+        if sheets is None:
+            self.conn.execute("DELETE FROM findings WHERE source_id = ?", (source_id,))
+        else:
+            marks = ",".join("?" * len(sheets))
+            self.conn.execute(f"DELETE FROM findings WHERE source_id = ? AND sheet IN ({marks})", (source_id, *sheets))
+        rows = []
+        for f in batch.findings:
+            if f.severity == "info":
+                continue
+            params = {k: (v.text("en") if hasattr(v, "text") and callable(v.text) else v if isinstance(v, (int, float, str)) or v is None else str(v))
+                      for k, v in f.params}
+            rows.append((source_id, f.severity, f.code, f.variant, f.place.sheet, f.place.row, f.place.column,
+                         json.dumps(params, ensure_ascii=False, default=str), None))
+        self.conn.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def forget(self, name: str) -> dict[str, int]:
         """Take out the rows that only the named file (name, path or sha256) brought in."""
         with _tx(self.conn, self.path, self.timeout):
-            # a path that was filed means that file only, not every file of the same name elsewhere
-            ids = [r[0] for r in self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(Path(name).resolve()),))]
-            if not ids:
-                ids = [r[0] for r in self.conn.execute("SELECT id FROM sources WHERE name = ? OR sha256 = ?", (Path(name).name, name))]
+            ids = self._source_ids(name)
             if not ids:
                 raise LedgerError("forget-unknown", name=name, path=str(self.path))
             removed: dict[str, int] = {}
             marks = ",".join("?" * len(ids))
             for kind in KINDS:
-                self.conn.execute(f"DELETE FROM row_sources WHERE kind = ? AND source_id IN ({marks})", (kind, *ids))
-                cur = self.conn.execute(f"DELETE FROM {kind} WHERE key NOT IN (SELECT key FROM row_sources WHERE kind = ?)", (kind,))
-                removed[kind] = cur.rowcount
-                # rows still held by another file take that file's version back
-                self._restore(kind, ids)
-            self.conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", ids)
+                keys = [k for (k,) in self.conn.execute(f"SELECT key FROM {kind} WHERE source_id IN ({marks}) UNION "
+                                                        f"SELECT key FROM row_sources WHERE kind = ? AND source_id IN ({marks})", (*ids, kind, *ids))]
+                removed[kind] = self._remove_holders(kind, ids, keys)
+            self.conn.execute(f"UPDATE sources SET status = 'forgotten' WHERE id IN ({marks})", ids)
+            self.conn.execute(f"DELETE FROM findings WHERE source_id IN ({marks})", ids)
         return removed
 
     def backup(self, target: Path) -> None:
@@ -328,31 +604,28 @@ class Ledger:
             dest.close()
 
     # --- reading ------------------------------------------------------------------------------
-    def _select(self, kind: str, where: str = "", args: Sequence = ()) -> Iterator[tuple]:
-        cols = ", ".join(f"t.{c}" for c in _COLUMNS[kind])
-        q = f"SELECT {cols}, s.name, t.sheet, t.row FROM {kind} t JOIN sources s ON s.id = t.source_id {where}"
-        return self.conn.execute(q, args)
+    def _select(self, kind: str, where: str = "", args: Sequence = ()) -> Iterator[Record]:
+        reg = spec(kind)
+        cols = ", ".join(f"t.{f.name}" for f in reg.stored)
+        q = f"SELECT t.key, {cols}, s.name, t.sheet, t.row FROM {kind} t JOIN sources s ON s.id = t.source_id {where}"
+        n = len(reg.stored)
+        fields = reg.stored
+        for r in self.conn.execute(q, args):
+            values = {f.name: from_sql(f, v) for f, v in zip(fields, r[1 : 1 + n])}
+            yield reg.record(**values, place=Place(r[1 + n], r[2 + n], r[3 + n]), key=r[0])
 
-    def items(self, year: int | None = None, *, through: int | None = None) -> list[Item]:
-        """Items dated in `year`, or all dated up to the end of `through`, or all."""
-        return self._items(*_period("date", year, through))
+    def records(self, kind: str, *, year: int | None = None, through: int | None = None) -> list[Record]:
+        """The rows of a kind dated in `year`, or up to the end of `through`, or all."""
+        return list(self._select(kind, *_period(spec(kind).date, year, through)))
 
-    def _items(self, where: str, args: Sequence) -> list[Item]:
-        out = []
-        for date, title, cat, known, chans, id_, unit, doc_type, abolished, name, sheet, row in self._select("items", where, args):
-            out.append(Item(_date(date), title, cat, bool(known), tuple(chans.split("、")) if chans else (), id_, unit, doc_type, _date(abolished), Place(name, sheet, row)))
-        return out
+    def items(self, year: int | None = None, *, through: int | None = None) -> list[Record]:
+        return self.records("items", year=year, through=through)
 
-    def requests(self, *, through: int | None = None) -> list[Request]:
-        where, args = _period("received", None, through)
-        out = []
-        for id_, rec, ch, app, outc, reason, ans, ext, fee, subject, name, sheet, row in self._select("requests", where, args):
-            out.append(Request(id_, _date(rec), ch, app, outc, reason, _date(ans), None if ext is None else bool(ext), None if fee is None else Decimal(fee), Place(name, sheet, row), subject))
-        return out
+    def requests(self, *, through: int | None = None) -> list[Record]:
+        return self.records("requests", through=through)
 
-    def cases(self, *, through: int | None = None) -> list[Case]:
-        where, args = _period("filed", None, through)
-        return [Case(id_, t, route, _date(filed), result, Place(name, sheet, row)) for id_, t, route, filed, result, name, sheet, row in self._select("cases", where, args)]
+    def cases(self, *, through: int | None = None) -> list[Record]:
+        return self.records("cases", through=through)
 
     def registers(self, *, through: int | None = None):
         """Every row filed up to the end of `through`, as engine Registers (one record a row)."""
@@ -361,76 +634,80 @@ class Ledger:
         return Registers(self.items(through=through), self.requests(through=through), self.cases(through=through))
 
     def grouped(self, *, through: int | None = None, year: int | None = None, by_unit: bool = False):
-        """Registers with one record per distinct combination of what tables and tallies count,
-        and counts saying how many rows each stands for (GROUP BY in SQLite: a million rows in a
-        fraction of a second). Titles, ids and places are left out."""
+        """Registers with one record per distinct combination of the grouped fields (what tables and
+        tallies count), and counts saying how many rows each stands for (GROUP BY in SQLite on the
+        covering indexes: a million rows in a fraction of a second). With `year`, only items of the
+        year (a tally). Titles, ids and places are left out."""
         from disclo_cli.formats.engine import Registers
 
         here = Place(self.path.name)
-        where, args = _period("date", year, through)
-        items, item_n = [], []
-        # grouped in the order of the covering index items_tally, so SQLite needs no sort
-        unit_col = ", t.unit" if by_unit else ", ''"
-        q = (f"SELECT t.date, t.category, t.category_known, t.channels, t.doc_type, t.abolished{unit_col}, count(*) FROM items t {where} "
-             f"GROUP BY t.date, t.category, t.category_known, t.channels, t.doc_type, t.abolished{', t.unit' if by_unit else ''}")
-        for date, cat, known, chans, doc_type, abolished, unit, n in self.conn.execute(q, args):
-            items.append(Item(_date(date), "", cat, bool(known), tuple(chans.split("、")) if chans else (), "", unit, doc_type, _date(abolished), here))
-            item_n.append(n)
-        requests, request_n = [], []
-        if year is None:
-            where, args = _period("received", None, through)
-            q = (f"SELECT t.received, t.channel, t.applicant, t.outcome, t.reason, t.answered, sum(CAST(t.fee AS REAL)), count(t.fee), count(*) FROM requests t {where} "
-                 "GROUP BY t.received, t.channel, t.applicant, t.outcome, t.reason, t.answered")
-            for rec, ch, app, outc, reason, ans, fee, fees, n in self.conn.execute(q, args):
-                requests.append(Request("", _date(rec), ch, app, outc, reason, _date(ans), None, Decimal(str(fee)).normalize() if fees else None, here))
-                request_n.append(n)
-        cases, case_n = [], []
-        if year is None:
-            where, args = _period("filed", None, through)
-            q = f"SELECT t.type, t.route, t.filed, t.result, count(*) FROM cases t {where} GROUP BY t.type, t.route, t.filed, t.result"
-            for ctype, route, filed, result, n in self.conn.execute(q, args):
-                cases.append(Case("", ctype, route, _date(filed), result, here))
-                case_n.append(n)
-        return Registers(items, requests, cases, {"items": item_n, "requests": request_n, "cases": case_n})
+        out: dict[str, list] = {}
+        counts: dict[str, list[int]] = {}
+        for kind in KINDS:
+            reg = spec(kind)
+            records, weights = out.setdefault(kind, []), counts.setdefault(kind, [])
+            if year is not None and kind != "items":
+                continue
+            grouped = [f for f in reg.grouped if by_unit or f.name != "unit"]
+            select = ", ".join(f"t.{f.name}" for f in grouped)
+            sums = "".join(f", sum(CAST(t.{f.name} AS REAL)), count(t.{f.name})" for f in reg.summed)
+            where, args = _period(reg.date, year, through)
+            q = f"SELECT {select}{sums}, count(*) FROM {kind} t {where} GROUP BY {select}"
+            n = len(grouped)
+            for r in self.conn.execute(q, args):
+                values = {f.name: from_sql(f, v) for f, v in zip(grouped, r[:n])}
+                for i, f in enumerate(reg.summed):
+                    total, present = r[n + 2 * i], r[n + 2 * i + 1]
+                    values[f.name] = from_sql(f, str(_decimal(total))) if present else None
+                records.append(reg.make(here, **values))
+                weights.append(r[-1])
+        return Registers(out["items"], out["requests"], out["cases"], counts)
 
     def summary(self) -> list[tuple[str, int, int]]:
         """(kind, year, rows) for every year and kind in the ledger."""
         out = []
         for kind in KINDS:
-            col = _DATE_COLUMN[kind]
+            col = spec(kind).date
             for year, n in self.conn.execute(f"SELECT substr({col}, 1, 4), count(*) FROM {kind} GROUP BY 1 ORDER BY 1"):
                 out.append((kind, int(year), n))
         return out
 
     def sources(self) -> list[SourceInfo]:
-        q = ("SELECT s.id, s.name, s.path, s.sha256, s.kind, s.ingested_at, "
-             "(SELECT count(*) FROM row_sources rs WHERE rs.source_id = s.id) FROM sources s ORDER BY s.id")
-        return [SourceInfo(*r) for r in self.conn.execute(q)]
+        """The files the ledger holds, with how many rows each holds and how often it was filed."""
+        out = []
+        for sid, name, path, sha, kind, at, file_key in self.conn.execute(
+                "SELECT id, name, path, sha256, kind, ingested_at, file_key FROM sources WHERE status = 'active' ORDER BY id").fetchall():
+            rows = self.conn.execute(f"SELECT count(*) FROM {kind} WHERE source_id = ?", (sid,)).fetchone()[0]
+            rows += self.conn.execute("SELECT count(*) FROM row_sources WHERE source_id = ?", (sid,)).fetchone()[0]
+            versions = self.conn.execute("SELECT count(*) FROM versions WHERE source_id = ?", (sid,)).fetchone()[0]
+            out.append(SourceInfo(sid, name, path, sha, kind, at, rows, file_key, versions))
+        return out
+
+    def versions(self) -> list[dict]:
+        """Every version of every file, oldest first."""
+        q = ("SELECT v.id, s.id, s.name, s.file_key, s.kind, s.status, v.sha256, v.ingested_at, v.rows, v.added, v.changed, v.withdrawn, "
+             "v.unchanged, v.rejected FROM versions v JOIN sources s ON s.id = v.source_id ORDER BY v.id")
+        names = ("version", "source", "name", "file_key", "kind", "status", "sha256", "ingested_at", "rows", "added", "changed", "withdrawn", "unchanged", "rejected")
+        return [dict(zip(names, r)) for r in self.conn.execute(q)]
+
+    def stored_findings(self) -> list[Finding]:
+        """The problems found in the latest version of every file the ledger holds."""
+        out = []
+        q = ("SELECT s.name, f.severity, f.code, f.variant, f.sheet, f.row, f.col, f.params FROM findings f "
+             "JOIN sources s ON s.id = f.source_id WHERE s.status = 'active' ORDER BY f.source_id, f.rowid")
+        for name, severity, code, variant, sheet, row, col, params in self.conn.execute(q):
+            out.append(Finding(severity, code, Place(name, sheet, row, col), tuple(json.loads(params).items()), variant))
+        return out
 
 
-
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
-    """Bring an older ledger up to SCHEMA_VERSION, step by step, inside the caller's transaction."""
-    if version < 2:
-        # v2: each file's own version of a row, so that 'ledger forget' can restore it
-        conn.execute("ALTER TABLE row_sources ADD COLUMN payload TEXT")
-    if version < 3:
-        # v3: covering indexes for the grouped reads of tables and tallies (they lead with the date,
-        # so the date-only indexes of v1 are dropped)
-        for stmt in _SCHEMA.split(";"):
-            if "_tally ON" in stmt:
-                conn.execute(stmt)
-        for name in ("items_date", "requests_received", "cases_filed"):
-            conn.execute(f"DROP INDEX IF EXISTS {name}")
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+def _payload(names: Sequence[str], values: Sequence[object], sheet: str, row: int) -> str:
+    return json.dumps({**dict(zip(names, values)), "sheet": sheet, "row": row}, ensure_ascii=False)
 
 
-def _period(column: str, year: int | None, through: int | None) -> tuple[str, tuple]:
-    if year is not None:
-        return f"WHERE t.{column} >= ? AND t.{column} <= ?", (f"{year}-01-01", f"{year}-12-31")
-    if through is not None:
-        return f"WHERE t.{column} <= ?", (f"{through}-12-31",)
-    return "", ()
+def _decimal(value: float) -> object:
+    from decimal import Decimal
+
+    return Decimal(str(value)).normalize()
 
 
 @contextmanager
@@ -445,10 +722,12 @@ def _tx(conn: sqlite3.Connection, path: Path, timeout: float):
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+            conn.execute("ROLLBACK")
         raise
     try:
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise LedgerError("ledger-commit-failed", path=str(path), problem=str(exc)) from exc

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterable, Literal
 
-from disclo_cli.text import norm
 
 Severity = Literal["error", "warning", "info"]
 
@@ -113,86 +112,18 @@ def errors_of(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error"]
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One proactively published item (主动公开)."""
-
-    date: dt.date
-    title: str
-    category: str
-    category_known: bool
-    channels: tuple[str, ...]
-    id: str
-    unit: str
-    doc_type: str  # "" | 规章 | 行政规范性文件
-    abolished: dt.date | None
-    place: Place
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    """One request for disclosure (依申请公开)."""
-
-    id: str
-    received: dt.date
-    channel: str
-    applicant: str
-    outcome: str  # canonical outcome family, "" when still open
-    reason: str  # canonical numbered reason, "" when none
-    answered: dt.date | None
-    extended: bool | None
-    fee: Decimal | None
-    place: Place
-    subject: str = ""  # 申请内容, to tell requests without an id apart
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    """One administrative review (行政复议), lawsuit (行政诉讼) or complaint (申诉、举报)."""
-
-    id: str
-    type: str  # 行政复议 | 行政诉讼 | 申诉举报
-    route: str  # 未经复议直接起诉 | 复议后起诉 | ""
-    filed: dt.date
-    result: str  # 结果维持 | 结果纠正 | 其他结果 | 尚未审结
-    place: Place
-
-
-def record_key(kind: str, rec) -> str:
-    """What makes two register rows the same record: the register's id (索引号, 申请编号, 案件编号)
-    when it has one, else the row's identifying content. The ledger keys on it and tally's
-    repeat detection uses it, so both agree on what a repeat is."""
-    if rec.id:
-        return "id:" + norm(rec.id)
-    if kind == "items":
-        return f"row:{rec.date.isoformat()}|{norm(rec.title)}|{rec.category}"
-    if kind == "requests":
-        return f"row:{rec.received.isoformat()}|{rec.channel}|{rec.applicant}|{norm(rec.subject)}"
-    return f"row:{rec.filed.isoformat()}|{rec.type}|{rec.route}"
-
-
-def share_text(count: int, total: int) -> str:
-    """Share as the reports print it: one decimal, half up, trailing '.0' dropped ('0.4%', '2%')."""
-    if total <= 0:
-        return ""
-    value = (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = format(value, "f")
-    if text.endswith(".0"):
-        text = text[:-2]
-    return f"{text}%"
-
-
-def share_value(count: int, total: int) -> float | None:
+def share(count: int, total: int) -> Decimal | None:
+    """count as a percentage of total, exact (rounding is the renderer's: render.share_text)."""
     if total <= 0:
         return None
-    return float((Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return Decimal(count) * 100 / Decimal(total)
 
 
 @dataclass(frozen=True, slots=True)
 class TallyRow:
     key: str
     count: int
-    share: str
+    share: Decimal | None  # percentage of the total, exact; None when the total is 0
     known: bool = True
     values: tuple[int, ...] = ()  # cross table: one count per column
 
@@ -209,3 +140,11 @@ class Tally:
     column_totals: tuple[int, ...] = ()
     findings: tuple[Finding, ...] = ()
     sources: tuple[str, ...] = ()
+
+
+# The register records are made from the register schema (data/registers.toml; see schema.py).
+from disclo_cli.schema import spec as _spec  # noqa: E402  (schema needs Place, defined above)
+
+Item = _spec("items").record
+Request = _spec("requests").record
+Case = _spec("cases").record

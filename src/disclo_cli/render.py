@@ -10,12 +10,11 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
 from disclo_cli.model import Tally
 
-FORMATS = ("table", "csv", "json", "markdown", "xlsx")
 DIM_LABELS = {"category": "类别", "channel": "公开渠道", "month": "月份", "unit": "单位"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,6 +60,25 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+def rounded_share(value: Decimal | None) -> Decimal | None:
+    """A share as reports print it: one decimal, half up."""
+    return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def share_text(count_or_share: int | Decimal | None, total: int | None = None) -> str:
+    """A share as the reports print it: one decimal, half up, trailing '.0' dropped ('0.4%', '2%');
+    '' when there is no total. Takes a share (model.share) or a count and a total."""
+    from disclo_cli.model import share
+
+    value = share(count_or_share, total) if total is not None else count_or_share  # type: ignore[arg-type]
+    if value is None:
+        return ""
+    text = format(rounded_share(value), "f")  # type: ignore[arg-type]
+    if text.endswith(".0"):
+        text = text[:-2]
+    return f"{text}%"
+
+
 def safe(text: str) -> str:
     """Text that Excel/WPS will not run as a formula: a leading = + - @ gets a quote in front."""
     if text and text.startswith(_FORMULA_START):
@@ -78,12 +96,12 @@ def tally_grid(t: Tally) -> Grid:
     first = DIM_LABELS[t.by[0]]
     if len(t.by) == 1:
         cols = (first, "条数", "占比")
-        body = [(r.key if r.known else f"{r.key}（未识别）", r.count, r.share) for r in t.rows]
+        body = [(r.key if r.known else f"{r.key}（未识别）", r.count, share_text(r.share)) for r in t.rows]
         body.append(("信息总数" if t.by[0] == "channel" else "合计", t.total, "100%" if t.total else ""))
         widths = (max([len(first) * 2, *(len(str(b[0])) * 2 for b in body)]) + 2, 8, 8)
     else:
         cols = (f"{first}＼{DIM_LABELS[t.by[1]]}", *t.columns, "合计", "占比")
-        body = [(r.key if r.known else f"{r.key}（未识别）", *r.values, r.count, r.share) for r in t.rows]
+        body = [(r.key if r.known else f"{r.key}（未识别）", *r.values, r.count, share_text(r.share)) for r in t.rows]
         body.append(("合计", *t.column_totals, t.total, "100%" if t.total else ""))
         widths = (max(len(str(b[0])) * 2 for b in body) + 2, *([9] * (len(cols) - 1)))
     title = f"{t.year}年主动公开信息统计" if t.year else "主动公开信息统计"
@@ -94,7 +112,7 @@ def tally_json(t: Tally) -> dict:
     """The stable JSON shape of `disclo tally` (documented in the README)."""
     rows = []
     for r in t.rows:
-        row = {"key": r.key, "count": r.count, "share": r.share, "known": r.known}
+        row = {"key": r.key, "count": r.count, "share": share_text(r.share), "known": r.known}
         if len(t.by) == 2:
             row["values"] = list(r.values)
         rows.append(row)

@@ -61,35 +61,117 @@ def init_workspace(folder: Path, *, name: str = "", force: bool = False) -> tupl
     return path, Path(config.db_path)
 
 
-def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = None, sheet: str | None = None, strict: bool = False):
+def file_key(path: Path, config: Config) -> str:
+    """What identifies a filed file: its path relative to the workspace (so that the workspace may
+    move), or its absolute path when it lies outside."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(config.workspace.resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def sheet_requirements(read, config: Config) -> list:
+    """The columns the tables of the rows' years count by that the register lacks: an error each
+    (the sheet's rows are not filed), or a note where the rules can do without (schema `missing`)."""
+    from disclo_cli.formats.engine import load_definition, standard_for_year
+    from disclo_cli.formats.needs import fields_needed
+    from disclo_cli.model import Finding, Place
+    from disclo_cli.schema import spec
+
+    reg = spec(read.kind)
+    years = sorted({getattr(r, reg.date).year for r in read.records})
+    if not years:
+        return []
+    defaults = config.defaults.get(read.kind, {})
+    needed: dict[str, set[str]] = {}
+    for standard in dict.fromkeys(standard_for_year(y) for y in years):
+        for name, tables in fields_needed(load_definition(standard), read.kind).items():
+            needed.setdefault(name, set()).update(f"{standard}:{t}" for t in tables)
+    place = Place(read.records[0].place.file, read.sheet.name)
+    out = []
+    for name, tables in needed.items():
+        f = next((x for x in reg.fields if x.name == name), None)
+        if f is None or f.derived or name in read.layout.columns or name in defaults:
+            continue
+        if name == "channels" and config.default_channel:
+            continue
+        shown = "、".join(sorted(t.split(":", 1)[1] for t in tables))
+        words = "/".join(f.headers[:4])
+        if f.missing == "error":
+            out.append(Finding.of("error", "missing-column", place, variant=read.kind, field=name, tables=shown, words=words, kind=read.kind))
+        elif f.missing == "note":
+            out.append(Finding.of("info", "missing-column", place, variant=name, field=name, tables=shown, words=words, kind=read.kind))
+    return out
+
+
+def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = None, sheet: str | None = None, strict: bool = False,
+                 replaces: Sequence[str] = (), today=None):
     """Read every file, then file all their rows in one transaction. Returns (FileResults, findings).
 
-    In strict mode any error in any row stops the ingest before the ledger is touched.
+    A file filed before is held exactly as it now is (ledger.py). A register that lacks a column the
+    year's tables count by is not filed (an error naming the field). In strict mode any error in any
+    row stops the ingest before the ledger is touched.
     """
-    from disclo_cli.errors import DataError
-    from disclo_cli.ingest.registers import READERS, locate
-    from disclo_cli.ledger import Batch, Ledger
+    from disclo_cli.errors import DataError, UsageError
+    from disclo_cli.ingest.registers import locate, read_sheet
+    from disclo_cli.ledger import Batch, Ledger, file_sha256
+    from disclo_cli.model import blocking, errors_of
 
+    if replaces and len(files) != 1:
+        raise UsageError("replaces-one-file")
     batches: list[Batch] = []
     findings = []
     for f in files:
         path = Path(f)
         per_kind: dict[str, Batch] = {}
+        key = file_key(path, config)
         for s, layout in locate(path, config, kind, sheet):
-            found: list = []
-            records = READERS[layout.kind](s, layout, config, strict=strict, findings=found)
-            batch = per_kind.setdefault(layout.kind, Batch(path, layout.kind, []))
-            batch.records.extend(records)
-            kept = {r.place.row for r in records}  # a row can carry an error and still be filed (a bad 废止日期)
-            batch.rejected += len({x.place.row for x in found if x.severity == "error"} - kept)
-            findings.extend(found)
+            read = read_sheet(s, layout, config, strict=strict, today=today)
+            missing = sheet_requirements(read, config)
+            batch = per_kind.get(layout.kind)
+            if batch is None:
+                batch = per_kind[layout.kind] = Batch(path, layout.kind, [], key, file_sha256(path), replaces=tuple(replaces),
+                                                      sheets=[] if sheet is not None else None)
+            if batch.sheets is not None:
+                batch.sheets = [*batch.sheets, s.name]
+            if blocking(missing):
+                batch.rejected += len(read.records) + len(read.rejected)
+                read.findings[:0] = missing
+                batch.findings = [*batch.findings, *read.findings]
+                findings.extend(read.findings)
+                continue
+            read.findings[:0] = missing
+            batch.records = [*batch.records, *read.records]
+            batch.rejected += len(read.rejected)
+            batch.findings = [*batch.findings, *read.findings]
+            findings.extend(read.findings)
+        for batch in per_kind.values():
+            batch.records, batch.repeated, repeats = _repeats(batch.records)
+            findings.extend(repeats)
+            batch.findings = [*batch.findings, *repeats]
         batches.extend(per_kind.values())
-    errors = [x for x in findings if x.severity == "error"]
+    errors = errors_of(findings)
     if strict and errors:
         raise DataError("strict-refused", findings, count=len(errors))  # the CLI lists them before the error line
     with Ledger.open(config, create=True) as ledger:
         results = ledger.ingest(batches)
     return results, findings
+
+
+def _repeats(records):
+    """Records with repeats taken once (the later row wins); a warning where two rows without an id
+    are the same in every column (counted once: they may be one request exported twice, or two
+    requests that only an id would tell apart)."""
+    from disclo_cli.model import Finding
+    from disclo_cli.schema import latest
+
+    kept, repeats = latest(records)
+    findings = []
+    for first, later in repeats:
+        if not later.key.startswith("id:"):
+            findings.append(Finding.of("warning", "possible-repeat", later.place, other=first.place))
+    return kept, len(repeats), findings
 
 
 def load_registers(config: Config, year: int, *, grouped: bool = True):
@@ -290,23 +372,16 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
 
 def _latest(records, kind: str):
     """Requests or cases with repeats (same 编号, or same content) taken once, the later row winning
-    as in the ledger; a warning for each earlier row."""
-    from disclo_cli.model import Finding, record_key
+    as in the ledger (schema.latest); a warning for each earlier row."""
+    from disclo_cli.model import Finding
+    from disclo_cli.schema import latest
 
-    seen: dict[str, int] = {}
-    out: list = []
+    kept, repeats = latest(records)
     findings = []
-    for rec in records:
-        key = record_key(kind, rec)
-        if key in seen:
-            first = out[seen[key]]
-            what = msg("repeat-by-number", id=rec.id) if rec.id else msg("repeat-same-row")
-            findings.append(Finding.of("warning", "duplicate", first.place, variant="row", what=what, other=rec.place))
-            out[seen[key]] = rec
-        else:
-            seen[key] = len(out)
-            out.append(rec)
-    return out, findings
+    for first, later in repeats:
+        what = msg("repeat-by-number", id=later.id) if later.id else msg("repeat-same-row")
+        findings.append(Finding.of("warning", "duplicate", first.place, variant="row", what=what, other=later.place))
+    return kept, findings
 
 
 def _after_year(records, field: str, year: int):

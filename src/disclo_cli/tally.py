@@ -6,28 +6,22 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from disclo_cli.messages import msg
-from disclo_cli.model import Finding, Item, Tally, TallyRow, record_key, share_text
+from disclo_cli.model import Finding, Item, Tally, TallyRow, share
+from disclo_cli.schema import latest
 
-DIMENSIONS = ("category", "channel", "month", "unit")
 NO_CHANNEL = "（未注明渠道）"
 NO_UNIT = "（未注明单位）"
 
 
 def dedupe(items: Iterable[Item]) -> tuple[list[Item], list[Finding]]:
-    """Items with repeats removed (first kept); a warning for each repeat naming both places."""
-    seen: dict[str, Item] = {}
-    out: list[Item] = []
-    findings: list[Finding] = []
-    for item in items:
-        key = record_key("items", item)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = item
-            out.append(item)
-            continue
+    """Items with repeats taken once (the later row wins, as in the ledger: schema.latest); a
+    warning at each repeat naming the earlier place."""
+    kept, repeats = latest(list(items))
+    findings = []
+    for first, item in repeats:
         what = msg("repeat-by-id", id=item.id) if item.id else msg("repeat-by-title", title=item.title, date=item.date.isoformat())
         findings.append(Finding.of("warning", "duplicate", item.place, variant="item", what=what, first=first.place))
-    return out, findings
+    return kept, findings
 
 
 def filter_year(items: Iterable[Item], year: int | None) -> tuple[list[Item], list[Finding]]:
@@ -105,7 +99,7 @@ def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categor
         TallyRow(
             key=k,
             count=counts[k],
-            share=share_text(counts[k], total),
+            share=share(counts[k], total),
             known=(k in known_cats) if first == "category" else True,
             values=tuple(cross[(k, c)] for c in columns),
         )

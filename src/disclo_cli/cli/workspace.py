@@ -53,7 +53,7 @@ def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: 
     results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict)
     report_findings(findings, limit=max_problems)
     for r in results:
-        click.echo(f"{r.file}\t{r.kind}\tadded {r.added}\tupdated {r.updated}\tunchanged {r.unchanged}\trejected {r.rejected}"
+        click.echo(f"{r.file}\t{r.kind}\tadded {r.added}\tchanged {r.changed}\twithdrawn {r.withdrawn}\tunchanged {r.unchanged}\trejected {r.rejected}"
                    + (f"\trepeated {r.repeated}" if r.repeated else ""))
     if any(r.rejected for r in results):
         err(_("Rejected rows were not filed: correct them and ingest the file again (filed rows are not counted twice)."))

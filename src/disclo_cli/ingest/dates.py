@@ -11,6 +11,11 @@ _YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MD = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+#: 「2018.3」「2018年3月」: a year and a month, no day (a number to Excel, but not a date)
+_YEAR_MONTH = re.compile(r"^((?:19|20)\d{2})\s*(?:\.|年)\s*(\d{1,2})\s*月?$")
+#: the earliest date a register of the disclosure regime can hold (the first local rules are of 2002;
+#: anything before 1990 is a misread number)
+EARLIEST = dt.date(1990, 1, 1)
 
 
 class DateProblem(ValueError):
@@ -92,6 +97,17 @@ def parse_date(value: object, implied_year: int | None = None) -> dt.date | None
         if implied_year is None:
             raise DateProblem("date.no-year", value=_shown(text))
         return _make(implied_year, int(m.group(1)), int(m.group(2)), value)
+    if _YEAR_MONTH.match(text):
+        raise DateProblem("date.no-day", value=_shown(text))
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return parse_date(float(text), implied_year)
     raise DateProblem("date.unknown-form", value=_shown(text))
+
+
+def implausible(value: dt.date, raw: object, today: dt.date) -> DateProblem | None:
+    """A date no register can hold: before 1990 (a number that is not an Excel date, such as 5), or
+    later than a year from today. None when it is plausible."""
+    if value < EARLIEST or value > today + dt.timedelta(days=366):
+        kind = "date.too-early" if value < EARLIEST else "date.too-late"
+        return DateProblem(kind, value=_shown(raw), date=value.isoformat())
+    return None

@@ -1,40 +1,42 @@
-"""Turn register rows into typed records (Item, Request, Case) and findings.
+"""Turn register sheets into typed records (Item, Request, Case) and findings.
 
-Values are normalised column by column with a cache per distinct raw value, so a million rows cost
-a dictionary look-up each, not a parse each. Nothing is guessed: a value that maps nowhere becomes a
-finding with its place, and the record is either kept with the raw label (flagged) or left out.
+One path per register kind: every column is normalised a column at a time, by the type the register
+schema gives its field (each distinct raw value once, so a million rows cost a dictionary look-up
+each, not a parse each); then each row is checked by its kind's rules (rules.py), which make the
+record or say why the row cannot be counted. Nothing is guessed: a value that maps nowhere, a
+judgement call, a column a table needs that the register lacks, become findings with their place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable, Iterable
 
 from disclo_cli.config import Config
 from disclo_cli.errors import InputError
-from disclo_cli.messages import msg
-from disclo_cli.ingest.dates import DateProblem, parse_date, year_hint
-from disclo_cli.ingest.layout import KIND_NAMES, Layout, data_block, data_rows, detect, found_headers
+from disclo_cli.ingest.dates import DateProblem, implausible, parse_date, year_hint
+from disclo_cli.ingest.layout import KIND_NAMES, Block, Choice, Layout, data_block, detect, found_headers, near_misses
 from disclo_cli.ingest.readers import ENCODING_NAMES, Sheet, formulas, read_sheets
-from disclo_cli.model import Case, Finding, Item, Place, Request
-from disclo_cli.text import cell_text, norm
+from disclo_cli.messages import msg
+from disclo_cli.model import Finding, Place
+from disclo_cli.schema import FieldSpec, Record, content_key, id_key, spec
+from disclo_cli.text import XML_ILLEGAL, cell_text, clean_id, norm
 from disclo_cli.vocab import Vocabulary
 
 _SPLIT = re.compile(r"[、,，/;；|\n]+|\s{1,}")
-_BRACKETS = re.compile(r"^(.*?)[（(【\[](.*?)[）)】\]]$")
-_DASH = re.compile(r"^(.*?)\s*[-—–:：]+\s*(.*)$")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?")
-_NUMBERED = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）]?[.、．:：\s]|[（(][0-9一二三四五六七八九十]+[)）])\s*")
-#: what offices write in 办理结果 while a request is still open: no outcome yet
-OPEN_WORDS = {"办理中", "正在办理", "未办结", "在办", "待答复", "处理中", "未答复"}
 _YES = {"是", "y", "yes", "true", "1", "延期", "已延期", "√", "✓"}
 _NO = {"否", "n", "no", "false", "0", "未延期", "不延期", "×", "-", "无"}
+#: the largest fee an office may charge for one request (元): more is a typo, not a fee
+MAX_FEE = Decimal(100_000)
+#: values of a CMS's 公开方式 / 公开类别 column: the disclosure attribute, not a channel or a category
+_ATTRIBUTE = {"主动公开", "依申请公开", "不予公开", "不公开", "部分公开", "依申请"}
 #: how many unknown channels of one cell are listed one by one
-_MAX_PARTS = 3
+MAX_PARTS = 3
 
 
 def clip(text: str, n: int = 60) -> str:
@@ -51,8 +53,21 @@ class Parsed:
     findings: list[Finding] = field(default_factory=list)
     sheets: list[tuple[str, str, int]] = field(default_factory=list)  # (file, sheet, header row 1-based)
 
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+
+@dataclass
+class SheetRead:
+    """What one register sheet gave: its records, its findings, the rows that could not be filed."""
+
+    sheet: Sheet
+    layout: Layout
+    records: list[Record] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    rejected: set[int] = field(default_factory=set)  # 1-based rows left out
+    excluded: set[int] = field(default_factory=set)  # rows the office's rules say are not counted
+
+    @property
+    def kind(self) -> str:
+        return self.layout.kind
 
 
 def select_sheets(sheets: list[Sheet], wanted: str | None) -> list[Sheet]:
@@ -78,9 +93,16 @@ def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None
             found.append((s, layout))
     if found:
         return found
-    kinds = [kind] if kind else list(config.columns)
+    raise _no_header(path, sheets, config, kind)
+
+
+def _no_header(path: str | Path, sheets: list[Sheet], config: Config, kind: str | None) -> InputError:
+    from disclo_cli.ingest.layout import column_specs
+
+    specs = column_specs(config.columns)
+    kinds = [kind] if kind else list(specs)
     expected = "; ".join(
-        f"{KIND_NAMES[k]}: " + ", ".join(f"{f} ({'/'.join(config.columns[k].examples[f][:3])})" for f in config.columns[k].required)
+        f"{KIND_NAMES[k]}: " + ", ".join(f"{f} ({'/'.join(specs[k].examples[f][:3])})" for f in specs[k].required)
         for k in kinds
     )
     seen = max((found_headers(s) for s in sheets), key=len, default=[])
@@ -88,355 +110,380 @@ def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None
     found_text = ("「" + "」「".join(seen[:12]) + "」") if seen else msg("found-no-text")
     encoding = sheets[0].encoding if sheets and sheets[0].format in ("csv", "html") else ""
     read_as = msg("read-as", encoding=ENCODING_NAMES.get(encoding, encoding)) if encoding else ""
-    variant = "garbled" if encoding == "gb18030" else ""
-    raise InputError("no-header" + (f".{variant}" if variant else ""), path=str(path), where=where, read_as=read_as, found=found_text, expected=expected)
+    # a register with one required column misspelt (发布日起): name it and the header that comes closest
+    for k in kinds:
+        for s in sheets:
+            missing, near = near_misses(s, config.columns, k)
+            if near and len(missing) <= 2:
+                names = "、".join(f"{f}（{'/'.join(specs[k].examples[f][:3])}）" for f in missing)
+                close = "、".join(f"「{h}」→ {f}" for f, h in near.items())
+                return InputError("no-header.near", path=str(path), where=msg("where-sheet", sheet=s.name), read_as=read_as,
+                                  found=found_text, missing=names, near=close, kind=k)
+    variant = ".garbled" if encoding == "gb18030" else ""
+    return InputError("no-header" + variant, path=str(path), where=where, read_as=read_as, found=found_text, expected=expected)
 
 
-class _Cache:
-    """Normalise each distinct raw value once."""
+# --- normalising a column --------------------------------------------------------------------------
 
-    def __init__(self, fn: Callable[[object], object]) -> None:
-        self.fn = fn
-        self.memo: dict = {}
+@dataclass(frozen=True)
+class Unknown:
+    """A label that maps nowhere (or needs the office's decision: candidates)."""
 
-    def __call__(self, value: object):
-        try:
-            return self.memo[value]
-        except KeyError:
-            result = self.memo[value] = self.fn(value)
-            return result
-        except TypeError:  # unhashable
-            return self.fn(value)
+    text: str
+    candidates: tuple[str, ...] = ()
 
 
-def _date_cache(implied: int | None) -> _Cache:
-    def fn(value: object):
-        try:
-            return parse_date(value, implied)
-        except DateProblem as exc:
-            return exc
+@dataclass(frozen=True)
+class Bad:
+    """A cell that cannot be read as its field's type, and why (a message)."""
 
-    return _Cache(fn)
+    text: str
+    why: object
 
 
-def _label_cache(vocab: Vocabulary) -> _Cache:
-    return _Cache(lambda v: vocab.lookup(cell_text(v)) if cell_text(v) else "")
-
-
-def _money(value: object) -> Decimal | None | ValueError:
+def _money(value: object) -> Decimal | None | Bad:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
-    text = norm(cell_text(value)).replace(",", "")
-    if text in ("", "/", "-", "—", "无"):
+        if value != value or value in (float("inf"), float("-inf")):
+            return Bad(str(value), msg("money.not-a-number", value=str(value)))
+        amount = Decimal(str(value))
+    else:
+        text = norm(cell_text(value)).replace(",", "")
+        if text in ("", "/", "-", "—", "无"):
+            return None
+        m = _NUMBER.match(text)
+        if not m or text[m.end():] not in ("", "元"):
+            return Bad(clip(cell_text(value)), msg("money.not-an-amount", value=clip(cell_text(value))))
+        try:
+            amount = Decimal(m.group(0))
+        except InvalidOperation:
+            return Bad(clip(cell_text(value)), msg("money.not-an-amount", value=clip(cell_text(value))))
+    if amount < 0 or amount > MAX_FEE:
+        return Bad(clip(cell_text(value)), msg("money.out-of-range", value=clip(cell_text(value)), limit=f"{MAX_FEE:,}"))
+    return amount + 0  # -0 is 0
+
+
+def _flag(value: object) -> bool | None | Bad:
+    text = norm(cell_text(value))
+    if not text:
         return None
-    m = _NUMBER.match(text)
-    if not m or text[m.end():] not in ("", "元"):
-        return ValueError(clip(cell_text(value)))
-    try:
-        return Decimal(m.group(0))
-    except InvalidOperation:
-        return ValueError(clip(cell_text(value)))
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    return Bad(clip(cell_text(value)), msg("flag.not-yes-no", value=clip(cell_text(value))))
 
 
-def _mapped(values: list[object], cache: _Cache) -> list[object]:
-    """cache(v) for every value, each distinct value computed once; None stays None."""
+def _mapped(values: list[object], fn: Callable[[object], object]) -> list[object]:
+    """fn(v) for every value, each distinct value computed once; None stays None."""
     try:
         distinct = set(values)
     except TypeError:  # an unhashable cell value: no shortcut
-        return [None if v is None else cache(v) for v in values]
+        return [None if v is None else fn(v) for v in values]
     distinct.discard(None)
-    memo = {v: cache(v) for v in distinct}
+    memo = {v: fn(v) for v in distinct}
     get = memo.get
     return [get(v) for v in values]
 
 
-def _texts(values: list[object]) -> list[str]:
-    """Cells as stripped text ('' for blank)."""
-    return [v.strip() if v.__class__ is str else ("" if v is None else cell_text(v)) for v in values]
+class Cells:
+    """The normalised columns of one sheet's data block, by field."""
 
-
-class _Reader:
-    """Shared state while reading one sheet: its place, implied year, findings."""
-
-    def __init__(self, sheet: Sheet, layout: Layout, config: Config, year: int | None, strict: bool, findings: list[Finding]) -> None:
-        self.sheet = sheet
-        self.layout = layout
-        self.config = config
-        self.strict = strict
-        self.findings = findings
-        self.file = Path(sheet.file).name
+    def __init__(self, sheet: Sheet, layout: Layout, block: Block, config: Config, year: int | None, today: dt.date) -> None:
+        self.sheet, self.layout, self.block, self.config, self.today = sheet, layout, block, config, today
         self.implied = year or year_hint(sheet.name, Path(sheet.file).name)
-        self.dates = _date_cache(self.implied)
-        self.empties: list[tuple[int, int, int]] = []  # (finding index, row, column), 0-based: required cells found empty
+        self.n = len(block.numbers)
+        self._cache: dict[str, list[object]] = {}
 
-    def place(self, row: int, field: str = "") -> Place:
-        column = self.layout.header_of(field) if field and field in self.layout.columns else field
+    def raw(self, name: str) -> list[object] | None:
+        return self.block.field(self.layout, name)
+
+    def has(self, name: str) -> bool:
+        return name in self.layout.columns
+
+    def get(self, f: FieldSpec) -> list[object]:
+        """The normalised values of a field (its default for every row when the column is absent)."""
+        if f.name in self._cache:
+            return self._cache[f.name]
+        raw = self.raw(f.name)
+        if raw is None:
+            out: list[object] = [None] * self.n
+        else:
+            out = _mapped(raw, self._normaliser(f))
+        self._cache[f.name] = out
+        return out
+
+    def _normaliser(self, f: FieldSpec) -> Callable[[object], object]:
+        if f.type == "date":
+            implied, today = self.implied, self.today
+
+            def date(value: object) -> object:
+                try:
+                    parsed = parse_date(value, implied)
+                except DateProblem as exc:
+                    return exc
+                if parsed is None:
+                    return None
+                return implausible(parsed, value, today) or parsed
+
+            return date
+        if f.type == "id":
+            return lambda v: clean_id(cell_text(v))
+        if f.type == "text":
+            return cell_text
+        if f.type == "label":
+            return _label(self.config.vocab[f.vocab])
+        if f.type == "labels":
+            return _labels(self.config.vocab[f.vocab])
+        if f.type == "flag":
+            return _flag
+        if f.type in ("money", "number"):
+            return _money
+        raise ValueError(f.type)
+
+    def key_column(self, c: int) -> list[str]:
+        """A column's cells as they take part in a row's content key."""
+        name = next((f for f, i in self.layout.columns.items() if i == c), None)
+        fs = spec(self.layout.kind).field(name) if name else None
+        if fs is not None and fs.type in ("date", "label", "labels"):
+            values = self.get(fs)
+            raw = self.block.cells[c]
+            return [_key_text(v, r) for v, r in zip(values, raw)]
+        return [v or "" for v in _mapped(self.block.cells[c], lambda v: norm(cell_text(v)))]  # type: ignore[misc]
+
+
+def _key_text(value: object, raw: object) -> str:
+    """A normalised cell as it takes part in a row key: a date as ISO, labels as their canonical
+    names (so that 工作动态 and 工作动态类, 2018/2/2 and 2018-02-02 make the same key)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        known, unknown = value
+        return "、".join([*known, *(norm(u.text) for u in unknown)])
+    return norm(cell_text(raw))
+
+
+def _label(vocab: Vocabulary) -> Callable[[object], object]:
+    def label(value: object) -> object:
+        text = cell_text(value)
+        if not text:
+            return ""
+        hit = vocab.lookup(text)
+        if hit:
+            return hit
+        return Unknown(text, vocab.pending(text))
+
+    return label
+
+
+def _labels(vocab: Vocabulary) -> Callable[[object], object]:
+    def labels(value: object) -> tuple[tuple[str, ...], tuple[Unknown, ...]]:
+        known: list[str] = []
+        unknown: list[Unknown] = []
+        for part in _SPLIT.split(cell_text(value)):
+            if not part:
+                continue
+            hit = vocab.lookup(part)
+            if hit is None:
+                unknown.append(Unknown(part, vocab.pending(part)))
+            elif hit not in known:
+                known.append(hit)
+        return tuple(known), tuple(unknown)
+
+    return labels
+
+
+# --- one row ----------------------------------------------------------------------------------------
+
+class Row:
+    """One data row while its kind's rules look at it: its normalised fields and its findings."""
+
+    __slots__ = ("read", "i", "number", "ok", "excluded")
+
+    def __init__(self, read: "SheetReader", i: int) -> None:
+        self.read, self.i, self.number, self.ok, self.excluded = read, i, read.block.numbers[i], True, False
+
+    def __getitem__(self, name: str) -> object:
+        return self.read.columns[name][self.i]
+
+    def has(self, name: str) -> bool:
+        return self.read.cells.has(name)
+
+    def raw(self, name: str) -> str:
+        column = self.read.cells.raw(name)
+        return cell_text(column[self.i]) if column is not None else ""
+
+    def add(self, severity: str, code: str, name: str = "", *, variant: str = "", reject: bool = False, **params: object) -> None:
+        self.read.add(severity, code, self.number, name, variant=variant, **params)
+        if reject:
+            self.ok = False
+
+    def date(self, name: str, *, required: bool = False, reject: bool = True) -> dt.date | None:
+        value = self[name]
+        if isinstance(value, DateProblem):
+            self.add("error", "bad-date", name, reject=reject, header=self.read.layout.header_of(name), problem=msg(value.code, **value.params))
+            return None
+        if value is None and required:
+            self.add("error", "missing-date", name, reject=True, header=self.read.layout.header_of(name))
+        return value  # type: ignore[return-value]
+
+    def label(self, name: str, what: str, *, required: bool = False, unknown: str = "error", reject: bool = True) -> str | None:
+        """Canonical label, '' for an empty cell, None when unknown or undecided (reported)."""
+        value = self[name]
+        if value is None or value == "":
+            if required and self.has(name):
+                self.add("error", f"missing-{what}", name, reject=True, what=what)
+            return ""
+        if isinstance(value, str):
+            return value
+        assert isinstance(value, Unknown)
+        vocab = self.read.vocab_of(name)
+        if value.candidates:
+            self.add("error", "needs-decision", name, reject=True, variant=name if name in ("applicant", "channel", "result", "channels") else "",
+                     value=clip(value.text), candidates="、".join(value.candidates), vocabulary=vocab.name)
+            return None
+        close = vocab.closest(value.text)
+        severity = "error" if self.read.strict else unknown
+        self.add(severity, f"unknown-{what}", name, reject=reject and severity == "error", value=clip(value.text),
+                 close=msg("closest-known", labels="、".join(close)) if close else "", vocabulary=vocab.name)
+        return None
+
+
+class SheetReader:
+    """Reads one register sheet: normalises its columns, runs its kind's rules on every row."""
+
+    def __init__(self, sheet: Sheet, layout: Layout, config: Config, *, year: int | None, strict: bool, today: dt.date) -> None:
+        self.sheet, self.layout, self.config, self.strict = sheet, layout, config, strict
+        self.spec = spec(layout.kind)
+        self.block = data_block(sheet, layout)
+        self.cells = Cells(sheet, layout, self.block, config, year, today)
+        self.file = Path(sheet.file).name
+        self.out = SheetRead(sheet, layout)
+        self.empties: list[tuple[int, int, int]] = []  # (finding index, row, column), 0-based: required cells found empty
+        self._vocab: dict[str, Vocabulary] = {}
+        self.columns: dict[str, list[object]] = {}
+
+    def vocab_of(self, name: str) -> Vocabulary:
+        return self.config.vocab[self.spec.field(name).vocab]
+
+    def place(self, row: int | None, name: str = "") -> Place:
+        column = self.layout.header_of(name) if name else ""
         return Place(self.file, self.sheet.name, row, column)
 
-    def add(self, severity: str, code: str, row: int, field: str = "", *, variant: str = "", **params: object) -> None:
-        self.findings.append(Finding.of(severity, code, self.place(row, field), variant=variant, **params))  # type: ignore[arg-type]
-        if code.startswith("missing-") and field in self.layout.columns and self.sheet.format == "xlsx":
-            self.empties.append((len(self.findings) - 1, row - 1, self.layout.columns[field]))
+    def add(self, severity: str, code: str, row: int | None, name: str = "", *, variant: str = "", **params: object) -> None:
+        self.out.findings.append(Finding.of(severity, code, self.place(row, name), variant=variant, **params))  # type: ignore[arg-type]
+        if code.startswith("missing-") and name in self.layout.columns and self.sheet.format == "xlsx" and row is not None:
+            self.empties.append((len(self.out.findings) - 1, row - 1, self.layout.columns[name]))
 
-    def finish(self) -> None:
-        """Say why a required cell is empty when it holds a formula that has no saved value
-        (files written by programs, not by Excel/WPS: calamine reads such a cell as empty)."""
+    def run(self) -> SheetRead:
+        from disclo_cli.ingest.rules import RULES
+
+        self._report_layout()
+        for f in self.spec.readable:
+            if f.stored or f.name in self.layout.columns:
+                self.columns[f.name] = self.cells.get(f)
+        self._check_attribute_columns()
+        self._apply_defaults()
+        rule = RULES[self.layout.kind]
+        keys = self._keys()
+        records = self.out.records
+        for i in range(len(self.block.numbers)):
+            row = Row(self, i)
+            values = rule(row, self.config)
+            if row.excluded:
+                self.out.excluded.add(row.number)
+                continue
+            if values is None or not row.ok:
+                self.out.rejected.add(row.number)
+                continue
+            records.append(self.spec.make(Place(self.file, self.sheet.name, row.number), keys[i], **values))
+        self._finish()
+        return self.out
+
+    # -- the sheet as a whole -----------------------------------------------------------------------
+
+    def _report_layout(self) -> None:
+        for choice in self.layout.choices:
+            self._choice(choice)
+        for r in self.block.repeated_headers:
+            self.add("info", "repeated-header", r)
+
+    def _choice(self, c: Choice) -> None:
+        severity = "warning" if c.reason in ("fallback", "same-header") else "info"
+        self.add(severity, "column-choice", None, c.field, variant=c.reason.replace("-", "_") if c.reason != "preferred" else "",
+                 field=c.field, used=c.used, others="」「".join(c.others))
+
+    def _check_attribute_columns(self) -> None:
+        """A CMS's 公开方式 / 公开类别 holds 主动公开 / 依申请公开: the disclosure attribute, not the channel or the
+        category; such a column is not read as one (and the choice is reported)."""
+        for name in ("channels", "category"):
+            raw = self.cells.raw(name) if self.layout.kind == "items" else None
+            if not raw:
+                continue
+            texts = [norm(cell_text(v)) for v in raw if v is not None]
+            if texts and sum(t in _ATTRIBUTE for t in texts) * 2 >= len(texts):
+                self.add("warning", "attribute-column", None, name, field=name, header=self.layout.header_of(name))
+                self.columns[name] = [None] * self.cells.n
+                layout_cols = dict(self.layout.columns)
+                layout_cols.pop(name, None)
+                self.layout = Layout(self.layout.kind, self.layout.header_row, layout_cols, self.layout.headers, self.layout.sub_rows,
+                                     self.layout.choices, self.layout.serial)
+                self.cells.layout = self.layout
+
+    def _apply_defaults(self) -> None:
+        """A register without a column that disclo.toml [defaults.<kind>] gives a value for."""
+        for name, value in self.config.defaults.get(self.layout.kind, {}).items():
+            if name in self.layout.columns or not self.cells.n:
+                continue
+            self.columns[name] = [value] * self.cells.n
+            self.add("info", "default-used", None, field=name, value=value, kind=self.layout.kind, count=self.cells.n)
+
+    def _keys(self) -> list[str]:
+        """Each row's key: its id where it has one, else all its columns but the running number."""
+        n = self.cells.n
+        ids = self.columns.get("id") if "id" in self.layout.columns else None
+        keys: list[str | None] = [id_key(v) if v else None for v in ids] if ids else [None] * n  # type: ignore[union-attr]
+        if any(k is None for k in keys):
+            columns = [(h, self.cells.key_column(c)) for c, h in self.layout.content_columns()]
+            for i in range(n):
+                if keys[i] is None:
+                    keys[i] = content_key((h, col[i]) for h, col in columns)
+        return keys  # type: ignore[return-value]
+
+    def _finish(self) -> None:
+        """Say why a required cell is empty when it holds a formula that has no saved value (files
+        written by programs, not by Excel/WPS: calamine reads such a cell as empty)."""
         if not self.empties:
             return
         found = formulas(self.sheet, {(r, c) for _, r, c in self.empties})
         for i, r, c in self.empties:
             formula = found.get((r, c))
-            if formula and i < len(self.findings):
-                old = self.findings[i]
-                self.findings[i] = Finding.of(old.severity, "formula-without-value", old.place, formula=clip(formula))
-
-    def date(self, values: dict, field: str, row: int, *, required: bool) -> dt.date | None:
-        raw = values.get(field)
-        parsed = self.dates(raw)
-        if isinstance(parsed, DateProblem):
-            self.add("error", "bad-date", row, field, header=self.layout.header_of(field), problem=msg(parsed.code, **parsed.params))
-            return None
-        if parsed is None and required:
-            self.add("error", "missing-date", row, field, header=self.layout.header_of(field) if field in self.layout.columns else field)
-        return parsed
-
-    def label(self, cache: _Cache, vocab: Vocabulary, values: dict, field: str, row: int, what: str, *, required: bool, unknown: str = "error") -> str | None:
-        """Canonical label, '' for an empty cell, None when unknown (reported)."""
-        raw = values.get(field)
-        text = cell_text(raw)
-        if not text:
-            if required:
-                self.add("error", f"missing-{what.replace(' ', '-')}", row, field, what=what)
-            return ""
-        hit = cache(raw)
-        if hit:
-            return hit
-        close = vocab.closest(text) if len(text) <= 200 else []
-        severity = "error" if self.strict else unknown
-        self.add(severity, f"unknown-{what.replace(' ', '-')}", row, field, what=what, value=clip(text),
-                 close=msg("closest-known", labels="、".join(close)) if close else "", vocabulary=vocab.name)
-        return None
+            if formula and i < len(self.out.findings):
+                old = self.out.findings[i]
+                self.out.findings[i] = Finding.of(old.severity, "formula-without-value", old.place, formula=clip(formula))
 
 
-def read_items(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, findings: list[Finding]) -> list[Item]:
-    rd = _Reader(sheet, layout, config, year, strict, findings)
-    cats = config.vocab["categories"]
-    chans = config.vocab["channels"]
-    doc_types = config.vocab["doc_types"]
-    cat_cache = _label_cache(cats)
-    doc_cache = _label_cache(doc_types)
-
-    def split_channels(value: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        known: list[str] = []
-        unknown: list[str] = []
-        for part in _SPLIT.split(cell_text(value)):
-            if not part:
-                continue
-            hit = chans.lookup(part)
-            if hit is None:
-                unknown.append(part)
-            elif hit not in known:
-                known.append(hit)
-        return tuple(known), tuple(unknown)
-
-    chan_cache = _Cache(split_channels)
-    out: list[Item] = []
-
-    def slow(row: int, values: dict) -> None:
-        """A row with anything to report: each check in turn, with its finding."""
-        date = rd.date(values, "date", row, required=True)
-        title = cell_text(values.get("title"))
-        if not title:
-            rd.add("warning", "missing-title", row, "title")
-        category = rd.label(cat_cache, cats, values, "category", row, "category", required=True, unknown="warning")
-        known = bool(category)
-        if category is None:
-            category = cell_text(values.get("category"))
-        channels: tuple[str, ...] = ()
-        if "channel" in values and values["channel"] is not None:
-            channels, bad = chan_cache(values["channel"])
-            for part in bad[:_MAX_PARTS]:
-                close = chans.closest(part) if len(part) <= 200 else []
-                rd.add("error" if strict else "warning", "unknown-channel", row, "channel", what="channel", value=clip(part),
-                       close=msg("closest-known", labels="、".join(close)) if close else "", vocabulary="channels")
-            if len(bad) > _MAX_PARTS:
-                rd.add("error" if strict else "warning", "unknown-channel", row, "channel", variant="more", count=len(bad) - _MAX_PARTS)
-        if not channels and config.default_channel:
-            channels = (config.default_channel,)
-        doc_type = ""
-        if values.get("doc_type") is not None:
-            # an unknown type: still a published item, just not counted as a 规章/规范性文件 (a warning)
-            doc_type = rd.label(doc_cache, doc_types, values, "doc_type", row, "document type", required=False, unknown="warning") or ""
-        elif category in doc_types.labels:
-            doc_type = category
-        abolished = rd.date(values, "abolished", row, required=False) if "abolished" in values else None
-        if abolished is None and "valid" in values and cell_text(values.get("valid")) in ("否", "失效", "已废止", "废止"):
-            rd.add("warning", "abolished-without-date", row, "valid")
-        if date is None or not category:
-            return
-        out.append(Item(date, title, category, known, channels, cell_text(values.get("id")), cell_text(values.get("unit")), doc_type, abolished, rd.place(row)))
-
-    # The quick way, a column at a time: each distinct value is normalised once; a row whose values
-    # are all clean becomes an Item directly, any other row goes the slow way above.
-    numbers, cols = data_block(sheet, layout)
-    n = len(numbers)
-    blank = [None] * n
-    raw_dates, raw_cats = cols["date"], cols["category"]
-    dates = _mapped(raw_dates, rd.dates)
-    categories = _mapped(raw_cats, cat_cache)
-    titles = _texts(cols.get("title", blank))
-    ids = _texts(cols.get("id", blank))
-    units = _texts(cols.get("unit", blank))
-    raw_channels = cols.get("channel", blank)
-    channels = _mapped(raw_channels, chan_cache)
-    fallback = (config.default_channel,) if config.default_channel else ()
-    raw_docs = cols.get("doc_type", blank)
-    doc_given = _mapped(raw_docs, doc_cache)
-    abolished = _mapped(cols.get("abolished", blank), rd.dates)
-    invalid = [cell_text(v) in ("否", "失效", "已废止", "废止") for v in cols["valid"]] if "valid" in cols else [False] * n
-    doc_labels = set(doc_types.labels)
-    date_type = dt.date
-    file, sheet_name = rd.file, sheet.name
-    fields = list(cols)
-    append = out.append
-    for i, (number, date, category, title, chan, gone, raw_doc, doc, bad, id_, unit) in enumerate(
-            zip(numbers, dates, categories, titles, channels, abolished, raw_docs, doc_given, invalid, ids, units)):
-        if raw_doc is None:
-            doc = category if category in doc_labels else ""
-        if (date.__class__ is date_type and category and title and (chan is None or not chan[1]) and doc is not None
-                and (gone is None or gone.__class__ is date_type) and not (bad and gone is None)):
-            append(Item(date, title, category, True, (chan[0] if chan is not None else ()) or fallback, id_, unit,
-                        doc, gone, Place(file, sheet_name, number)))
-        else:
-            slow(number, {f: cols[f][i] for f in fields})
-    rd.finish()
-    return out
+def read_sheet(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, today: dt.date | None = None) -> SheetRead:
+    """Every row of one register sheet as a record, or a finding that says why not."""
+    return SheetReader(sheet, layout, config, year=year, strict=strict, today=today or dt.date.today()).run()
 
 
-def _outcome_and_reason(raw_outcome: str, raw_reason: str, config: Config) -> tuple[str | None, str | None]:
-    """(family, reason) from the two cells; either may be None when it maps nowhere.
-
-    The outcome cell may carry the reason too (「不予公开（属于国家秘密）」, 「无法提供-信息不存在」) or be
-    the reason alone (「信息不存在」), which names its family.
-    """
-    outcomes, reasons = config.vocab["outcomes"], config.vocab["reasons"]
-    if norm(raw_outcome) in OPEN_WORDS:
-        raw_outcome = ""
-    raw_outcome = _NUMBERED.sub("", raw_outcome)
-    raw_reason = _NUMBERED.sub("", raw_reason)
-    family = outcomes.lookup(raw_outcome) if raw_outcome else ""
-    if family and family not in config.needs_reason:
-        return family, ""  # 予以公开/部分公开 have no numbered reasons: a note in the cell is just a note
-    reason_text = raw_reason
-    if family is None:
-        for pattern in (_BRACKETS, _DASH):
-            m = pattern.match(raw_outcome)
-            if m and outcomes.lookup(m.group(1)):
-                family = outcomes.lookup(m.group(1))
-                reason_text = reason_text or m.group(2)
-                break
-    if family is None and raw_outcome:
-        as_reason = reasons.lookup(raw_outcome)
-        if as_reason:
-            for fam, members in config.reason_families.items():
-                if as_reason in members:
-                    return fam, as_reason
-    reason = reasons.lookup(reason_text) if reason_text else ""
-    return family, reason
-
-
-def read_requests(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, findings: list[Finding]) -> list[Request]:
-    rd = _Reader(sheet, layout, config, year, strict, findings)
-    v = config.vocab
-    chan_cache, app_cache = _label_cache(v["request_channels"]), _label_cache(v["applicants"])
-    out: list[Request] = []
-    for row, values in data_rows(sheet, layout):
-        ok = True
-        received = rd.date(values, "received", row, required=True)
-        answered = rd.date(values, "answered", row, required=False) if "answered" in values else None
-        channel = rd.label(chan_cache, v["request_channels"], values, "channel", row, "request channel", required=False, unknown="warning") if "channel" in layout.columns else ""
-        applicant = rd.label(app_cache, v["applicants"], values, "applicant", row, "applicant type", required="applicant" in layout.columns)
-        if applicant is None or ("applicant" in layout.columns and not applicant):
-            ok = False
-        raw_outcome = cell_text(values.get("outcome"))
-        raw_reason = cell_text(values.get("reason"))
-        family, reason = _outcome_and_reason(raw_outcome, raw_reason, config)
-        if family is None:
-            close = v["outcomes"].closest(raw_outcome) if len(raw_outcome) <= 200 else []
-            rd.add("error", "unknown-outcome", row, "outcome", value=clip(raw_outcome), close=msg("closest-known", labels="、".join(close)) if close else "",
-                   labels="、".join(v["outcomes"].labels))
-            ok = False
-        elif reason is None:
-            members = config.reason_families.get(family, ())
-            rd.add("error", "unknown-reason", row, "reason", value=clip(raw_reason), family=family, labels="、".join(members))
-            ok = False
-        elif family and reason and reason not in config.reason_families.get(family, ()):
-            rd.add("error", "reason-mismatch", row, "reason", reason=reason, family=family, labels="、".join(config.reason_families.get(family, ())))
-            ok = False
-        elif family in config.needs_reason and not reason:
-            rd.add("error", "missing-reason", row, "reason" if "reason" in layout.columns else "outcome", family=family,
-                   labels="、".join(config.reason_families.get(family, ())))
-            ok = False
-        if answered is not None and not family and family is not None:
-            rd.add("error", "answer-without-outcome", row, "outcome")
-            ok = False
-        if family and answered is None and "answered" in layout.columns and values.get("answered") is None:
-            rd.add("error", "outcome-without-answer-date", row, "answered", family=family)
-            ok = False
-        if received and answered and answered < received:
-            rd.add("error", "answer-before-receipt", row, "answered", answered=answered.isoformat(), received=received.isoformat())
-            ok = False
-        extended = None
-        if values.get("extended") is not None:
-            t = norm(cell_text(values["extended"]))
-            extended = True if t in _YES else False if t in _NO else None
-            if extended is None:
-                rd.add("warning", "bad-extended", row, "extended", value=clip(cell_text(values["extended"])))
-        fee = _money(values.get("fee"))
-        if isinstance(fee, ValueError):
-            rd.add("error", "bad-fee", row, "fee", value=str(fee))
-            fee, ok = None, False
-        if received is None or not ok:
-            continue
-        out.append(Request(cell_text(values.get("id")), received, channel or "", applicant or "", family or "", reason or "", answered, extended, fee, rd.place(row), cell_text(values.get("content"))))
-    rd.finish()
-    return out
-
-
-def read_cases(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, findings: list[Finding]) -> list[Case]:
-    rd = _Reader(sheet, layout, config, year, strict, findings)
-    v = config.vocab
-    type_cache, route_cache, result_cache = _label_cache(v["case_types"]), _label_cache(v["case_routes"]), _label_cache(v["case_results"])
-    out: list[Case] = []
-    for row, values in data_rows(sheet, layout):
-        filed = rd.date(values, "filed", row, required=True)
-        ctype = rd.label(type_cache, v["case_types"], values, "type", row, "case type", required=True)
-        route = ""
-        if ctype == "行政诉讼":
-            route = rd.label(route_cache, v["case_routes"], values, "route", row, "lawsuit route", required=True) if "route" in layout.columns else None
-            if route is None and "route" not in layout.columns:
-                rd.add("error", "missing-lawsuit-route", row, "type", variant="no-column")
-        result = rd.label(result_cache, v["case_results"], values, "result", row, "case result", required=False) if "result" in layout.columns else ""
-        if result == "":
-            result = "尚未审结"  # a blank result means the case is not concluded (inputs.md)
-        if filed is None or not ctype or route is None or (ctype == "行政诉讼" and not route) or result is None:
-            continue
-        out.append(Case(cell_text(values.get("id")), ctype, route, filed, result, rd.place(row)))
-    rd.finish()
-    return out
-
-
-READERS = {"items": read_items, "requests": read_requests, "cases": read_cases}
-
-
-def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None, strict: bool = False) -> dict[str, Parsed]:
+def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
+                   strict: bool = False, today: dt.date | None = None) -> dict[str, Parsed]:
     """Read every register sheet of every file; records grouped by kind."""
     result: dict[str, Parsed] = {}
     for path in paths:
         for s, layout in locate(path, config, kind, sheet):
+            read = read_sheet(s, layout, config, year=year, strict=strict, today=today)
             parsed = result.setdefault(layout.kind, Parsed(layout.kind))
             parsed.sheets.append((s.file, s.name, layout.header_row + 1))
-            parsed.records.extend(READERS[layout.kind](s, layout, config, year=year, strict=strict, findings=parsed.findings))
+            parsed.records.extend(read.records)
+            parsed.findings.extend(read.findings)
     return result
+
+
+def has_control_characters(text: str) -> bool:
+    return bool(XML_ILLEGAL.search(text))

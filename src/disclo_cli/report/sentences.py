@@ -16,8 +16,8 @@ from typing import Callable, Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.messages import render
-from disclo_cli.model import Tally, share_text
-from disclo_cli.render import fmt
+from disclo_cli.model import Tally
+from disclo_cli.render import fmt, share_text
 
 Number = int | Decimal
 
@@ -254,7 +254,7 @@ def sentence_categories(f: Facts) -> str:
     rows = [r for r in t.rows if r.count]
     if not rows:
         return ""
-    parts = [f"{category_phrase(r.key, legacy=f.legacy_family)}{r.count}条，占{r.share}" for r in rows]
+    parts = [f"{category_phrase(r.key, legacy=f.legacy_family)}{r.count}条，占{share_text(r.share)}" for r in rows]
     if f.legacy_family:
         return f"{f.year}年度主动公开的信息中，{'；'.join(parts)}。"
     return f"按信息类别分，{'；'.join(parts)}。"
