@@ -122,7 +122,12 @@ def open_template(path: str | Path) -> DocxDocument:
     if head.startswith(_OLE_MAGIC):
         raise InputError(f"{what} is a Word 97-2003 file (.doc or .wps), not a .docx", hint=_SAVE_AS_DOCX)
     if not zipfile.is_zipfile(path):
-        kind = "an RTF file" if head.startswith(b"{\\rtf") else "not a Word .docx file (not a ZIP package)"
+        if head.startswith(b"PK"):
+            kind = "damaged (an incomplete ZIP package: was it copied or downloaded in full?)"
+        elif head.startswith(b"{\\rtf"):
+            kind = "an RTF file, not a .docx"
+        else:
+            kind = "not a Word .docx file (not a ZIP package)"
         raise InputError(f"{what} is {kind}", hint=_SAVE_AS_DOCX)
     problem = _main_part_problem(path)
     if problem:
