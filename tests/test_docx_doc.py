@@ -588,7 +588,8 @@ def test_short_table_is_kept_together_a_long_one_never(tmp_path: Path) -> None:
     document = docx.Document(str(_saved(doc, tmp_path)))
     short_t, long_t = document.tables
     assert _keep_flags(short_t) == [True] * 5 + [False]
-    assert not any(_keep_flags(long_t))
+    # the long one only keeps its header and first three rows together (no heading left alone)
+    assert _keep_flags(long_t) == [True] * 3 + [False] * 28
     for table in (short_t, long_t):
         rows = [row._tr.trPr for row in table.rows]
         assert all(pr.find(qn("w:cantSplit")) is not None for pr in rows)
@@ -711,3 +712,17 @@ def test_figure_with_numbered_caption(tmp_path: Path) -> None:
     assert 'Extension="png" ContentType="image/png"' in _part(path, "[Content_Types].xml")
     with pytest.raises(ValueError):
         doc.figure(_png(10, 10), "太宽", width_mm=200)
+
+
+def test_the_paragraph_before_a_table_keeps_with_it(tmp_path: Path) -> None:
+    header = [[HeaderCell("项目"), HeaderCell("数量")]]
+    doc = OfficialDocument()
+    doc.heading1("四、政府信息公开行政复议、行政诉讼情况")
+    doc.paragraph("2023年，我局因政府信息公开被申请行政复议4件。")
+    doc.table(header, [["复议", "4"]])
+    doc.paragraph("表后的段落。")
+    doc.heading("五、不与表相连", keep_with_next=False)
+    doc.table(header, [["诉讼", "3"]])
+    document = docx.Document(str(_saved(doc, tmp_path)))
+    keep = {p.text[:4]: p.paragraph_format.keep_with_next for p in document.paragraphs}
+    assert keep == {"四、政府": None, "2023": True, "表后的段": None, "五、不与": False}

@@ -144,6 +144,8 @@ _TABLE_CELL_MARGIN_TWIPS = 57  # 1 mm left/right padding inside table cells
 _TABLE_ROW_MIN_HEIGHT_MM = 7.0
 _TABLE_BORDER_SIZE = 4  # eighths of a point -> 0.5 pt single line
 _TABLE_LINE_FACTOR = 1.3  # single line spacing of the CJK fonts, in font sizes
+#: A table that may break still starts with its header and this many body rows on one page.
+_TABLE_LEAD_ROWS = 3
 _BORDER_EDGES = ("top", "left", "bottom", "right")
 
 Warning = tuple[str, dict[str, str]]
@@ -669,6 +671,16 @@ def _table_grids(
     return slots, body_slots, widths
 
 
+def _rows_kept_with_next(header_rows: int, body_rows: int, height_mm: float, *, keep_together: bool) -> int:
+    """How many rows, from the top, get ``keepNext`` (which keeps a row on the next row's page):
+    all but the last for a table to keep together that is short enough, else the header rows and
+    the first :data:`_TABLE_LEAD_ROWS` - 1, so that the first rows stay together."""
+    last_row = header_rows + body_rows - 1
+    if keep_together and height_mm <= KEEP_TOGETHER_MAX_MM:
+        return last_row
+    return min(last_row, header_rows + _TABLE_LEAD_ROWS - 1)
+
+
 # --------------------------------------------------------------------------
 # Page numbers, headers and footers
 # --------------------------------------------------------------------------
@@ -981,9 +993,10 @@ class OfficialDocument:
         paragraph.paragraph_format.alignment = _J.CENTER
         _set_indent_chars(paragraph._p.get_or_add_pPr(), SIZE_BODY_PT, first_line=0)
 
-    def _break_before_table(self) -> None:
+    def _before_table(self) -> None:
         """Before a table (which cannot carry ``pageBreakBefore``): an explicit page break when one
-        is pending, or an empty paragraph after another table (adjacent tables fuse in Word)."""
+        is pending; an empty paragraph after another table (adjacent tables fuse in Word); or the
+        paragraph that introduces the table kept with it (unless it says otherwise)."""
         if self._page_break_pending:
             self._page_break_pending = False
             paragraph = self._doc.add_paragraph(style=STYLE_BODY)
@@ -991,10 +1004,16 @@ class OfficialDocument:
             run = paragraph.add_run()
             run.add_break(WD_BREAK.PAGE)
             _style_run(run, _SPECS[STYLE_BODY], None)
-        else:
-            previous = self._previous_block()
-            if previous is not None and previous.tag == qn("w:tbl"):
-                self._new_paragraph(STYLE_BODY)
+            return
+        previous = self._previous_block()
+        if previous is None:
+            return
+        if previous.tag == qn("w:tbl"):
+            self._new_paragraph(STYLE_BODY)
+            return
+        fmt = Paragraph(previous, self._doc._body).paragraph_format
+        if fmt.keep_with_next is None:
+            fmt.keep_with_next = True
 
     def table(
         self,
@@ -1025,38 +1044,40 @@ class OfficialDocument:
         wins, and its ``indent`` (characters) becomes paragraph indentation.
         ``\\n`` inside a cell is a line break.  ``col_widths_mm`` defaults
         to equal columns across the full 156 mm type area.  ``caption`` is placed
-        centred above the table, kept with it.
+        centred above the table, kept with it; without a caption, the paragraph just before the
+        table (a heading, or a sentence introducing it) is kept with it.
 
         ``keep_together`` keeps the table on one page (``keepNext`` on every row but the last;
         the heading before it then moves along) when its estimated height is at most
-        :data:`KEEP_TOGETHER_MAX_MM`; a taller table is left to break between rows.  Rows never
-        split and header rows repeat either way.
+        :data:`KEEP_TOGETHER_MAX_MM`; a taller table, or one not asked to stay together, breaks
+        between rows, but starts with its header rows and first three body rows on one page, so
+        that a heading is never left with a single row.  Rows never split and header rows repeat
+        on every page.
 
         Raises :class:`ValueError` for inconsistent spans or row lengths.
         """
         slots, body_slots, widths_mm = _table_grids(header, body, col_widths_mm)
         ncols = len(widths_mm)
         widths = [Mm(w).twips for w in widths_mm]
-        height = sum(_grid_height_mm(grid, widths_mm, font_size_pt) for grid in (slots, body_slots))
-        keep = keep_together and height <= KEEP_TOGETHER_MAX_MM
+        height_mm = sum(_grid_height_mm(grid, widths_mm, font_size_pt) for grid in (slots, body_slots))
+        kept_rows = _rows_kept_with_next(len(slots), len(body_slots), height_mm, keep_together=keep_together)
 
         if caption is not None:
             self._styled(STYLE_CAPTION, caption)
         else:
-            self._break_before_table()
+            self._before_table()
 
         table = self._doc.add_table(rows=0, cols=ncols)
         self._place(table._tbl)
         _set_table_properties(table, widths)
         spec = _SPECS[STYLE_TABLE]
 
-        last_row = len(slots) + len(body_slots) - 1
         row_index = 0
 
         def cell_paragraph(tc: CT_Tc) -> Paragraph:
             paragraph = _Cell(tc, table).paragraphs[0]
             paragraph.style = self._doc.styles[STYLE_TABLE]
-            if keep and row_index < last_row:
+            if row_index < kept_rows:
                 paragraph.paragraph_format.keep_with_next = True
             return paragraph
 
