@@ -211,3 +211,16 @@ def test_template_with_a_character_style_of_a_disclo_name(tmp_path: Path) -> Non
     d.save(str(template))
     with pytest.raises(InputError, match="'Disclo H1' exists but is not a paragraph style"):
         OfficialDocument.from_template(template)
+
+
+def test_first_page_footer_alone_does_not_stop_page_numbers(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "t.docx", footer=None)
+    d = docx.Document(str(template))
+    d.sections[0].different_first_page_header_footer = True
+    d.sections[0].first_page_footer.paragraphs[0].text = "首页页脚"
+    d.save(str(template))
+    out = fill(OfficialDocument.from_template(template), tmp_path / "r.docx")
+    section = out.sections[0]
+    assert section.first_page_footer.paragraphs[0].text == "首页页脚"
+    assert section.footer.paragraphs[0].text.startswith("— ")
+    assert section.even_page_footer.paragraphs[0].text.startswith("— ")

@@ -671,6 +671,18 @@ def _table_grids(
     return slots, body_slots, widths
 
 
+def _cell_alignment(slot: _Slot, ncols: int, label_columns: int, is_header: bool) -> WD_ALIGN_PARAGRAPH:
+    """A cell's own ``align``; else header cells centred, labels and full-width cells left, values centred."""
+    own = getattr(slot.cell, "align", None)
+    if own:
+        return _ALIGNMENTS[own]
+    if is_header:
+        return _J.CENTER
+    if slot.cell.colspan == ncols or slot.origin_col < label_columns:
+        return _J.LEFT
+    return _J.CENTER
+
+
 def _rows_kept_with_next(header_rows: int, body_rows: int, height_mm: float, *, keep_together: bool) -> int:
     """How many rows, from the top, get ``keepNext`` (which keeps a row on the next row's page):
     all but the last for a table to keep together that is short enough, else the header rows and
@@ -735,9 +747,11 @@ def _shows_something(element: BaseOxmlElement) -> bool:
 
 
 def _has_footer_content(section: Section) -> bool:
+    """Whether the footers page numbers go in (odd/default and even) show something; a
+    different first page keeps its own footer either way."""
     return any(
         not footer.is_linked_to_previous and _shows_something(footer._element)
-        for footer in (section.footer, section.even_page_footer, section.first_page_footer)
+        for footer in (section.footer, section.even_page_footer)
     )
 
 
@@ -1081,16 +1095,6 @@ class OfficialDocument:
                 paragraph.paragraph_format.keep_with_next = True
             return paragraph
 
-        def alignment(slot: _Slot, *, is_header: bool) -> WD_ALIGN_PARAGRAPH:
-            own = getattr(slot.cell, "align", None)
-            if own:
-                return _ALIGNMENTS[own]
-            if is_header:
-                return _J.CENTER
-            if slot.cell.colspan == ncols or slot.origin_col < label_columns:
-                return _J.LEFT
-            return _J.CENTER
-
         for grid, is_header in ((slots, True), (body_slots, False)):
             for r, slot_row in enumerate(grid):
                 tr = _new_tr(table, header=is_header)
@@ -1105,7 +1109,7 @@ class OfficialDocument:
                     else:
                         tc = _new_tc(width, grid_span=span, vmerge="restart" if slot.cell.rowspan > 1 else None)
                         paragraph = cell_paragraph(tc)
-                        paragraph.paragraph_format.alignment = alignment(slot, is_header=is_header)
+                        paragraph.paragraph_format.alignment = _cell_alignment(slot, ncols, label_columns, is_header)
                         indent = float(getattr(slot.cell, "indent", 0) or 0)
                         if indent:
                             _set_indent_chars(paragraph._p.get_or_add_pPr(), font_size_pt, left=indent)

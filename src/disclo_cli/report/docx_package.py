@@ -195,7 +195,7 @@ def _font_element(entry: FontEntry) -> etree._Element:
     etree.SubElement(font, qn("w:pitch"), {qn("w:val"): entry.pitch})
     if entry.sig:
         names = ("usb0", "usb1", "usb2", "usb3", "csb0", "csb1")
-        etree.SubElement(font, qn("w:sig"), {qn(f"w:{n}"): v for n, v in zip(names, entry.sig)})
+        etree.SubElement(font, qn("w:sig"), {qn(f"w:{n}"): v for n, v in zip(names, entry.sig, strict=True)})
     return font
 
 
