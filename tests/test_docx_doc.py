@@ -515,6 +515,8 @@ def test_no_template_fonts_left_in_styles_theme_or_settings(tmp_path: Path) -> N
     assert 'w:eastAsia="仿宋_GB2312"' in defaults and "Theme=" not in defaults
     assert 'w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"' in settings
     assert "savePreviewPicture" not in settings
+    # Word 2013+ layout, not "Compatibility Mode"
+    assert re.search(r'<w:compatSetting w:name="compatibilityMode" w:uri="[^"]+" w:val="15"/>', settings)
 
 
 def test_app_properties_and_no_thumbnail(tmp_path: Path) -> None:

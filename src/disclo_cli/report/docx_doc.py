@@ -213,8 +213,10 @@ _SPECS: dict[str, _StyleSpec] = {
     for spec in (
         _StyleSpec(STYLE_TITLE, FONT_TITLE, SIZE_TITLE_PT, _J.CENTER, line_exact_pt=36.0,
                    space_after_pt=LINE_PITCH_PT, keep_with_next=True),
-        _StyleSpec(STYLE_H1, FONT_H1, SIZE_BODY_PT, _J.JUSTIFY, first_line_chars=2, keep_with_next=True, outline_level=0),
-        _StyleSpec(STYLE_H2, FONT_H2, SIZE_BODY_PT, _J.JUSTIFY, first_line_chars=2, keep_with_next=True, outline_level=1),
+        _StyleSpec(STYLE_H1, FONT_H1, SIZE_BODY_PT, _J.JUSTIFY, first_line_chars=2, keep_with_next=True,
+                   outline_level=0),
+        _StyleSpec(STYLE_H2, FONT_H2, SIZE_BODY_PT, _J.JUSTIFY, first_line_chars=2, keep_with_next=True,
+                   outline_level=1),
         _StyleSpec(STYLE_BODY, FONT_BODY, SIZE_BODY_PT, _J.JUSTIFY, first_line_chars=2),
         _StyleSpec(STYLE_CAPTION, FONT_H1, SIZE_BODY_PT, _J.CENTER, space_before_pt=6.0, space_after_pt=6.0,
                    keep_with_next=True),
@@ -832,6 +834,7 @@ class OfficialDocument:
         self._setup_page()
         _set_document_defaults(self._doc)
         package.use_chinese_theme_fonts(self._doc, body=FONT_BODY, heading=FONT_H1, latin=FONT_LATIN)
+        package.set_compatibility_mode(self._doc)
         _define_styles(self._doc)
         self._setup_page_numbers()
 
@@ -977,7 +980,9 @@ class OfficialDocument:
         """``heading(text, 2)``."""
         self.heading(text, 2)
 
-    def paragraph(self, text: str, *, indent: bool = True, align: str = "justify", keep_with_next: bool = False) -> None:
+    def paragraph(
+        self, text: str, *, indent: bool = True, align: str = "justify", keep_with_next: bool = False
+    ) -> None:
         """Add a body paragraph (仿宋_GB2312 三号, 28 pt exact line spacing).
 
         ``indent`` controls the two-character first-line indent; ``align`` is one of

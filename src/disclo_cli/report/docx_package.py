@@ -10,6 +10,8 @@ honest, so that Word and WPS on a clerk's PC resolve the right fonts and show th
   ＭＳ 明朝 and ``ja-JP``), so that nothing resolves to a Japanese or Latin theme font;
 * ``docProps/app.xml`` names disclo, not "Microsoft Macintosh Word", and carries no stale counts or
   company; the blank thumbnail and the Word 2010 ``stylesWithEffects`` copy of the styles are dropped;
+  what makes Word open a file in "Compatibility Mode" is not the application named there but
+  ``compatibilityMode`` in settings.xml, which disclo's own documents set to 15 (Word 2013 and later);
 * the core properties (title, author, dates) are set from the report, with XML-illegal characters
   removed and the 255-character limit of the format respected.
 
@@ -38,6 +40,7 @@ __all__ = [
     "FontEntry",
     "open_template",
     "reset_core_properties",
+    "set_compatibility_mode",
     "set_core_properties",
     "tidy_package",
     "use_chinese_theme_fonts",
@@ -99,7 +102,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SAVE_AS_DOCX = "Open it in Word or WPS, save it as a Word document (.docx, 另存为 Word 文档), and use that file."
 _MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": None,
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "a Word template (.dotx), not a document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml":
+        "a Word template (.dotx), not a document",
     "application/vnd.ms-word.document.macroEnabled.main+xml": "a macro-enabled document (.docm)",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "a macro-enabled template (.dotm)",
 }
@@ -256,6 +260,24 @@ def use_chinese_theme_fonts(document: DocxDocument, *, body: str, heading: str, 
     lang = document.settings.element.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+_WORD_COMPAT_URI = "http://schemas.microsoft.com/office/word"
+
+
+def set_compatibility_mode(document: DocxDocument, mode: int = 15) -> None:
+    """Declare the Word layout version (``w:compatSetting compatibilityMode``): python-docx's
+    template says 14 (Word 2010), which Word 2013 and later open in "Compatibility Mode"; 15 is
+    what they write themselves.  The application named in app.xml plays no part in this."""
+    settings = document.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        return  # python-docx's template always has one; a document without it is left alone
+    name = "compatibilityMode"
+    setting = next((el for el in compat.findall(qn("w:compatSetting")) if el.get(qn("w:name")) == name), None)
+    if setting is None:
+        setting = etree.SubElement(compat, qn("w:compatSetting"), {qn("w:name"): name, qn("w:uri"): _WORD_COMPAT_URI})
+    setting.set(qn("w:val"), str(mode))
 
 
 def reset_core_properties(document: DocxDocument, now: _dt.datetime) -> None:
