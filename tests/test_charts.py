@@ -92,6 +92,7 @@ def test_without_matplotlib_the_error_says_how_to_install(monkeypatch: pytest.Mo
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(DiscloError) as caught:
         charts.items_by_month(MONTHS)
+    assert caught.value.code == "charts-no-matplotlib"
     assert caught.value.message == "charts need matplotlib, which is not installed"
     assert 'pip install "disclo[charts]"' in caught.value.hint
 
@@ -116,3 +117,10 @@ def test_chart_as_a_figure_in_the_docx(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as z:
         (media,) = [n for n in z.namelist() if n.startswith("word/media/")]
         assert z.read(media) == chart.png
+
+
+def test_glyph_warning_renders_from_the_catalogue() -> None:
+    from disclo_cli.messages import render
+
+    (warning,) = charts.items_by_category([("丟失", 1)], fallback_fonts=()).warnings
+    assert render(*warning) == "chart items-by-category: no installed font has the characters '丟'; they print as empty boxes"

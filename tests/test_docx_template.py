@@ -183,6 +183,8 @@ def _content_types(template: Path, old: str, new: str) -> bytes:
         (lambda d, t: _write(d / "截断.docx", t.read_bytes()[:3000]), "is damaged (an incomplete ZIP package"),
         (lambda d, t: _rewrite(t, d / "模板.dotx", {"[Content_Types].xml": _content_types(t, "document.main+xml", "template.main+xml")}),
          "is a Word template (.dotx), not a document"),
+        (lambda d, t: _rewrite(t, d / "宏.docm", {"[Content_Types].xml": _content_types(t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", "application/vnd.ms-word.document.macroEnabled.main+xml")}),
+         "is a macro-enabled file (.docm)"),
         (lambda d, t: _rewrite(t, d / "坏.docx", {"word/document.xml": b"<w:document"}), "is damaged and cannot be opened"),
         (lambda d, t: _rewrite(t, d / "表.docx", {"[Content_Types].xml": _content_types(t, "wordprocessingml.document.main", "spreadsheetml.sheet.main")}),
          "is a ZIP package but not a Word document"),
@@ -209,8 +211,10 @@ def test_template_with_a_character_style_of_a_disclo_name(tmp_path: Path) -> Non
     d = docx.Document()
     d.styles.add_style("Disclo H1", WD_STYLE_TYPE.CHARACTER)
     d.save(str(template))
-    with pytest.raises(InputError, match="'Disclo H1' exists but is not a paragraph style"):
+    with pytest.raises(InputError) as caught:
         OfficialDocument.from_template(template)
+    assert caught.value.code == "template-style-not-paragraph"
+    assert caught.value.message == f"{template}: the report template has a style named 'Disclo H1' that is not a paragraph style"
 
 
 def test_first_page_footer_alone_does_not_stop_page_numbers(tmp_path: Path) -> None:
@@ -224,3 +228,12 @@ def test_first_page_footer_alone_does_not_stop_page_numbers(tmp_path: Path) -> N
     assert section.first_page_footer.paragraphs[0].text == "首页页脚"
     assert section.footer.paragraphs[0].text.startswith("— ")
     assert section.even_page_footer.paragraphs[0].text.startswith("— ")
+
+
+def test_warnings_render_from_the_catalogue(tmp_path: Path) -> None:
+    from disclo_cli.messages import render, render_hint
+
+    template = make_template(tmp_path / "t.docx")
+    code, params = OfficialDocument.from_template(template).warnings[0]
+    assert render(code, params) == f"{template}: the template has no paragraph style 'Disclo Title'; disclo's own was added"
+    assert "样式" in render_hint(code, params)

@@ -69,8 +69,7 @@ def font_path() -> Path:
     """The shipped font file (package data); a :class:`DiscloError` if the installation lacks it."""
     path = Path(str(resources.files("disclo_cli.data").joinpath("fonts", FONT_FILE)))
     if not path.is_file():
-        raise DiscloError(f"{path}: disclo's chart font is missing from this installation",
-                          hint='Reinstall disclo: pip install --force-reinstall "disclo[charts]"')
+        raise DiscloError("chart-font-missing", path=str(path))
     return path
 
 
@@ -168,14 +167,13 @@ def _wrap(text: str, width: int) -> str:
 
 def _matplotlib() -> Any:
     """The matplotlib package (3.7 or later), or a :class:`DiscloError` saying how to get it."""
-    hint = 'Install the charts extra: pip install "disclo[charts]"'
     try:
         import matplotlib
     except ImportError:
-        raise DiscloError("charts need matplotlib, which is not installed", hint=hint) from None
+        raise DiscloError("charts-no-matplotlib") from None
     major, minor = (int(part) for part in re.findall(r"\d+", matplotlib.__version__)[:2])
     if (major, minor) < (3, 7):
-        raise DiscloError(f"charts need matplotlib 3.7 or later; this is {matplotlib.__version__}", hint=hint)
+        raise DiscloError("charts-old-matplotlib", version=matplotlib.__version__)
     return matplotlib
 
 

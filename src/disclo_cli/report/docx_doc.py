@@ -356,6 +356,12 @@ def _apply_spec(style: ParagraphStyle, spec: _StyleSpec) -> None:
         style.element.get_or_add_pPr().get_or_add_outlineLvl().set(qn("w:val"), str(spec.outline_level))
 
 
+def _style_clash(document: DocxDocument) -> str | None:
+    """The name of one of disclo's styles that the document has as another kind of style."""
+    names = {style.name: style for style in document.styles}
+    return next((name for name in _SPECS if name in names and not isinstance(names[name], ParagraphStyle)), None)
+
+
 def _define_styles(document: DocxDocument) -> list[str]:
     """Define disclo's paragraph styles (redefining same-named ones); the names that were added."""
     styles = document.styles
@@ -367,8 +373,7 @@ def _define_styles(document: DocxDocument) -> list[str]:
         except KeyError:
             style = styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
             added.append(spec.name)
-        if not isinstance(style, ParagraphStyle):
-            raise ValueError(f"the style {spec.name!r} exists but is not a paragraph style")
+        assert isinstance(style, ParagraphStyle), _style_clash(document)
         style.base_style = normal
         _apply_spec(style, spec)
     body = styles[STYLE_BODY]
@@ -856,11 +861,10 @@ class OfficialDocument:
         if markers > 1:
             self._warnings.append(("template-marker-repeated", {"template": str(path), "marker": TEMPLATE_MARKER,
                                                                 "count": str(markers)}))
-        try:
-            added = _define_styles(self._doc)
-        except ValueError as exc:
-            raise InputError(f"{path}: the report template cannot be used: {exc}",
-                             hint="Rename or delete that style in Word (样式 pane), save, and try again.") from None
+        clash = _style_clash(self._doc)
+        if clash:
+            raise InputError("template-style-not-paragraph", path=str(path), style=clash)
+        added = _define_styles(self._doc)
         self._warnings += [("template-style-missing", {"style": name, "template": str(path)}) for name in added]
         if not _has_footer_content(self._doc.sections[0]):
             self._setup_page_numbers()

@@ -99,61 +99,62 @@ def xml_safe(text: str, *, limit: int | None = None) -> str:
 # --- the template ---------------------------------------------------------------------------------
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SAVE_AS_DOCX = "Open it in Word or WPS, save it as a Word document (.docx, 另存为 Word 文档), and use that file."
 _MAIN_TYPES = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": None,
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml":
-        "a Word template (.dotx), not a document",
-    "application/vnd.ms-word.document.macroEnabled.main+xml": "a macro-enabled document (.docm)",
-    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "a macro-enabled template (.dotm)",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "dotx",
+    "application/vnd.ms-word.document.macroEnabled.main+xml": "docm",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "dotm",
 }
 
 
 def open_template(path: str | Path) -> DocxDocument:
-    """The office's template DOCX opened with python-docx, or an :class:`InputError` saying why not."""
+    """The office's template DOCX opened with python-docx, or an :class:`InputError` saying why not
+    (missing, unreadable, a .doc/.wps, an RTF, not a ZIP, cut short, a .dotx/.docm/.dotm, another
+    Office file, damaged)."""
     import docx
     from docx.opc.exceptions import OpcError
 
     path = Path(path)
-    what = f"{path}: the report template"
     if not path.is_file():
-        raise InputError(f"{what} does not exist", hint="Check the template's file name and folder.")
+        raise InputError("template-missing", path=str(path))
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise InputError(f"{what} cannot be read ({exc.strerror or exc})") from None
+        raise InputError("template-unreadable", path=str(path), problem=exc.strerror or str(exc)) from None
     if head.startswith(_OLE_MAGIC):
-        raise InputError(f"{what} is a Word 97-2003 file (.doc or .wps), not a .docx", hint=_SAVE_AS_DOCX)
+        raise InputError("template-doc", path=str(path))
     if not zipfile.is_zipfile(path):
         if head.startswith(b"PK"):
-            kind = "damaged (an incomplete ZIP package: was it copied or downloaded in full?)"
-        elif head.startswith(b"{\\rtf"):
-            kind = "an RTF file, not a .docx"
-        else:
-            kind = "not a Word .docx file (not a ZIP package)"
-        raise InputError(f"{what} is {kind}", hint=_SAVE_AS_DOCX)
-    problem = _main_part_problem(path)
-    if problem:
-        raise InputError(f"{what} is {problem}", hint=_SAVE_AS_DOCX)
+            raise InputError("template-truncated", path=str(path))
+        if head.startswith(b"{\\rtf"):
+            raise InputError("template-rtf", path=str(path))
+        raise InputError("template-not-zip", path=str(path))
+    kind = _main_part_kind(path)
+    if kind == "dotx":
+        raise InputError("template-dotx", path=str(path))
+    if kind in ("docm", "dotm"):
+        raise InputError("template-macros", path=str(path), kind=kind)
+    if kind is None:
+        raise InputError("template-not-word", path=str(path))
     try:
         return docx.Document(str(path))
     except (OpcError, KeyError, ValueError, zipfile.BadZipFile, EOFError, etree.XMLSyntaxError) as exc:
-        raise InputError(f"{what} is damaged and cannot be opened ({exc})", hint=_SAVE_AS_DOCX) from None
+        raise InputError("template-damaged", path=str(path), problem=str(exc)) from None
 
 
-def _main_part_problem(path: Path) -> str | None:
-    """Why the package's main part is not a plain Word document, or None when it is."""
+def _main_part_kind(path: Path) -> str | None:
+    """docx, dotx, docm or dotm by the main part's content type; None for another package.
+
+    An unreadable [Content_Types].xml counts as a document: python-docx then says what is wrong.
+    """
     try:
         with zipfile.ZipFile(path) as package:
             types = etree.fromstring(package.read("[Content_Types].xml"))
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, EOFError, OSError):
-        return "damaged: its [Content_Types].xml is missing or unreadable"
-    for override in types:
-        content_type = override.get("ContentType", "")
-        if content_type in _MAIN_TYPES:
-            return _MAIN_TYPES[content_type]
-    return "a ZIP package but not a Word document (no main document part; an .xlsx or .pptx?)"
+        return "docx"
+    kinds = [_MAIN_TYPES.get(override.get("ContentType", "")) for override in types]
+    return next((kind for kind in kinds if kind), None)
 
 
 # --- package parts ---------------------------------------------------------------------------------
