@@ -219,7 +219,8 @@ def _render_table(w: _Writer, table, *, caption: str | None) -> None:
     for row, layout in zip(table.rows, body):
         center = row.kind in ("subheader", "block")
         cells.append([
-            TableCell(c.text or fill_in("数字"), c.colspan, c.rowspan, "center" if center else None)
+            TableCell(c.text or fill_in("数字"), c.colspan, c.rowspan, "center" if center else None,
+                      row.indent if c.text == row.label else 0)
             for c in layout
         ])
     total = sum(widths)
