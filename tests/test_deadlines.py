@@ -200,7 +200,7 @@ def test_an_answer_before_receipt_is_an_error_and_not_judged(cal) -> None:
     d = deadline(clock, cal)
     assert (d.status, d.on_time, d.processing_days) == ("answered", None, None)
     (f,) = findings(clock, d, cal)
-    assert (f.severity, f.message) == ("error", "answered on 2025-09-20, before the request was received (2025-09-26)")
+    assert (f.severity, f.message) == ("error", "answered 2025-09-20 before it was received 2025-09-26")
 
 
 # --- the explanation --------------------------------------------------------------------------------
