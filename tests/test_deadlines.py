@@ -10,7 +10,7 @@ import pytest
 
 from disclo_cli import calendar_file
 from disclo_cli.calendar_view import explanation_lines
-from disclo_cli.deadlines import RequestClock, Pause, deadline, explain, findings, timeliness
+from disclo_cli.deadlines import Pause, RequestClock, deadline, deadlines_of, explain, findings, timeliness
 from disclo_cli.model import Place
 from disclo_cli.workdays import Calendar
 
@@ -201,6 +201,24 @@ def test_an_answer_before_receipt_is_an_error_and_not_judged(cal) -> None:
     assert (d.status, d.on_time, d.processing_days) == ("answered", None, None)
     (f,) = findings(clock, d, cal)
     assert (f.severity, f.message) == ("error", "answered 2025-09-20 before it was received 2025-09-26")
+
+
+# --- many at once -------------------------------------------------------------------------------------
+
+def test_deadlines_of_many_requests_is_deadline_of_each(cal) -> None:
+    received, answered = D(2025, 9, 26), D(2025, 11, 3)
+    clocks = [
+        RequestClock(received), RequestClock(received, id="again"), RequestClock(received, answered),
+        RequestClock(received, answered, extended=True), RequestClock(received, answered, extension_date=D(2025, 10, 31)),
+        RequestClock(received, answered, clarification_sent=D(2025, 9, 29)),
+        RequestClock(received, answered, clarification_sent=D(2025, 9, 29), corrected_received=D(2025, 10, 9)),
+        RequestClock(received, answered, pauses=(Pause(D(2025, 10, 9), D(2025, 10, 15)),)),
+        RequestClock(received, answered, pauses=(Pause(D(2025, 10, 9), D(2025, 10, 15), "agency"),)),
+        RequestClock(received, answered, fee_notice=D(2025, 10, 9)), RequestClock(received, answered, fee_notice=D(2025, 10, 9), fee_paid=D(2025, 10, 10)),
+    ]
+    many = deadlines_of(clocks, cal, D(2025, 10, 28))
+    assert many == [deadline(c, cal, D(2025, 10, 28)) for c in clocks]
+    assert len({id(d) for d in many}) == len(clocks) - 1  # the two plain ones share one result
 
 
 # --- the explanation --------------------------------------------------------------------------------

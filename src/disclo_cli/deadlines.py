@@ -36,7 +36,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Literal, NamedTuple, Sequence
 
 from disclo_cli.model import Finding, Place
 from disclo_cli.workdays import Calendar, Day
@@ -104,9 +104,9 @@ class RequestClock:
         return (*self.pauses, Pause(self.fee_notice, self.fee_paid, "fee"))
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """A request's deadline and where it stands."""
+class Deadline(NamedTuple):
+    """A request's deadline and where it stands. Immutable; a NamedTuple rather than a frozen
+    dataclass because a ledger makes a million of them (a third of the cost of a frozen one)."""
 
     regime: Regime
     due: dt.date | None  # None: it cannot be known yet (补正 or a pause still under way)
@@ -132,8 +132,8 @@ def deadline(clock: RequestClock, calendar: Calendar, as_of: dt.date | None = No
     if clock.clarification_sent is not None:
         reasons.append("clarification")
         start = clock.corrected_received
-    effective = _effective(clock, calendar, as_of)
-    spans = _merged(effective)
+    effective = _effective(clock, calendar, as_of) if clock.pauses or clock.fee_notice is not None else []
+    spans = _merged(effective) if effective else []
     allowed = regime.period
     due = first_due = None
     paused = 0
@@ -147,22 +147,40 @@ def deadline(clock: RequestClock, calendar: Calendar, as_of: dt.date | None = No
                 reasons.append("extended")
                 allowed += regime.extension
                 due, paused = _run(calendar, start, allowed, spans)
-    for kind, reason in (("third-party", "paused"), ("agency", "paused"), ("fee", "fee")):
-        if reason not in reasons and any(s.kind == kind and _affects(s, start, due) for s in effective):
-            reasons.append(reason)  # type: ignore[arg-type]
+    for span in effective:
+        reason: Reason = "fee" if span.kind == "fee" else "paused"
+        if reason not in reasons and _affects(span, start, due):
+            reasons.append(reason)
     uncovered = calendar.uncovered_years(start, due) if start is not None and due is not None else ()
     fee_due = calendar.add_working_days(clock.fee_notice, FEE_PAYMENT_DAYS) if clock.fee_notice is not None else None
 
     on_time = processing = left = None
     if clock.answered is not None:
-        status, on_time, processing = _answered(clock.answered, calendar, start, allowed, spans)
+        status, on_time, processing = _answered(clock.answered, calendar, start, due, allowed, spans)
     else:
         if due is not None and as_of is not None:
             diff = calendar.working_days_between(as_of, due)
             left = diff if as_of <= due else min(-1, diff)
         status = _open_status(clock, calendar, start, due, uncovered, fee_due, as_of, left, soon)
     return Deadline(regime, due, status, tuple(reasons), start, allowed, paused, bool(uncovered), uncovered,
-                    on_time, processing, left, fee_due, first_due if {"extended", "extension-late"} & set(reasons) else None)
+                    on_time, processing, left, fee_due, first_due if clock.extended or clock.extension_date is not None else None)
+
+
+def deadlines_of(clocks: Iterable[RequestClock], calendar: Calendar, as_of: dt.date | None = None, *, soon: int = DUE_SOON) -> list[Deadline]:
+    """deadline() of every request; requests with the same dates share one (immutable) result, so
+    a ledger of a million requests costs what its distinct sets of dates cost."""
+    memo: dict[tuple, Deadline] = {}
+    out = []
+    for c in clocks:
+        if c.extended or c.extension_date is not None or c.clarification_sent is not None or c.pauses or c.fee_notice is not None:
+            key: tuple = (c.received, c.answered, c.extended, c.extension_date, c.clarification_sent, c.corrected_received, c.pauses, c.fee_notice, c.fee_paid)
+        else:  # most requests: the two dates say everything
+            key = (c.received, c.answered)
+        result = memo.get(key)
+        if result is None:
+            result = memo[key] = deadline(c, calendar, as_of, soon=soon)
+        out.append(result)
+    return out
 
 
 def _valid(span: Pause) -> bool:
@@ -234,14 +252,16 @@ def _counted(calendar: Calendar, start: dt.date, through: dt.date, spans: Sequen
     return days
 
 
-def _answered(answered: dt.date, calendar: Calendar, start: dt.date | None, allowed: int, spans) -> tuple[Status, bool | None, int | None]:
+def _answered(answered: dt.date, calendar: Calendar, start: dt.date | None, due: dt.date | None, allowed: int, spans) -> tuple[Status, bool | None, int | None]:
     if start is None or answered < start:
         return "answered", None, None  # no clock to judge by (补正 never came back, or wrong dates)
     processing = _counted(calendar, start, answered, spans)
-    if calendar.uncovered_years(start, answered - _ONE_DAY):
+    if answered > start and calendar.uncovered_years(start, answered - _ONE_DAY):
         return "provisional", None, processing
-    # on time: the answer came before the allowed-th counted day had passed
-    on_time = _counted(calendar, start, answered - _ONE_DAY, spans) < allowed
+    if due is not None:
+        on_time = answered <= due
+    else:  # a span still under way when it was answered: on time if the period had not run out
+        on_time = _counted(calendar, start, answered - _ONE_DAY, spans) < allowed
     return ("answered-on-time" if on_time else "answered-late"), on_time, processing
 
 

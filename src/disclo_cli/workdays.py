@@ -46,11 +46,13 @@ class Day:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    """cum[i]: working days in [base, base + i]; nth[k]: the ordinal of working day k + 1."""
+    """cum[i]: working days in [base, base + i]; nth[k]: the ordinal of working day k + 1; end: the
+    first ordinal past the index."""
 
     first: int
     last: int
     base: int
+    end: int
     cum: tuple[int, ...]
     nth: tuple[int, ...]
 
@@ -107,8 +109,12 @@ class Calendar:
 
     def uncovered_years(self, after: dt.date, through: dt.date) -> tuple[int, ...]:
         """The years no source covers among the days after `after` up to `through` (none if empty)."""
-        first = after.year + ((after.month, after.day) == (12, 31))
-        return tuple(y for y in range(first, through.year + 1) if y not in self._covered)
+        first = after.year + (after.month == 12 and after.day == 31)
+        last = through.year
+        covered = self._covered
+        if first in covered and (last == first or (last == first + 1 and last in covered)):
+            return ()  # the usual case, without building a range
+        return tuple(y for y in range(first, last + 1) if y not in covered)
 
     def day(self, date: dt.date) -> Day:
         setting = self._days.get(date)
@@ -136,7 +142,9 @@ class Calendar:
         if n < 1:
             raise ValueError(f"n must be at least 1, not {n}")
         ordinal = date.toordinal()
-        index = self._covering(ordinal, ordinal)
+        index = self._index
+        if index is None or not index.base <= ordinal < index.end:
+            index = self._covering(ordinal, ordinal)
         k = index.cum[ordinal - index.base] + n - 1
         while k >= len(index.nth):  # further out than the index reaches: a year more
             index = self._covering(ordinal, dt.date(min(index.last + 1, dt.MAXYEAR), 12, 31).toordinal())
@@ -145,14 +153,16 @@ class Calendar:
     def working_days_between(self, after: dt.date, through: dt.date) -> int:
         """Working days after `after` up to and including `through` (negative when through < after)."""
         a, b = after.toordinal(), through.toordinal()
-        index = self._covering(min(a, b), max(a, b))
+        index = self._index
+        if index is None or not (index.base <= a < index.end and index.base <= b < index.end):
+            index = self._covering(min(a, b), max(a, b))
         return index.cum[b - index.base] - index.cum[a - index.base]
 
     def _covering(self, low: int, high: int) -> _Index:
         """The index, rebuilt over a wider range of years (one more on each side) when it does not
         reach from ordinal `low` to `high`."""
         index = self._index
-        if index is None or low < index.base or high >= index.base + len(index.cum):
+        if index is None or low < index.base or high >= index.end:
             first = dt.date.fromordinal(low).year - 1
             last = dt.date.fromordinal(high).year + 1
             if index is not None:
@@ -171,7 +181,7 @@ class Calendar:
             if working if working is not None else (ordinal - 1) % 7 < 5:  # ordinal 1 is a Monday
                 nth.append(ordinal)
             cum.append(len(nth))
-        return _Index(first, last, base, tuple(cum), tuple(nth))
+        return _Index(first, last, base, end + 1, tuple(cum), tuple(nth))
 
 
 @lru_cache(maxsize=1)
