@@ -113,7 +113,8 @@ FORMS = [
 
 def _dates(path, config, **kw):
     parsed = read_registers([path], config, kind="items", **kw)["items"]
-    return [i.date for i in parsed.records], parsed.findings
+    # notes (severity info: 「3月13日」 read as 2018, the year of the file name) are not problems
+    return [i.date for i in parsed.records], [f for f in parsed.findings if f.severity != "info"]
 
 
 def test_every_form_in_an_xlsx(tmp_path, config) -> None:

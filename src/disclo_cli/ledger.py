@@ -690,13 +690,27 @@ class Ledger:
         names = ("version", "source", "name", "file_key", "kind", "status", "sha256", "ingested_at", "rows", "added", "changed", "withdrawn", "unchanged", "rejected")
         return [dict(zip(names, r)) for r in self.conn.execute(q)]
 
-    def stored_findings(self) -> list[Finding]:
-        """The problems found in the latest version of every file the ledger holds."""
+    def stored_findings(self, year: int | None = None) -> list[Finding]:
+        """The problems found in the latest version of every file the ledger holds; with `year`, of
+        the files that may hold rows of that year: rows dated in it, no row filed at all (a refused
+        sheet), or the year in the file's name."""
+        from disclo_cli.ingest.dates import year_hint
+
+        sources = None
+        if year is not None:
+            sources = set()
+            for sid, kind, name in self.conn.execute("SELECT id, kind, name FROM sources WHERE status = 'active'").fetchall():
+                col = spec(kind).date
+                held = self.conn.execute(f"SELECT count(*), sum({col} >= ? AND {col} <= ?) FROM {kind} WHERE source_id = ?",
+                                         (f"{year}-01-01", f"{year}-12-31", sid)).fetchone()
+                if not held[0] or held[1] or year_hint(name) == year:
+                    sources.add(sid)
         out = []
-        q = ("SELECT s.name, f.severity, f.code, f.variant, f.sheet, f.row, f.col, f.params FROM findings f "
+        q = ("SELECT f.source_id, s.name, f.severity, f.code, f.variant, f.sheet, f.row, f.col, f.params FROM findings f "
              "JOIN sources s ON s.id = f.source_id WHERE s.status = 'active' ORDER BY f.source_id, f.rowid")
-        for name, severity, code, variant, sheet, row, col, params in self.conn.execute(q):
-            out.append(Finding(severity, code, Place(name, sheet, row, col), tuple(json.loads(params).items()), variant))
+        for sid, name, severity, code, variant, sheet, row, col, params in self.conn.execute(q):
+            if sources is None or sid in sources:
+                out.append(Finding(severity, code, Place(name, sheet, row, col), tuple(json.loads(params).items()), variant))
         return out
 
 

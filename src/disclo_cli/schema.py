@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 KINDS = ("items", "requests", "cases")
 TYPES = ("date", "text", "id", "label", "labels", "flag", "money", "number")
-_FIELD_KEYS = {"type", "vocab", "headers", "fallback", "required", "grouped", "sum", "stored", "derived", "missing"}
+_FIELD_KEYS = {"type", "vocab", "headers", "fallback", "required", "grouped", "sum", "stored", "derived", "missing", "served_by"}
 #: the version of the row digest: a digest of one version never equals one of another
 DIGEST_VERSION = "2"
 
@@ -45,6 +45,7 @@ class FieldSpec:
     stored: bool = True
     derived: bool = False
     missing: str = "error"  # a table counts by it and the register has no column: error | note | ok
+    served_by: tuple[str, ...] = ()  # fields whose column may stand in for this one
 
     @property
     def sql_type(self) -> str:
@@ -139,7 +140,8 @@ def _build(kind: str, data: Mapping[str, Any]) -> RegisterSpec:
             raise SchemaError(f"registers.toml: [{kind}.fields.{name}] a {attrs['type']} field needs a vocab")
         fields.append(FieldSpec(name, attrs["type"], attrs.get("vocab", ""), tuple(attrs.get("headers", ())), tuple(attrs.get("fallback", ())),
                                 bool(attrs.get("required")), bool(attrs.get("grouped")), bool(attrs.get("sum")),
-                                bool(attrs.get("stored", True)), bool(attrs.get("derived")), attrs.get("missing", "error")))
+                                bool(attrs.get("stored", True)), bool(attrs.get("derived")), attrs.get("missing", "error"),
+                                tuple(attrs.get("served_by", ()))))
         if fields[-1].missing not in ("error", "note", "ok"):
             raise SchemaError(f"registers.toml: [{kind}.fields.{name}] missing must be error, note or ok")
     names = [f.name for f in fields]

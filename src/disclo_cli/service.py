@@ -94,6 +94,8 @@ def sheet_requirements(read, config: Config) -> list:
         f = next((x for x in reg.fields if x.name == name), None)
         if f is None or f.derived or name in read.layout.columns or name in defaults:
             continue
+        if any(other in read.layout.columns for other in f.served_by):
+            continue
         if name == "channels" and config.default_channel:
             continue
         shown = "、".join(sorted(t.split(":", 1)[1] for t in tables))
@@ -116,7 +118,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     from disclo_cli.errors import DataError, UsageError
     from disclo_cli.ingest.registers import locate, read_sheet
     from disclo_cli.ledger import Batch, Ledger, file_sha256
-    from disclo_cli.model import blocking, errors_of
+    from disclo_cli.model import Finding, Place, blocking, errors_of
 
     if replaces and len(files) != 1:
         raise UsageError("replaces-one-file")
@@ -136,10 +138,12 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
             if batch.sheets is not None:
                 batch.sheets = [*batch.sheets, s.name]
             if blocking(missing):
-                batch.rejected += len(read.records) + len(read.rejected)
-                read.findings[:0] = missing
-                batch.findings = [*batch.findings, *read.findings]
-                findings.extend(read.findings)
+                # the sheet is refused as a whole: its rows' own problems would only repeat what is missing
+                rows = len(read.records) + len(read.rejected)
+                batch.rejected += rows
+                refused = [*missing, Finding.of("error", "sheet-refused", Place(path.name, s.name), rows=rows)]
+                batch.findings = [*batch.findings, *refused]
+                findings.extend(refused)
                 continue
             read.findings[:0] = missing
             batch.records = [*batch.records, *read.records]
@@ -350,6 +354,7 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
         weights = None
     else:
         regs = registers if registers is not None else load_registers(config, year)
+        findings += filed_problems(config, year)
         pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
         in_year, weights = [i for i, _ in pairs], [n for _, n in pairs]
     if tables is None:
@@ -368,6 +373,17 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order[f.severity])
     return CheckResult(year, definition.standard, tuple(findings))
+
+
+def filed_problems(config: Config, year: int) -> list:
+    """What was found in the files of the year when they were filed: rows left out, judgement calls,
+    sheets refused. They stay on record (the ledger keeps them with each file) until the file is
+    filed again or forgotten, so that a table missing rows never passes."""
+    from disclo_cli.ledger import Ledger
+
+    with Ledger.open(config, create=False) as ledger:
+        # an unknown category is counted from the ledger's rows by check itself (check_tally)
+        return [f for f in ledger.stored_findings(year) if f.code != "unknown-category"]
 
 
 def _latest(records, kind: str):

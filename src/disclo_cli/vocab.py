@@ -5,6 +5,7 @@ disclo.toml."""
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,10 +35,11 @@ class Vocabulary:
     labels: tuple[str, ...]
     aliases: Mapping[str, str] = field(default_factory=dict)  # folded wording -> canonical label
     judgement: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    clauses: bool = False  # a wording of several clauses means a label when every clause means it
 
     @classmethod
     def build(cls, name: str, labels: Sequence[str], aliases: Mapping[str, str] | None = None,
-              judgement: Mapping[str, Sequence[str]] | None = None) -> "Vocabulary":
+              judgement: Mapping[str, Sequence[str]] | None = None, *, clauses: bool = False) -> "Vocabulary":
         table: dict[str, str] = {}
         for label in labels:
             table[norm(label)] = label
@@ -54,7 +56,7 @@ class Vocabulary:
             key = norm(wording)
             table.pop(key, None)  # a judgement call is never mapped silently
             pending[key] = tuple(candidates)
-        return cls(name, tuple(labels), table, pending)
+        return cls(name, tuple(labels), table, pending, clauses)
 
     def extend(self, labels: Sequence[str] | None = None, aliases: Mapping[str, str] | None = None, *, replace: bool = False) -> "Vocabulary":
         """A copy with the office's labels (replacing or appended) and extra aliases (taking
@@ -69,7 +71,7 @@ class Vocabulary:
                 raise ConfigError("config-alias-target", vocabulary=self.name, wording=wording, label=label)
             table[norm(wording)] = label
             pending.pop(norm(wording), None)
-        return Vocabulary(self.name, tuple(new_labels), table, {w: c for w, c in pending.items() if c})
+        return Vocabulary(self.name, tuple(new_labels), table, {w: c for w, c in pending.items() if c}, self.clauses)
 
     def lookup(self, raw: str) -> str | None:
         """The canonical label for a wording, or None when it maps nowhere (or needs a decision)."""
@@ -80,6 +82,12 @@ class Vocabulary:
                 hit = self.aliases.get(key[:-1])
             else:
                 hit = self.aliases.get(key + "类")
+        if hit is None and self.clauses and key not in self.judgement:
+            parts = [p for p in _CLAUSES.split(raw) if p.strip()]
+            if len(parts) > 1:
+                found = {self.lookup(p) for p in parts}
+                if len(found) == 1 and None not in found:
+                    hit = found.pop()
         return hit
 
     def pending(self, raw: str) -> tuple[str, ...]:
@@ -119,6 +127,7 @@ class Vocabulary:
         return [s.label for s in self.suggest(raw, n)]
 
 
+_CLAUSES = re.compile(r"[，,；;。]+")
 #: characters shared by so many labels that sharing them says nothing about meaning
 _COMMON = frozenset("政府信息公开申请类其他部门单位机关行事项情况和与的、")
 
@@ -137,4 +146,4 @@ def builtin(name: str) -> Vocabulary:
     if name == "outcomes":  # "family/reason" aliases and the judgement calls are read by ingest/outcomes.py
         plain = {w: v for w, v in data.get("aliases", {}).items() if "/" not in v}
         return Vocabulary.build(name, data["labels"], plain)
-    return Vocabulary.build(name, data["labels"], data.get("aliases", {}), data.get("judgement", {}))
+    return Vocabulary.build(name, data["labels"], data.get("aliases", {}), data.get("judgement", {}), clauses=bool(data.get("clauses")))

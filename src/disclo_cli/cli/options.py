@@ -177,8 +177,12 @@ def finding_line(f) -> str:
     return _("{severity}: {place}{message}").format(severity=_(SEVERITY_WORDS[f.severity]), place=place + _(": ") if place else "", message=f.message)
 
 
-def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False) -> None:
-    """List findings on stderr, one a line with its place, then a count per kind."""
+def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False, infos: bool = False) -> None:
+    """List findings on stderr, one a line with its place, then a count per kind. Notes (severity
+    info: a column chosen, a year assumed) are listed only where they matter (`infos`: ingest);
+    every command's JSON has them all."""
+    if not infos:
+        findings = [f for f in findings if f.severity != "info"]
     if not findings or quiet:
         return
     from collections import Counter

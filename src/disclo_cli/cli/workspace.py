@@ -51,7 +51,7 @@ def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: 
     config = load_config(ctx, required=True)
     ctx.find_root().obj["max_problems"] = max_problems  # a strict refusal lists its findings
     results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict)
-    report_findings(findings, limit=max_problems)
+    report_findings(findings, limit=max_problems, infos=True)
     for r in results:
         click.echo(f"{r.file}\t{r.kind}\tadded {r.added}\tchanged {r.changed}\twithdrawn {r.withdrawn}\tunchanged {r.unchanged}\trejected {r.rejected}"
                    + (f"\trepeated {r.repeated}" if r.repeated else ""))

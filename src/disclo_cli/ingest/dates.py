@@ -111,3 +111,8 @@ def implausible(value: dt.date, raw: object, today: dt.date) -> DateProblem | No
         kind = "date.too-early" if value < EARLIEST else "date.too-late"
         return DateProblem(kind, value=_shown(raw), date=value.isoformat())
     return None
+
+
+def month_day(text: str) -> bool:
+    """Whether a cell is a date without a year (「3月5日」, 「3/5」)."""
+    return bool(_MD.match(unicodedata.normalize("NFKC", text).strip()))

@@ -111,6 +111,33 @@ def _header_texts(rows: list[list[object]], r: int) -> list[str]:
     return out
 
 
+def _spanned_above(sheet: Sheet, r: int) -> dict[int, str]:
+    """column -> the text of a header cell of row r-1 merged across it (「申请人」 over 姓名 and 类型)."""
+    if r == 0:
+        return {}
+    out: dict[int, str] = {}
+    above = sheet.rows[r - 1]
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= r - 1 <= r1 and c1 > c0 and c0 < len(sheet.rows[r0]):
+            text = cell_text(sheet.rows[r0][c0])
+            for c in range(c0, c1 + 1):
+                out[c] = text
+    for c, v in enumerate(above):  # an HTML table's colspan leaves the covered cells empty, as Excel does
+        if c not in out and cell_text(v):
+            out[c] = cell_text(v)
+    return out
+
+
+def _combined(texts: list[str], spanned: Mapping[int, str], spec_: ColumnSpec) -> list[str]:
+    """A sub-header that means a field only with the header above it: 「类型」 under 「申请人」 is 申请人类型."""
+    out = list(texts)
+    for c, text in enumerate(texts):
+        top = spanned.get(c, "")
+        if text and top and norm(top) != norm(text) and norm(top + text) in spec_.wordings and norm(text) not in spec_.wordings:
+            out[c] = top + text
+    return out
+
+
 def _match(texts: list[str], spec_: ColumnSpec) -> tuple[dict[str, int], tuple[Choice, ...]]:
     """field -> column (the best-ranked wording wins; the leftmost among equals) and the choices made."""
     candidates: dict[str, list[tuple[int, int]]] = {}
@@ -145,11 +172,13 @@ def detect(sheet: Sheet, columns: Mapping[str, ColumnSpec] | Mapping[str, Mappin
     kinds = [kind] if kind else list(specs)
     best: tuple[int, int, Layout] | None = None
     for r in range(min(SCAN_ROWS, len(sheet.rows))):
-        texts = None
+        raw = None
         for k in kinds:
             spec_ = specs[k]
-            if texts is None:
-                texts = _header_texts(sheet.rows, r)
+            if raw is None:
+                raw = _header_texts(sheet.rows, r)
+                spanned = _spanned_above(sheet, r) if sheet.merged or r else {}
+            texts = _combined(raw, spanned, spec_) if spanned else raw
             cols, choices = _match(texts, spec_)
             if not all(f in cols for f in spec_.required):
                 continue
@@ -261,6 +290,7 @@ class Block:
     numbers: list[int]
     cells: dict[int, list[object]]
     repeated_headers: tuple[int, ...] = ()
+    notes: tuple[tuple[int, str], ...] = ()  # (row, text) of rows that are a note (「本月无申请」), left out
 
     def field(self, layout: Layout, name: str) -> list[object] | None:
         c = layout.columns.get(name)
@@ -297,6 +327,9 @@ def data_block(sheet: Sheet, layout: Layout) -> Block:
     # a row is kept when any of its register cells has something and it is neither a total nor a header
     skip = totals | headers
     keep = [i for i, values in enumerate(zip(*mapped)) if values != nothing and i not in skip] if mapped else []
+    notes = _note_rows(mapped, keep) if len(mapped) > 1 else {}
+    if notes:
+        keep = [i for i in keep if i not in notes]
     down = _merged_down(sheet, first, set(wanted)) if sheet.merged else {}
     for c, (starts, ends) in down.items():
         col = cols[c]
@@ -308,7 +341,21 @@ def data_block(sheet: Sheet, layout: Layout) -> Block:
                     col[i] = ends[j][1]
     if len(keep) != len(rows):
         cols = {c: [col[i] for i in keep] for c, col in cols.items()}
-    return Block([first + i + 1 for i in keep], cols, tuple(sorted(first + i + 1 for i in headers)))
+    return Block([first + i + 1 for i in keep], cols, tuple(sorted(first + i + 1 for i in headers)),
+                 tuple(sorted((first + i + 1, text) for i, text in notes.items())))
+
+
+_NOTE = re.compile(r"^(本月|本季度?|本年|当月|该月)?(无|没有)(申请|信息|记录|案件|数据)?(登记)?[。.]?$")
+
+
+def _note_rows(mapped: Sequence[list[object]], keep: Sequence[int]) -> dict[int, str]:
+    """Rows whose only cell says there is nothing (「本月无申请」「无」): a note in a monthly sheet."""
+    out: dict[int, str] = {}
+    for i in keep:
+        filled = [col[i] for col in mapped if col[i] is not None]
+        if len(filled) == 1 and isinstance(filled[0], str) and _NOTE.match(norm(filled[0])):
+            out[i] = filled[0].strip()
+    return out
 
 
 def _repeated_headers(cols: Mapping[int, list[object]], layout: Layout) -> set[int]:

@@ -96,6 +96,7 @@ class OutcomeRules:
     article_judgement: Mapping[str, Mapping[str, tuple[Target, ...]]]
     open_words: frozenset[str]
     prefixes: tuple[str, ...]
+    reason_prefixes: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, data: Mapping, office_aliases: Mapping[str, str], families: Vocabulary, reasons: Vocabulary,
@@ -113,7 +114,20 @@ class OutcomeRules:
                              for regime, table in data.get("articles", {}).items()}
         return cls(families, reasons, dict(reason_families), tuple(data.get("needs_reason", ())), combined, judgement,
                    articles, article_judgement, frozenset(norm(w) for w in data.get("open", ())),
-                   tuple(sorted((norm(p) for p in data.get("prefixes", ())), key=len, reverse=True)))
+                   tuple(sorted((norm(p) for p in data.get("prefixes", ())), key=len, reverse=True)),
+                   tuple(data.get("reason_prefixes", ())))
+
+    def reason(self, text: str) -> str | None:
+        """A reason wording, with or without the words before it that add nothing (属于, 涉及)."""
+        hit = self.reasons.lookup(text)
+        if hit is None:
+            stripped = text.strip()
+            for prefix in self.reason_prefixes:
+                if stripped.startswith(prefix) and len(stripped) > len(prefix):
+                    hit = self.reasons.lookup(stripped[len(prefix):])
+                    if hit:
+                        break
+        return hit
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -136,7 +150,7 @@ class OutcomeRules:
         family = self.families.lookup(text)
         if family:
             return Reading(family, "", via="alias")
-        reason = self.reasons.lookup(text)
+        reason = self.reason(text)
         if reason:
             return Reading(self.family_of(reason), reason, via="reason")
         if key in self.judgement:
@@ -201,14 +215,14 @@ class OutcomeRules:
         text = _NUMBERED.sub("", text).strip()
         if not text:
             return ""
-        reason = self.reasons.lookup(text) or self.reasons.lookup(self._strip(text))
+        reason = self.reason(text) or self.reason(self._strip(text))
         if reason:
             return reason
         whole = self._whole(text, regime)
         if whole is not None and whole.family == family and whole.reason:
             return whole.reason
         for clause in _CLAUSES.split(text):
-            reason = self.reasons.lookup(self._strip(clause)) if clause.strip() else None
+            reason = self.reason(self._strip(clause)) if clause.strip() else None
             if reason:
                 return reason
         return None

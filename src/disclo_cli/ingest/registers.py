@@ -387,6 +387,7 @@ class SheetReader:
                 self.columns[f.name] = self.cells.get(f)
         self._check_attribute_columns()
         self._apply_defaults()
+        self._report_implied_year()
         rule = RULES[self.layout.kind]
         keys = self._keys()
         records = self.out.records
@@ -410,6 +411,19 @@ class SheetReader:
             self._choice(choice)
         for r in self.block.repeated_headers:
             self.add("info", "repeated-header", r)
+        for r, text in self.block.notes:
+            self.add("info", "note-row", r, value=clip(text))
+
+    def _report_implied_year(self) -> None:
+        """Dates written without a year (「3月5日」) took the sheet's or file name's year: say so once."""
+        from disclo_cli.ingest.dates import month_day
+
+        if self.cells.implied is None:
+            return
+        seen = [cell_text(v) for f in self.spec.readable if f.type == "date" and (col := self.cells.raw(f.name)) for v in col
+                if isinstance(v, str) and month_day(v)]
+        if seen:
+            self.add("info", "year-implied", None, count=len(seen), value=clip(seen[0]), year=self.cells.implied)
 
     def _choice(self, c: Choice) -> None:
         severity = "warning" if c.reason in ("fallback", "same-header") else "info"

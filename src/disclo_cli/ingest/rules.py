@@ -80,6 +80,8 @@ def items(row: Row, config: Config) -> dict | None:
 def _reading(row: Row, config: Config, received: dt.date | None) -> Reading:
     rules, memo = outcome_rules(config)
     outcome, reason = row.raw("outcome"), row.raw("reason")
+    if not row.has("outcome"):  # the legal basis alone (答复依据) says the outcome: read it as one
+        outcome, reason = reason, ""
     regime = received is not None and received >= dt.date(2019, 5, 15)
     key = (outcome, reason, regime)
     hit = memo.get(key)
