@@ -184,6 +184,8 @@ class Definition:
     tables: tuple[TableDef, ...]
     source: str
     outline: str = ""  # the report outline: a built-in name, or the path of an outline file
+    format_title: str = ""  # the document that sets the format, as the preamble cites it
+    document_rows: tuple[str, ...] = ()  # TABLE.ROW of the document counts the documents sentence states
     companions: tuple[str, ...] = ()  # built-in definitions filled beside it (figures, {{cell:…}})
     figures: tuple[tuple[str, tuple[str, ...]], ...] = ()  # name → the cell addresses it adds up
 
@@ -260,7 +262,22 @@ def parse_definition(text: str, source: str, *, folder: Path | None = None) -> D
             raise ConfigError("definition-choice", **top.at, key="companions", value=name, choices=", ".join(STANDARDS))
     tables = _tables(top)
     figures = _figures(top, tables, companions)
-    return Definition(standard, top.text("name", standard), (int(years[0]), int(years[1])), tables, source, outline, companions, figures)
+    document_rows = top.texts("document_rows")
+    for address in document_rows:
+        ref = _row_of(top, "document_rows", address, tables)
+        if not tables[ref[0]].rows[ref[1]].cells:
+            raise ConfigError("definition-document-row", **top.at, address=address)
+    return Definition(standard, top.text("name", standard), (int(years[0]), int(years[1])), tables, source, outline,
+                      top.text("format_title", ""), document_rows, companions, figures)
+
+
+def _row_of(top: Part, key: str, address: str, tables: Sequence[TableDef]) -> tuple[int, int]:
+    """(table index, row index) of a TABLE.ROW address."""
+    try:
+        ref = locate(f"{address}/1", tables)
+    except UsageError as exc:
+        raise ConfigError("definition-address", **top.at, key=key, problem=msg(exc.code, **exc.params)) from exc
+    return ref.table, ref.row
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -354,7 +371,7 @@ class Part:
         return value
 
 
-_TOP_KEYS = ("standard", "name", "years", "outline", "companions", "figures", "tables")
+_TOP_KEYS = ("standard", "name", "years", "outline", "format_title", "document_rows", "companions", "figures", "tables")
 
 
 def _tables(top: Part) -> tuple[TableDef, ...]:
