@@ -315,10 +315,14 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     if previous is not None:
         findings += check_carry_over(tables, previous_figures(previous), year)
     else:
-        prev_def = load_definition(standard_for_year(year - 1)) if not standard else definition
-        # the same registers serve last year: the engine only counts what is dated up to its year
-        prev_tables = fill_all(prev_def, regs, config, year - 1)
-        findings += check_carry_over(tables, [t.as_json() for t in prev_tables], year)
+        try:
+            prev_def = load_definition(standard_for_year(year - 1)) if not standard else definition
+        except UsageError:
+            prev_def = None  # no format covers last year: nothing to carry over from
+        if prev_def is not None:
+            # the same registers serve last year: the engine only counts what is dated up to its year
+            prev_tables = fill_all(prev_def, regs, config, year - 1)
+            findings += check_carry_over(tables, [t.as_json() for t in prev_tables], year)
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order[f.severity])
     return CheckResult(year, definition.standard, tuple(findings))

@@ -458,10 +458,10 @@ def _table(t: Part) -> TableDef:
         column_parts.append(cp)
     _unique(t, "columns", [c.id for c in columns])
     ids = [c.id for c in columns]
-    for c, cp in zip(columns, column_parts):
+    for k, (c, cp) in enumerate(zip(columns, column_parts)):
         for part_id in c.sum:
-            if part_id not in ids or columns[ids.index(part_id)].sum:
-                raise ConfigError("definition-id", **cp.at, key="sum", value=part_id, kind=msg("definition-kind.plain-column"), ids="、".join(x.id for x in columns if not x.sum))
+            if part_id not in ids[:k]:  # a sum adds columns to its left (which may be sums themselves)
+                raise ConfigError("definition-id", **cp.at, key="sum", value=part_id, kind=msg("definition-kind.earlier-column"), ids="、".join(ids[:k]))
 
     rows: list[RowDef] = []
     heads: tuple[str, ...] = ()

@@ -250,8 +250,9 @@ def cell_specs(table: TableDef, row: RowDef, index: int) -> list[tuple[CellSpec,
     if row.cells:
         return [(row.cells[index], "year")]
     column = table.columns[index]
-    parts = [table.columns[table.column_index(c)] for c in column.sum] if column.sum else [column]
-    return [(row.spec.merged(c.spec), c.scope) for c in parts]
+    if column.sum:
+        return [spec for c in column.sum for spec in cell_specs(table, row, table.column_index(c))]
+    return [(row.spec.merged(column.spec), column.scope)]
 
 
 def _label(text: str, year: int) -> str:
@@ -371,20 +372,33 @@ def _shown(value: object) -> str:
 
 
 def _why(rec, register: str, wheres: list[dict[str, tuple[str, ...]]]) -> tuple[str, dict[str, object]]:
-    """Why a record fits no cell: an attribute whose value no cell takes (or that is empty), else the
-    combination of its values. Returns (message variant, parameters)."""
+    """Why a record fits no cell of a partition. Returns (message variant, parameters):
+
+    an attribute whose value no cell takes at all; else the one attribute the cells that fit the
+    record otherwise do not take (an empty one first: a missing column is the likeliest cause, as a
+    lawsuit without its route); else the combination of its values (a reason of another outcome).
+    """
     attrs = list(dict.fromkeys(a for w in wheres for a in w))
+    value = {a: getattr(rec, ATTRIBUTE_OF.get((register, a), a)) for a in attrs}
+
+    def takes(allowed: tuple[str, ...], v: object) -> bool:
+        return not set(allowed).isdisjoint(v) if isinstance(v, tuple) else v in allowed
+
+    def because(attr: str, parts: list[dict[str, tuple[str, ...]]]) -> tuple[str, dict[str, object]]:
+        shown = _shown(value[attr])
+        allowed = "、".join(dict.fromkeys(v for w in parts for v in w[attr]))
+        return ("empty" if not shown else ""), {"attribute": attr, "value": shown, "allowed": allowed}
+
     for attr in attrs:
-        if any(attr not in w for w in wheres):
-            continue  # some cell takes any value of it: it cannot be the reason alone
-        allowed = tuple(dict.fromkeys(v for w in wheres for v in w[attr]))
-        value = getattr(rec, ATTRIBUTE_OF.get((register, attr), attr))
-        fits = not set(allowed).isdisjoint(value) if isinstance(value, tuple) else value in allowed
-        if not fits:
-            shown = _shown(value)
-            return ("empty" if not shown else ""), {"attribute": attr, "value": shown, "allowed": "、".join(allowed)}
-    values = "，".join(f"{a} = {_shown(getattr(rec, ATTRIBUTE_OF.get((register, a), a)))!r}" for a in attrs)
-    return "combination", {"values": values}
+        if all(attr in w for w in wheres) and not any(takes(w[attr], value[attr]) for w in wheres):
+            return because(attr, wheres)
+    near = {a: [w for w in wheres if a in w and all(takes(w[b], value[b]) for b in w if b != a)] for a in attrs}
+    candidates = [a for a in attrs if near[a]]
+    empty = [a for a in candidates if not _shown(value[a])]
+    if len(candidates) == 1 or empty:
+        attr = (empty or candidates)[0]
+        return because(attr, near[attr])
+    return "combination", {"values": "，".join(f"{a} = {_shown(value[a])!r}" for a in attrs)}
 
 
 def fill_all(definition: Definition, registers: Registers, config: Config, year: int, tables: Iterable[str] | None = None) -> list[StatTable]:
