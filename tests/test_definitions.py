@@ -263,6 +263,23 @@ def test_check_fails_on_unplaced_rows_and_the_report_refuses(office, run, monkey
     assert run("--config", office / "disclo.toml", "report", "--year", 2023, "-o", tmp_path / "r.docx", "--force").exit_code == 0
 
 
+def test_every_cell_check_names_is_an_address_explain_takes(office, run, tmp_path) -> None:
+    table = run("--config", office / "disclo.toml", "table", "--year", 2022, "--standard", "2019", "--format", "json")
+    published = json.loads(table.stdout)
+    for t in published:
+        for row in t["rows"]:
+            if row["id"] == "四":
+                row["values"] = [4, 0, 0, 0, 0, 0, 4]  # last year's report said 4 were carried over
+    previous = tmp_path / "2022.json"
+    previous.write_text(json.dumps(published, ensure_ascii=False), encoding="utf-8")
+    result = run("--config", office / "disclo.toml", "check", "--year", 2023, "--standard", "2019", "--previous", previous, "--format", "json")
+    cells = sorted({f["cell"] for f in json.loads(result.stdout)["findings"] if f["cell"]} - {"主动公开"})  # 主动公开: the items tally, not a table
+    assert "三.二/自然人" in cells and "二.行政许可/上一年项目数量" in cells and len(cells) > 10
+    for cell in cells:
+        explained = run("--config", office / "disclo.toml", "explain", "--year", 2023, "--standard", "2019", cell, "--format", "json")
+        assert explained.exit_code == 0, (cell, explained.stderr)
+
+
 # --- row-level and grouped registers give the same tables ----------------------------------------------
 
 @pytest.mark.parametrize("name", STANDARDS)

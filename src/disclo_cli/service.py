@@ -203,12 +203,16 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
 
 @dataclass(frozen=True)
 class Explanation:
-    """The rows behind a cell: (file, sheet, row, id, date, what) with `what` a message, and notes."""
+    """The rows behind a cell: (file, sheet, row, id, date, what) with `what` a message, and notes.
+
+    An address with * (三.*/自然人, 三.一/*) names several cells: `cells` gives each one's address
+    and value, each row's `what` says which cell it is behind, and `value` is None."""
 
     address: str
     value: object
     rows: tuple[tuple, ...]
     notes: tuple[Msg, ...] = ()
+    cells: tuple[tuple[str, object], ...] = ()
 
     @property
     def note(self) -> str:
@@ -243,14 +247,27 @@ def parse_cell(address: str, tables) -> tuple:
 
 
 def explain_cell(config: Config, year: int, address: str, *, standard: str | None = None) -> Explanation:
-    """The register rows behind one cell of a standard table: the engine's own selection of it."""
-    from disclo_cli.formats.engine import Filler, cell_specs, fill_all, load_definition, standard_for_year
+    """The register rows behind a cell (or the cells of an address with *) of a standard table: the
+    engine's own selection of each."""
+    from disclo_cli.formats.definition import locate_all
+    from disclo_cli.formats.engine import Filler, fill_all, load_definition, standard_for_year
 
     definition = load_definition(standard or standard_for_year(year))
     regs = load_registers(config, year, grouped=False)
     tables = fill_all(definition, regs, config, year)
-    table, row, ci = parse_cell(address, tables)
+    refs = locate_all(address, [t.definition for t in tables], year)
     filler = Filler(regs, config, year)
+    explained = [_explain(config, filler, tables[r.table], tables[r.table].rows[r.row], r.column) for r in refs]
+    if "*" not in address:
+        return explained[0]
+    rows = tuple((*r[:5], msg("explain.in-cell", cell=e.address, what=r[5])) for e in explained for r in e.rows)
+    notes = tuple(msg("explain.in-cell", cell=e.address, what=n) for e in explained for n in e.notes)
+    return Explanation(address.strip(), None, rows, notes, tuple((e.address, e.value) for e in explained))
+
+
+def _explain(config: Config, filler, table, row, ci: int) -> Explanation:
+    from disclo_cli.formats.engine import cell_specs
+
     rows: list[tuple] = []
     notes: list[Msg] = []
     for spec, scope in cell_specs(table.definition, table.definition.row(row.id), ci):

@@ -672,3 +672,20 @@ def locate(address: str, tables: Sequence[TableDef], year: int | None = None) ->
     if column.isdigit() and 1 <= int(column) <= ncols:
         return CellRef(ti, ri, int(column) - 1)
     raise UsageError("cell-no-column", address=address, column=column, columns="、".join(names), count=ncols)
+
+
+def locate_all(address: str, tables: Sequence[TableDef], year: int | None = None) -> list[CellRef]:
+    """The cells an address names: one (as `locate`), or with * for the row or the column every data
+    row of a column (三.*/自然人) or every value of a row (三.一/*), as identity findings name them."""
+    head, _, column = address.strip().partition("/")
+    if column.strip() == "*":
+        first = locate(f"{head}/1", tables, year)
+        table = tables[first.table]
+        return [CellRef(first.table, first.row, i) for i in range(len(table.rows[first.row].cells) or len(table.columns))]
+    name, dot, star = head.strip().rpartition(".")
+    if dot and star == "*":
+        ti = next((i for i, t in enumerate(tables) if norm(t.id) == norm(name)), None)
+        if ti is None:
+            raise UsageError("cell-no-table", address=address, tables="、".join(t.id for t in tables))
+        return [locate(f"{tables[ti].id}.{r.id}/{column}", tables, year) for r in tables[ti].data_rows]
+    return [locate(address, tables, year)]

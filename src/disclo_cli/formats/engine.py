@@ -275,7 +275,9 @@ def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
             continue
         label = _label(row.label, year)
         if row.cells:
-            values = tuple(filler.cell(c, "year", f"{table.id}.{row.id}") for c in row.cells)
+            # a missing figure names its cell as explain takes it (the head only where the row has several)
+            where = [f"{table.id}.{row.id}" + (f"/{h}" if len(row.cells) > 1 else "") for h in (row.headers or ("",) * len(row.cells))]
+            values = tuple(filler.cell(c, "year", w) for c, w in zip(row.cells, where))
             rows.append(StatRow(row.id, label, row.unit, values, "data", labels, row.spans, row.headers))
             continue
         if not table.columns:
@@ -312,7 +314,7 @@ def check_identities(t: StatTable) -> list[Finding]:
                     continue
                 left = [r.values[col_ids.index(c)] for c in ident.left]
                 right = [r.values[col_ids.index(c)] for c in ident.right]
-                _compare(out, t, ident, left, right, msg("identity-row", row=r.label.strip()), f"{t.table}.{r.id}")
+                _compare(out, t, ident, left, right, msg("identity-row", row=r.label.strip()), f"{t.table}.{r.id}/*")
     return out
 
 
