@@ -206,7 +206,7 @@ def standard_for_year(year: int) -> str:
     for name in STANDARDS:
         if load_definition(name).covers(year):
             return name
-    ranges = "; ".join(f"{n} {d.years[0]}–{d.years[1]}" for n in STANDARDS for d in (load_definition(n),))
+    ranges = "; ".join("{} {}–{}".format(n, *load_definition(n).years) for n in STANDARDS)
     raise UsageError("no-standard-for-year", year=year, ranges=ranges)
 
 
@@ -548,13 +548,14 @@ def _partitions(t: Part, table: TableDef) -> tuple[Partition, ...]:
         _ids_in(p, "of", part.of, table, "row")
         for of in part.of:
             whole = table.row(of)
-            if whole.cells or not whole.spec.count:
+            if whole.cells or not whole.spec.count or whole.spec.count != table.row(part.of[0]).spec.count:
                 raise ConfigError("definition-partition.of", **p.at, row=of)
         if part.rows:
             _ids_in(p, "rows", part.rows, table, "row")
+            first = table.row(part.of[0]).spec
             for rid in part.rows:
-                r, whole = table.row(rid), table.row(part.of[0]).spec
-                if (r.spec.count, r.spec.on) != (whole.count, whole.on):
+                r = table.row(rid).spec
+                if (r.count, r.on) != (first.count, first.on):
                     raise ConfigError("definition-partition.counts", **p.at, row=rid, of=part.of[0])
         else:
             _ids_in(p, "columns", part.columns, table, "column")

@@ -209,7 +209,7 @@ class Filler:
         if scope == "year":
             return self._figure_of(key, self.year, spec, label)
         first = (self.through + 1) if self.through is not None else self._first_year()
-        total: Value = self.config.opening.get(spec.opening, 0) if spec.opening else 0
+        total: int | Decimal = self.config.opening.get(spec.opening, 0) if spec.opening else 0
         for y in range(first, self.year + 1):
             v = self._figure_of(key, y, spec, label)
             if v is None:
