@@ -253,11 +253,11 @@ def explain_cell(config: Config, year: int, address: str, *, standard: str | Non
     from disclo_cli.formats.engine import Filler, fill_all, load_definition, standard_for_year
 
     definition = load_definition(standard or standard_for_year(year))
+    refs = locate_all(address, definition.tables, year)  # a bad address is refused before the ledger is read
     regs = load_registers(config, year, grouped=False)
-    tables = fill_all(definition, regs, config, year)
-    refs = locate_all(address, [t.definition for t in tables], year)
+    (table,) = fill_all(definition, regs, config, year, [definition.tables[refs[0].table].id])
     filler = Filler(regs, config, year)
-    explained = [_explain(config, filler, tables[r.table], tables[r.table].rows[r.row], r.column) for r in refs]
+    explained = [_explain(config, filler, table, table.rows[r.row], r.column) for r in refs]
     if "*" not in address:
         return explained[0]
     rows = tuple((*r[:5], msg("explain.in-cell", cell=e.address, what=r[5])) for e in explained for r in e.rows)
