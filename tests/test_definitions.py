@@ -141,6 +141,7 @@ TYPOS = [
     pytest.param(
         ('outline = "national"', 'outline = "nationl"'), "outline = 'nationl' is neither a built-in outline nor an outline .toml file",
         "Built-in outlines: legacy, national", id="outline"),
+    pytest.param(('outline = "national"\n', ""), "top level: 'outline' is missing", "docs/formats.md", id="no-outline"),
 ]
 
 
@@ -155,6 +156,23 @@ def test_a_typo_in_a_definition_exits_1_naming_file_table_and_key(office, run, t
     if command == "table":  # check reads the same definition (the outline is the report's)
         check = run("--config", office / "disclo.toml", "check", "--year", 2023, "--standard", path)
         assert check.exit_code == 1 and message in check.stderr
+
+
+def test_an_outline_file_beside_the_definition_is_checked_too(office, run, tmp_path) -> None:
+    outline = resources.files("disclo_cli.data").joinpath("outlines", "national.toml").read_text(encoding="utf-8")
+    (tmp_path / "提纲.toml").write_text(outline.replace('sentences = [["cases"]]', 'sentences = [["casess"]]'), encoding="utf-8")
+    path = variant(tmp_path, "2021", ('outline = "national"', 'outline = "提纲.toml"'))
+    result = run("--config", office / "disclo.toml", "report", "--year", 2023, "--standard", path, "-o", tmp_path / "r.docx")
+    assert result.exit_code == 1
+    assert f"disclo: error: {tmp_path / '提纲.toml'}: section '四、政府信息公开行政复议、行政诉讼情况': no generated sentence 'casess'" in result.stderr
+    assert "Sentences: items, channels, categories, documents, requests, outcomes, cases, fees." in result.stderr
+    (tmp_path / "提纲.toml").write_text(outline.replace('table = "四"', 'table = "肆"'), encoding="utf-8")
+    result = run("--config", office / "disclo.toml", "report", "--year", 2023, "--standard", path, "-o", tmp_path / "r.docx")
+    assert result.exit_code == 1 and f"section '四、政府信息公开行政复议、行政诉讼情况': table = '肆' is not a table of {path}" in result.stderr
+    (tmp_path / "提纲.toml").write_text(outline, encoding="utf-8")  # the same outline by path: the same report
+    report(run, office, 2023, str(path), tmp_path / "by-path.docx")
+    report(run, office, 2023, "2021", tmp_path / "builtin.docx")
+    assert content(tmp_path / "by-path.docx") == content(tmp_path / "builtin.docx")
 
 
 # --- the report reads cells by address --------------------------------------------------------------

@@ -253,7 +253,7 @@ def parse_definition(text: str, source: str, *, folder: Path | None = None) -> D
     years = top.numbers("years", required=True)
     if len(years) != 2 or not all(isinstance(y, int) for y in years) or years[0] > years[1]:
         raise ConfigError("definition-type", **top.at, key="years", expected=msg("definition-expects.years"), value=list(years))
-    outline = top.text("outline")
+    outline = top.text("outline", "")  # needed for a report only (report/outline.py says so)
     if outline.endswith(".toml") and folder is not None and not Path(outline).is_absolute():
         outline = str(folder / outline)
     companions = top.texts("companions")
