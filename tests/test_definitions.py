@@ -16,6 +16,7 @@ import pytest
 from disclo_cli.formats.engine import Registers, fill_all, load_definition, standard_for_year
 from disclo_cli.formats.definition import STANDARDS
 from disclo_cli.model import Case, Place, Request
+from disclo_cli.schema import spec
 from workspaces import EX18, EX23, FILES23, MAIN18, SUPP18, config_of, copy_workspace, ingest
 
 
@@ -215,7 +216,12 @@ def test_a_sentence_whose_figure_the_definition_lacks_is_an_error_not_a_silence(
 # --- every record in exactly one cell --------------------------------------------------------------------
 
 def _request(n: int, applicant: str = "自然人", outcome: str = "予以公开", reason: str = "", year: int = 2023) -> Request:
-    return Request(f"R-{n}", dt.date(year, 3, 1), "网上", applicant, outcome, reason, dt.date(year, 3, 9), None, None, Place("申请台账.xlsx", "依申请公开", n + 1))
+    return spec("requests").make(Place("申请台账.xlsx", "依申请公开", n + 1), id=f"R-{n}", received=dt.date(year, 3, 1), channel="网上",
+                                 applicant=applicant, outcome=outcome, reason=reason, answered=dt.date(year, 3, 9))
+
+
+def _case(n: int, type_: str, route: str, result: str) -> Case:
+    return spec("cases").make(Place("复议诉讼.xlsx", "S", n), id=f"S-{n}", type=type_, route=route, filed=dt.date(2023, 5, 1), result=result)
 
 
 def test_a_request_whose_applicant_cannot_be_placed_is_named_with_its_row(config) -> None:
@@ -241,7 +247,7 @@ def test_unplaced_rows_beyond_twenty_are_counted(config) -> None:
 
 
 def test_a_lawsuit_without_route_and_an_unknown_answer_are_unplaced(config) -> None:
-    lawsuit = Case("S-1", "行政诉讼", "", dt.date(2023, 5, 1), "结果维持", Place("复议诉讼.xlsx", "S", 2))
+    lawsuit = _case(2, "行政诉讼", "", "结果维持")
     (four,) = fill_all(load_definition("2021"), Registers(cases=[lawsuit]), config, 2023, ["四"])
     assert [(f.code, f.place.row, f.message) for f in four.findings] == [
         ("unplaced", 2, "table 四: 1 register row(s) counted in no cell of '复议、诉讼的类型和结果': route is empty")]
@@ -251,7 +257,7 @@ def test_a_lawsuit_without_route_and_an_unknown_answer_are_unplaced(config) -> N
     (f,) = [f for f in three.findings if f.code == "unplaced"]
     assert f.message == "table 三: 1 register row(s) counted in no cell of '本年度办理结果': reason is empty"
     assert "The table takes: 属于国家秘密、其他法律行政法规禁止公开、" in f.hint
-    complaint = Case("S-2", "申诉举报", "", dt.date(2023, 5, 1), "", Place("复议诉讼.xlsx", "S", 3))
+    complaint = _case(3, "申诉举报", "", "")
     (four,) = fill_all(load_definition("2021"), Registers(cases=[complaint]), config, 2023, ["四"])
     assert four.findings == ()  # a complaint is not a Table 四 case
     answers = [_request(1, outcome="部分公开", year=2018), _request(2, outcome="其他处理", year=2018)]

@@ -24,20 +24,21 @@ from disclo_cli.text import norm
 STANDARDS = ("legacy", "legacy6", "2019", "2021")
 
 
-def register_fields() -> Mapping[str, tuple[str, ...]]:
-    """The attributes a `where` may test, per register: the record fields that the ledger's grouped
-    reads keep, so that a table counted from grouped records equals one counted row by row.
-
-    The one place the engine learns the registers' fields (the register schema will provide it)."""
-    return {
-        "items": ("category", "channel", "doc_type"),
-        "requests": ("channel", "applicant", "outcome", "reason"),
-        "cases": ("type", "route", "result"),
-    }
-
-
 #: A `where` attribute read from a record field of another name (an item has several channels).
 ATTRIBUTE_OF = {("items", "channel"): "channels"}
+
+
+@lru_cache(maxsize=None)
+def register_fields() -> Mapping[str, tuple[str, ...]]:
+    """The attributes a `where` may test, per register: the text and label fields of the register
+    schema (data/registers.toml) that the ledger's grouped reads keep, so that a table counted from
+    grouped records equals one counted row by row (`unit` is grouped only for tallies by unit)."""
+    from disclo_cli.schema import KINDS, spec
+
+    named = {field: attr for (kind, attr), field in ATTRIBUTE_OF.items()}
+    return {kind: tuple(named.get(f.name, f.name) for f in spec(kind).grouped if f.type in ("text", "label", "labels") and f.name != "unit")
+            for kind in KINDS}
+
 
 #: The date events a count cell may select on, per register (formats.md: what each one means).
 EVENTS: Mapping[str, tuple[str, ...]] = {
