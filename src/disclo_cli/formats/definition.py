@@ -459,7 +459,7 @@ def _table(t: Part) -> TableDef:
         column_parts.append(cp)
     _unique(t, "columns", [c.id for c in columns])
     ids = [c.id for c in columns]
-    for k, (c, cp) in enumerate(zip(columns, column_parts)):
+    for k, (c, cp) in enumerate(zip(columns, column_parts, strict=True)):
         for part_id in c.sum:
             if part_id not in ids[:k]:  # a sum adds columns to its left (which may be sums themselves)
                 raise ConfigError("definition-id", **cp.at, key="sum", value=part_id, kind=msg("definition-kind.earlier-column"), ids="、".join(ids[:k]))
@@ -492,7 +492,7 @@ def _table(t: Part) -> TableDef:
         row = RowDef(rid, label, labels, rp.text("unit", ""), "data", spec, tuple(cells), spans, (), heads[1:] if cells else (),
                      rp.integer("indent", 0), rp.flag("total"))
         if not cells and columns:
-            for c, cp in zip(columns, column_parts):
+            for c, cp in zip(columns, column_parts, strict=True):
                 if not c.sum:
                     at = Part(source, msg("definition-at.cell", table=tid, row=rid, column=c.id), {}, ())
                     _check_spec(spec.merged(c.spec), [(rp, spec), (cp, c.spec)], at)

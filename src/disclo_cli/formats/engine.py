@@ -16,10 +16,19 @@ from typing import Callable, Iterable, Mapping, Sequence
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError
 from disclo_cli.formats.definition import (  # noqa: F401  (the engine's public names)
-    ATTRIBUTE_OF, STANDARDS, CellSpec, Definition, Identity, RowDef, TableDef, load_definition, standard_for_year,
+    ATTRIBUTE_OF,
+    STANDARDS,
+    CellSpec,
+    Definition,
+    Identity,
+    RowDef,
+    TableDef,
+    load_definition,
+    standard_for_year,
 )
 from disclo_cli.messages import Msg, msg
-from disclo_cli.model import Case, Finding, Item, Place, Request
+from disclo_cli.model import Finding, Place
+from disclo_cli.schema import Record
 
 Value = int | Decimal | None
 
@@ -94,15 +103,15 @@ class Registers:
     attributes tables look at, and `counts[kind][i]` says how many rows record i stands for.
     """
 
-    items: Sequence[Item] = ()
-    requests: Sequence[Request] = ()
-    cases: Sequence[Case] = ()
+    items: Sequence[Record] = ()
+    requests: Sequence[Record] = ()
+    cases: Sequence[Record] = ()
     counts: Mapping[str, Sequence[int]] = field(default_factory=dict)
 
-    def weighted(self, kind: str) -> Iterable[tuple[object, int]]:
+    def weighted(self, kind: str) -> Iterable[tuple[Record, int]]:
         records = getattr(self, kind)
         counts = self.counts.get(kind)
-        return zip(records, counts) if counts is not None else ((r, 1) for r in records)
+        return zip(records, counts, strict=True) if counts is not None else ((r, 1) for r in records)
 
 
 _DATE_OF = {
@@ -140,7 +149,7 @@ class Filler:
         self.start = dt.date(year, 1, 1)
         self.end = dt.date(year, 12, 31)
         self.through = config.opening_through
-        self._events: dict[tuple[str, str, str], list] = {}
+        self._events: dict[tuple[str, str, str], list[tuple[Record, int]]] = {}
         self.findings: list[Finding] = []
         self._warned: set[tuple[str, int]] = set()
 
@@ -152,7 +161,7 @@ class Filler:
             return d >= self.start
         return self.through is None or d.year > self.through
 
-    def select(self, register: str, on: str, scope: str) -> list[tuple[object, int]]:
+    def select(self, register: str, on: str, scope: str) -> list[tuple[Record, int]]:
         """(record, rows it stands for) of a register that a date event selects in a scope."""
         key = (register, on, scope)
         if key in self._events:
@@ -277,7 +286,7 @@ def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
         if row.cells:
             # a missing figure names its cell as explain takes it (the head only where the row has several)
             where = [f"{table.id}.{row.id}" + (f"/{h}" if len(row.cells) > 1 else "") for h in (row.headers or ("",) * len(row.cells))]
-            values = tuple(filler.cell(c, "year", w) for c, w in zip(row.cells, where))
+            values = tuple(filler.cell(c, "year", w) for c, w in zip(row.cells, where, strict=True))
             rows.append(StatRow(row.id, label, row.unit, values, "data", labels, row.spans, row.headers))
             continue
         if not table.columns:
@@ -345,7 +354,7 @@ def check_partitions(table: TableDef, filler: Filler) -> list[Finding]:
         specs = [(rid, table.row(rid).spec) for rid in p.rows] or [(cid, table.columns[table.column_index(cid)].spec) for cid in p.columns]
         parts = [(name, filler.predicate(spec.where, register), filler.allowed(spec.where)) for name, spec in specs]
         seen: set[int] = set()
-        bad: list[tuple[object, int, list[str]]] = []
+        bad: list[tuple[Record, int, list[str]]] = []
         for of in p.of:
             spec = table.row(of).spec
             pred = filler.predicate(spec.where, spec.count)

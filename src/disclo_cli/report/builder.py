@@ -21,9 +21,9 @@ from typing import Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import DataError, InputError, OutputError, UsageError
+from disclo_cli.formats.definition import Definition, load_definition, standard_for_year
 from disclo_cli.messages import Msg, msg
 from disclo_cli.model import Finding, Place
-from disclo_cli.formats.definition import Definition, load_definition, standard_for_year
 from disclo_cli.report import prose as prose_mod
 from disclo_cli.report.outline import Outline, Section, outline_for
 from disclo_cli.report.sentences import SENTENCES, Facts, fill_in
@@ -147,7 +147,7 @@ def _render_table(w: _Writer, table, *, caption: str | None) -> None:
 
     header, body, widths = official_layout(table)
     cells = []
-    for row, layout in zip(table.rows, body):
+    for row, layout in zip(table.rows, body, strict=True):
         center = row.kind in ("subheader", "block")
         cells.append([
             TableCell(c.text or fill_in("数字"), c.colspan, c.rowspan, "center" if center else None,
@@ -243,7 +243,8 @@ def _facts(config: Config, year: int, definition: Definition, outline: Outline, 
     companions = [t for name in definition.companions for t in fill_all(load_definition(name), regs, config, year)]
     pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
     items, weights = [i for i, _ in pairs], [n for _, n in pairs]
-    cats, chans = (tally(items, (dim,), year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels, weights=weights) for dim in ("category", "channel"))
+    labels = {"categories": config.vocab["categories"].labels, "channels": config.vocab["channels"].labels}
+    cats, chans = (tally(items, (dim,), year=year, **labels, weights=weights) for dim in ("category", "channel"))
     received: Counter[str] = Counter()
     for r, n in regs.weighted("requests"):
         if r.received.year == year:
