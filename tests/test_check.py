@@ -64,8 +64,17 @@ def test_broken_identity_is_an_error_naming_the_cells(office, run, monkeypatch) 
     ]
     assert "check 2023 (2021): 2 error(s), 0 warning(s)" in result.stderr  # 自然人, and 总计 ≠ the six columns
     data = json.loads(_check(run, office, "--format", "json").stdout)
-    assert [(f["severity"], f["code"], f["cell"]) for f in _blocking(data["findings"])] == [("error", "identity", "三.*/自然人"), ("error", "identity", "三.一")]
+    # a row's identity names the row's cells (三.一/*), an address disclo explain takes (issue "No silent wrong number" 7)
+    assert [(f["severity"], f["code"], f["cell"]) for f in _blocking(data["findings"])] == [("error", "identity", "三.*/自然人"), ("error", "identity", "三.一/*")]
     assert "table 三, row 一、本年新收政府信息公开申请数量: 总计" in _blocking(data["findings"])[1]["message"]
+    for f in _blocking(data["findings"]):
+        explained = run("--config", office / "disclo.toml", "explain", "--year", 2023, f["cell"], "--format", "json")
+        assert explained.exit_code == 0, explained.stderr
+    column = json.loads(run("--config", office / "disclo.toml", "explain", "--year", 2023, "三.*/自然人", "--format", "json").stdout)
+    assert [c["cell"] for c in column["cells"]][:3] == ["三.一/自然人", "三.二/自然人", "三.（一）/自然人"] and len(column["cells"]) == 25
+    assert column["value"] is None and column["rows"][0]["what"].startswith("三.一/自然人: 自然人 → ")
+    row = json.loads(run("--config", office / "disclo.toml", "explain", "--year", 2023, "三.一/*", "--format", "json").stdout)
+    assert [c["cell"] for c in row["cells"]] == [f"三.一/{c}" for c in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")]
 
 
 def test_carry_over_against_last_years_published_json(office, run, tmp_path) -> None:

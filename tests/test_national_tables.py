@@ -108,8 +108,11 @@ def test_an_outcome_outside_every_row_breaks_the_results_identity(office) -> Non
     assert [(f.severity, f.code, f.place.cell, f.message) for f in t.findings] == [
         ("error", "identity", "三.*/自然人", "table 三, column 自然人: 三（七） = （一） + （二） + （三）…（六）的各项 does not hold: 1 ≠ 0"),
         ("error", "identity", "三.*/总计", "table 三, column 总计: 三（七） = （一） + （二） + （三）…（六）的各项 does not hold: 1 ≠ 0"),
+        # no silent wrong number: the request itself is named, with the value no row takes
+        ("error", "unplaced", "", "table 三: 1 register row(s) counted in no cell of '本年度办理结果': outcome is '奇怪处理', which no row or column takes"),
     ]
     assert "disclo explain" in t.findings[0].hint
+    assert t.findings[2].place == Place("手工.xlsx", "S", 2)
 
 
 def test_a_row_whose_total_is_off_is_named(tables) -> None:
@@ -134,7 +137,9 @@ def test_a_broken_ledger_makes_table_exit_1_naming_the_cell(tmp_path, run) -> No
     assert result.exit_code == 1
     assert ("error: cell 三.*/自然人: table 三, column 自然人: 三（七） = （一） + （二） + （三）…（六）的各项 does not hold: 41 ≠ 40"
             in result.stderr.splitlines())
-    assert "problems: 2 error(s), 0 warning(s) — identity 2" in result.stderr
+    assert "problems: 3 error(s), 0 warning(s) — identity 2, unplaced 1" in result.stderr
+    assert ("error: 依申请公开台账2023.xlsx, sheet 'S', row 99: table 三: 1 register row(s) counted in no cell of '本年度办理结果': "
+            "outcome is '奇怪处理', which no row or column takes") in result.stderr.splitlines()
     assert "（七）总计,41,6,1,2,3,2,55" in result.stdout  # shown, but not silently
 
 

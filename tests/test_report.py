@@ -290,7 +290,8 @@ def test_2019_format_blank_figures_become_placeholders(office, disclo, tmp_path)
     assert "【请填写：数字】" in highlighted(document)
     three = table_with(document, "申请人情况")
     assert len(three.rows) == 3 + 23  # （六） without sub-rows
-    assert "五、政府信息公开工作存在的主要问题及改进情况" in doc_text(document)
+    # formats.md §2 (corrected): real 2019 reports head section 五 as in 2021
+    assert "五、存在的主要问题及改进情况" in doc_text(document) and "政府信息公开工作存在的主要问题" not in doc_text(document)
 
 
 # --- prose: placeholders, unknown sections, new files --------------------------------------------
@@ -359,7 +360,7 @@ def test_new_prose_skeleton_parses_back_to_the_outline(seed, disclo) -> None:
 
     prose = parse((seed / "prose" / "2019.md").read_text(encoding="utf-8"))
     assert [s.heading for s in prose.sections] == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                                                   "四、政府信息公开行政复议、行政诉讼情况", "五、政府信息公开工作存在的主要问题及改进情况", "六、其他需要报告的事项"]
+                                                   "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
     assert all(s.is_empty() for s in prose.sections) and prose.findings == []
 
 

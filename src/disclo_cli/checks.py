@@ -83,34 +83,40 @@ def _number(value):
 
 
 def check_carry_over(this_tables, previous: Sequence[dict], year: int) -> list[Finding]:
-    """This year's 二 (上年结转) equals last year's 四 (结转下年度), per applicant column; for the legacy
-    table, this year's 历年累计 − 本年度 equals last year's 历年累计."""
+    """The carry-over rules of each table's definition against last year's table of the same id
+    (as `disclo table --format json` gives it): a row carried into this year's row, in every column
+    (Table 三: 二 上年结转 = last year's 四 结转下年度), or a cumulative column (附表: 历年累计 − 本年度
+    = last year's 历年累计), in every row. A blank on either side is not checked."""
     out: list[Finding] = []
     prev = {str(t.get("table")): t for t in previous}
     for t in this_tables:
-        if t.table == "三" and "三" in prev:
-            prev_rows = {r["id"]: r for r in prev["三"]["rows"]}
-            if "四" not in prev_rows:
+        last = prev.get(t.table)
+        if last is None:
+            continue
+        prev_rows = {r.get("id"): r.get("values", []) for r in last.get("rows", [])}
+        d = t.definition
+        for rule in d.carry_over:
+            if rule.by == "row":
+                before = prev_rows.get(rule.source)
+                if before is None:
+                    continue
+                now = t.row(rule.target).values
+                for i, col in enumerate(t.columns):
+                    a, b = _number(before[i]) if i < len(before) else None, now[i]
+                    if a is not None and b is not None and a != b:
+                        out.append(Finding.of("error", "carry-over", Place(cell=f"{t.table}.{rule.target}/{col}"), variant="row", table=t.table, column=col,
+                                              row=rule.target_name or rule.target, now=b, previous=a, source=rule.source_name or rule.source, previous_year=year - 1))
                 continue
-            last = prev_rows["四"]["values"]
-            now = t.row("二").values
-            for i, col in enumerate(t.columns):
-                a, b = _number(last[i]) if i < len(last) else None, now[i]
-                if a is None or b is None:
-                    continue
-                if a != b:
-                    out.append(Finding.of("error", "carry-over", Place(cell=f"三.二/{col}"), column=col, now=b, previous=a, previous_year=year - 1))
-        if t.table == "附表" and "附表" in prev:
-            prev_rows = {r["id"]: r for r in prev["附表"]["rows"]}
-            ci = len(t.columns) - 1
+            ti, li, si = (d.column_index(c) for c in (rule.target, rule.less, rule.source))
             for r in t.rows:
-                p = prev_rows.get(r.id)
-                if not p or len(r.values) < 2:
+                before = prev_rows.get(r.id)
+                if r.kind != "data" or not before or si >= len(before):
                     continue
-                last_cum = _number(p["values"][-1])
-                if last_cum is None or r.values[0] is None or r.values[ci] is None:
+                last_value, total, less = _number(before[si]), r.values[ti], r.values[li]
+                if last_value is None or total is None or less is None:
                     continue
-                if r.values[ci] - r.values[0] != last_cum:
-                    out.append(Finding.of("error", "carry-over", Place(cell=f"附表.{r.id}/历年累计"), variant="cumulative", row=r.label.strip(),
-                                          cumulative=r.values[ci], this_year=r.values[0], previous=last_cum, previous_year=year - 1))
+                if total - less != last_value:
+                    out.append(Finding.of("error", "carry-over", Place(cell=f"{t.table}.{r.id}/{t.columns[ti]}"), variant="column", table=t.table,
+                                          row=r.label.strip(), column=t.columns[ti], total=total, less_column=t.columns[li], less=less,
+                                          previous=last_value, previous_year=year - 1))
     return out

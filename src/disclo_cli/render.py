@@ -290,7 +290,7 @@ def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], 
     header: list[list[LayoutCell]] = []
     if d.header:
         for hrow in d.header:
-            header.append([LayoutCell(d.corner if c["text"] == "@corner" else c["text"].replace("{year}", str(t.year)), c.get("colspan", 1), c.get("rowspan", 1)) for c in hrow])
+            header.append([LayoutCell(d.corner if c.text == "@corner" else c.text.replace("{year}", str(t.year)), c.colspan, c.rowspan) for c in hrow])
     elif t.columns:
         first = [LayoutCell(d.label_header or "项目", d.label_columns)] if d.label_columns else []
         unit = [LayoutCell(d.unit_header)] if d.unit_header else []
@@ -333,11 +333,11 @@ def _header_paths(header, width: int) -> list[tuple[str, ...]]:
         for cell in row:
             while (r, c) in grid:
                 c += 1
-            cells.append(cell["text"])
-            for dr in range(cell.get("rowspan", 1)):
-                for dc in range(cell.get("colspan", 1)):
+            cells.append(cell.text)
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
                     grid[(r + dr, c + dc)] = len(cells) - 1
-            c += cell.get("colspan", 1)
+            c += cell.colspan
     paths = []
     for c in range(width):
         ids = [grid[(r, c)] for r in range(len(header)) if (r, c) in grid]

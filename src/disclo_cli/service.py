@@ -196,19 +196,27 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
 
     definition = load_definition(standard or standard_for_year(year))
     regs = registers if registers is not None else load_registers(config, year)
-    return fill_all(definition, regs, config, year, tables)
+    filled = fill_all(definition, regs, config, year, tables)
+    if regs.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
+        # grouped records have no row numbers: count again row by row, so each unplaced row is named
+        filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables)
+    return filled
 
 
 # --- explain ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Explanation:
-    """The rows behind a cell: (file, sheet, row, id, date, what) with `what` a message, and notes."""
+    """The rows behind a cell: (file, sheet, row, id, date, what) with `what` a message, and notes.
+
+    An address with * (三.*/自然人, 三.一/*) names several cells: `cells` gives each one's address
+    and value, each row's `what` says which cell it is behind, and `value` is None."""
 
     address: str
     value: object
     rows: tuple[tuple, ...]
     notes: tuple[Msg, ...] = ()
+    cells: tuple[tuple[str, object], ...] = ()
 
     @property
     def note(self) -> str:
@@ -233,92 +241,55 @@ def _describe(rec) -> tuple[str, Msg]:
 
 
 def parse_cell(address: str, tables) -> tuple:
-    """(table StatTable, row StatRow, column index or None) for an address like 三.（三）.1/自然人.
+    """(table StatTable, row StatRow, column index) for an address like 三.（三）.1/自然人 (the
+    definition's `locate` says which addresses it takes)."""
+    from disclo_cli.formats.definition import locate
 
-    TABLE.ROW/COLUMN; TABLE may be left out when the format has one table; ROW when the table has
-    one data row; COLUMN when it has one column. Full- and half-width brackets are the same; a
-    column may also be given by its number (1 = the first value column).
-    """
-    from disclo_cli.text import norm
-
-    text = address.strip()
-    head, _, column = text.partition("/")
-    table = None
-    for t in tables:
-        if norm(head) == norm(t.table) or norm(head).startswith(norm(t.table) + "."):
-            table = t
-            head = head[len(t.table) + 1 :] if norm(head) != norm(t.table) else ""
-            break
-    if table is None:
-        if len(tables) != 1:
-            raise UsageError("cell-no-table", address=address, tables="、".join(t.table for t in tables))
-        table = tables[0]
-    data = [r for r in table.rows if r.kind == "data"]
-    if not head:
-        if len(data) != 1:
-            raise UsageError("cell-which-row", address=address, table=table.table, rows="、".join(r.id for r in data))
-        row = data[0]
-    else:
-        matches = [r for r in data if norm(r.id) == norm(head) or norm(r.label.strip()) == norm(head)]
-        if not matches:
-            raise UsageError("cell-no-row", address=address, table=table.table, row=head, rows="、".join(r.id for r in data))
-        row = matches[0]
-    ncols = len(row.values)
-    if not column:
-        if ncols != 1 and len(table.columns) != 1:
-            names = table.columns or row.headers
-            raise UsageError("cell-which-column", address=address, columns="、".join(names), count=ncols)
-        return table, row, 0
-    col_ids = [c.get("id", "") for c in table.definition.columns]
-    names = list(table.columns) or list(row.headers)
-    for i, name in enumerate(names):
-        if norm(name) == norm(column) or (i < len(col_ids) and norm(col_ids[i]) == norm(column)):
-            return table, row, i
-    if column.isdigit() and 1 <= int(column) <= ncols:
-        return table, row, int(column) - 1
-    raise UsageError("cell-no-column", address=address, column=column, columns="、".join(names), count=ncols)
+    ref = locate(address, [t.definition for t in tables], tables[0].year if tables else None)
+    table = tables[ref.table]
+    return table, table.rows[ref.row], ref.column
 
 
 def explain_cell(config: Config, year: int, address: str, *, standard: str | None = None) -> Explanation:
-    """The register rows behind one cell of a standard table."""
-    from disclo_cli.formats.engine import Filler, _merge, fill_all, load_definition, standard_for_year
+    """The register rows behind a cell (or the cells of an address with *) of a standard table: the
+    engine's own selection of each."""
+    from disclo_cli.formats.definition import locate_all
+    from disclo_cli.formats.engine import Filler, fill_all, load_definition, standard_for_year
 
     definition = load_definition(standard or standard_for_year(year))
+    refs = locate_all(address, definition.tables, year)  # a bad address is refused before the ledger is read
     regs = load_registers(config, year, grouped=False)
-    tables = fill_all(definition, regs, config, year)
-    table, row, ci = parse_cell(address, tables)
-    d = table.definition
-    row_def = next(r for r in d.rows if r.get("id") == row.id)
+    (table,) = fill_all(definition, regs, config, year, [definition.tables[refs[0].table].id])
     filler = Filler(regs, config, year)
-    if "cells" in row_def:
-        specs = [(_merge(row_def, None, row_def["cells"][ci]), "year")]
-    else:
-        col = d.columns[ci]
-        cols = [d.columns[[c["id"] for c in d.columns].index(x)] for x in col["sum"]] if "sum" in col else [col]
-        specs = [(_merge(row_def, c, None), c.get("scope", "year")) for c in cols]
+    explained = [_explain(config, filler, table, table.rows[r.row], r.column) for r in refs]
+    if "*" not in address:
+        return explained[0]
+    rows = tuple((*r[:5], msg("explain.in-cell", cell=e.address, what=r[5])) for e in explained for r in e.rows)
+    notes = tuple(msg("explain.in-cell", cell=e.address, what=n) for e in explained for n in e.notes)
+    return Explanation(address.strip(), None, rows, notes, tuple((e.address, e.value) for e in explained))
+
+
+def _explain(config: Config, filler, table, row, ci: int) -> Explanation:
+    from disclo_cli.formats.engine import cell_specs
+
     rows: list[tuple] = []
     notes: list[Msg] = []
-    for spec, scope in specs:
-        if "figure" in spec:
-            notes.append(msg("explain.yearly", key=spec["figure"]))
+    for spec, scope in cell_specs(table.definition, table.definition.row(row.id), ci):
+        if spec.figure:
+            notes.append(msg("explain.yearly", key=spec.figure))
             continue
-        if "count" not in spec:
-            continue
-        sign = False
-        if spec.get("on") == "in_force":
-            pred = filler.predicate(spec.get("where", {}))
-            for rec, _ in filler.select("items", "abolished", "cumulative"):
-                if pred(rec):
-                    date, what = _describe(rec)
-                    rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, msg("explain.abolished", date=rec.abolished.isoformat(), what=what)))
-            sign = True
-        for rec in filler.records(spec, scope):
-            date, what = _describe(rec)
-            rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, msg("explain.added", what=what) if sign else what))
-        if (scope == "cumulative" or spec.get("on") in ("in_force", "published_total")) and spec.get("opening"):
-            notes.append(msg("explain.opening", key=spec["opening"], value=config.opening.get(spec["opening"], 0)))
-    column_name = (table.columns or row.headers or ("",))[ci] if (table.columns or row.headers) else ""
-    addr = f"{table.table}.{row.id}" + (f"/{column_name}" if column_name else "")
+        breakdown = filler.breakdown(spec, scope)
+        signed = len(breakdown.terms) > 1  # documents in force: issued (+) and abolished (−)
+        for term in breakdown.terms:
+            for rec, _ in term.records:
+                date, what = _describe(rec)
+                if signed:
+                    what = msg("explain.added", what=what) if term.sign > 0 else msg("explain.abolished", date=rec.abolished.isoformat(), what=what)
+                rows.append((rec.place.file, rec.place.sheet, rec.place.row, rec.id, date, what))
+        if breakdown.opening:
+            notes.append(msg("explain.opening", key=breakdown.opening, value=config.opening.get(breakdown.opening, 0)))
+    names = table.columns or row.headers
+    addr = f"{table.table}.{row.id}" + (f"/{names[ci]}" if names else "")
     return Explanation(addr, row.values[ci], tuple(rows), tuple(notes))
 
 
@@ -366,10 +337,14 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     if previous is not None:
         findings += check_carry_over(tables, previous_figures(previous), year)
     else:
-        prev_def = load_definition(standard_for_year(year - 1)) if not standard else definition
-        # the same registers serve last year: the engine only counts what is dated up to its year
-        prev_tables = fill_all(prev_def, regs, config, year - 1)
-        findings += check_carry_over(tables, [t.as_json() for t in prev_tables], year)
+        try:
+            prev_def = load_definition(standard_for_year(year - 1)) if not standard else definition
+        except UsageError:
+            prev_def = None  # no format covers last year: nothing to carry over from
+        if prev_def is not None:
+            # the same registers serve last year: the engine only counts what is dated up to its year
+            prev_tables = fill_all(prev_def, regs, config, year - 1)
+            findings += check_carry_over(tables, [t.as_json() for t in prev_tables], year)
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order[f.severity])
     return CheckResult(year, definition.standard, tuple(findings))

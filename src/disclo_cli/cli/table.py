@@ -61,14 +61,19 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
 
     config = load_config(ctx, required=True)
     result = explain_cell(config, year, cell, standard=standard)
-    shown = "（空）" if result.value is None else fmt_value(result.value)  # a blank cell is not "None" (nor 0)
+    def shown(value: object) -> str:
+        return "（空）" if value is None else fmt_value(value)  # a blank cell is not "None" (nor 0)
+
     machine = fmt != "table"  # CSV and JSON are the same in every language
     language = "en" if machine else None
     rows = tuple((*r[:5], r[5].text(language)) for r in result.rows)
     heads = EXPLAIN_COLUMNS if machine else tuple(_(h) for h in EXPLAIN_HEADS)
-    grid = Grid(f"{result.address} = {shown}", heads, rows, widths=(14, 8, 4, 14, 10, 30), note=result.note_in(language))
+    title = "；".join(f"{a} = {shown(v)}" for a, v in result.cells) if result.cells else f"{result.address} = {shown(result.value)}"
+    grid = Grid(title, heads, rows, widths=(14, 8, 4, 14, 10, 30), note=result.note_in(language))
     payload = {"cell": result.address, "year": year, "value": result.value, "note": result.note_in("en"),
                "rows": [dict(zip(EXPLAIN_COLUMNS, r)) for r in rows]}
+    if result.cells:
+        payload["cells"] = [{"cell": a, "value": v} for a, v in result.cells]
     render_grids([grid], payload, fmt, None)
     return None
 

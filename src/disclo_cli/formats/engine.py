@@ -1,103 +1,36 @@
-"""One engine fills every standard table from its definition (data/formats/*.toml).
+"""One engine fills every standard table from its definition (formats/definition.py reads them).
 
-A definition declares rows and columns; a cell is the merge of its row's and its column's spec
-(plus the row's own `cells` entry where columns differ in meaning, as in Table 二). Specs say what
-to count (`count` register, `on` date event, `where` filters), or which yearly figure to take, or
-which columns to add up. The identities in the definition are checked on every table produced.
+A cell is the merge of its row's and its column's spec (or the row's own `cells` entry where the
+values differ in meaning, as in Table 二). Specs say what to count (`count` register, `on` date
+event, `where` filters), or which yearly figure to take, or which columns to add up. The identities
+and the partitions of the definition are checked on every table produced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from disclo_cli.config import Config
-from disclo_cli.errors import ConfigError, UsageError
+from disclo_cli.errors import ConfigError
+from disclo_cli.formats.definition import (  # noqa: F401  (the engine's public names)
+    ATTRIBUTE_OF,
+    STANDARDS,
+    CellSpec,
+    Definition,
+    Identity,
+    RowDef,
+    TableDef,
+    load_definition,
+    standard_for_year,
+)
 from disclo_cli.messages import Msg, msg
-from disclo_cli.model import Case, Finding, Item, Place, Request
-from disclo_cli.text import norm
+from disclo_cli.model import Finding, Place
+from disclo_cli.schema import Record
 
 Value = int | Decimal | None
-STANDARDS = ("legacy", "legacy6", "2019", "2021")
-
-
-# --- definitions ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TableDef:
-    id: str
-    title: str
-    columns: tuple[Mapping, ...]
-    rows: tuple[Mapping, ...]
-    identities: tuple[Mapping, ...] = ()
-    header: tuple[tuple[Mapping, ...], ...] = ()
-    label_columns: int = 1
-    value_columns: int = 0
-    label_header: str = ""
-    unit_header: str = ""
-    corner: str = ""
-    widths_mm: tuple[float, ...] = ()  # printed column widths, where the official form fixes them
-
-    @property
-    def width(self) -> int:
-        """Number of value columns."""
-        return len(self.columns) or self.value_columns
-
-
-@dataclass(frozen=True)
-class Definition:
-    standard: str
-    name: str
-    years: tuple[int, int]
-    tables: tuple[TableDef, ...]
-    source: str
-
-    def table(self, table_id: str) -> TableDef:
-        for t in self.tables:
-            if t.id == table_id or norm(t.id) == norm(table_id):
-                return t
-        raise UsageError("no-such-table", standard=self.standard, table=table_id, tables="、".join(t.id for t in self.tables))
-
-
-def standard_for_year(year: int) -> str:
-    """The format in force for a report year (formats.md): legacy ≤ 2018, 2019 for 2019–2020, 2021 after."""
-    if year <= 2018:
-        return "legacy"
-    if year <= 2020:
-        return "2019"
-    return "2021"
-
-
-def load_definition(standard: str) -> Definition:
-    """A built-in definition by name, or a definition file (a provincial variant) by path."""
-    if standard in STANDARDS:
-        text = resources.files("disclo_cli.data").joinpath("formats", f"{standard}.toml").read_text(encoding="utf-8")
-        source = f"formats/{standard}.toml"
-    else:
-        path = Path(standard)
-        if not path.suffix == ".toml" or not path.is_file():
-            raise UsageError("unknown-standard", standard=standard, standards=", ".join(STANDARDS))
-        text, source = path.read_text(encoding="utf-8"), str(path)
-    try:
-        data = tomllib.loads(text)
-        tables = tuple(
-            TableDef(
-                id=t["id"], title=t["title"], columns=tuple(t.get("columns", ())), rows=tuple(t["rows"]),
-                identities=tuple(t.get("identities", ())), header=tuple(tuple(r) for r in t.get("header", ())),
-                label_columns=t.get("label_columns", 1), value_columns=t.get("value_columns", 0),
-                label_header=t.get("label_header", ""), unit_header=t.get("unit_header", ""), corner=t.get("corner", ""),
-                widths_mm=tuple(t.get("widths_mm", ())),
-            )
-            for t in data["tables"]
-        )
-        return Definition(data["standard"], data.get("name", data["standard"]), tuple(data.get("years", (0, 9999))), tables, source)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError("definition-invalid", source=source, problem=str(exc)) from exc
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -170,15 +103,15 @@ class Registers:
     attributes tables look at, and `counts[kind][i]` says how many rows record i stands for.
     """
 
-    items: Sequence[Item] = ()
-    requests: Sequence[Request] = ()
-    cases: Sequence[Case] = ()
+    items: Sequence[Record] = ()
+    requests: Sequence[Record] = ()
+    cases: Sequence[Record] = ()
     counts: Mapping[str, Sequence[int]] = field(default_factory=dict)
 
-    def weighted(self, kind: str) -> Iterable[tuple[object, int]]:
+    def weighted(self, kind: str) -> Iterable[tuple[Record, int]]:
         records = getattr(self, kind)
         counts = self.counts.get(kind)
-        return zip(records, counts) if counts is not None else ((r, 1) for r in records)
+        return zip(records, counts, strict=True) if counts is not None else ((r, 1) for r in records)
 
 
 _DATE_OF = {
@@ -188,6 +121,22 @@ _DATE_OF = {
     "answered": lambda r: r.answered,
     "filed": lambda r: r.filed,
 }
+
+
+@dataclass(frozen=True)
+class Term:
+    """Records a count cell adds (sign 1) or takes away (sign −1), with the rows each stands for."""
+
+    sign: int
+    records: tuple[tuple[object, int], ...]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """What a count cell adds up: its terms, and the [opening] key added to them ('' for none)."""
+
+    terms: tuple[Term, ...]
+    opening: str = ""
 
 
 class Filler:
@@ -200,9 +149,9 @@ class Filler:
         self.start = dt.date(year, 1, 1)
         self.end = dt.date(year, 12, 31)
         self.through = config.opening_through
-        self._events: dict[tuple[str, str, str], list] = {}
+        self._events: dict[tuple[str, str, str], list[tuple[Record, int]]] = {}
         self.findings: list[Finding] = []
-        self._warned: set[str] = set()
+        self._warned: set[tuple[str, int]] = set()
 
     # which records an event selects, in a scope
     def _in_range(self, d: dt.date | None, scope: str) -> bool:
@@ -212,7 +161,7 @@ class Filler:
             return d >= self.start
         return self.through is None or d.year > self.through
 
-    def select(self, register: str, on: str, scope: str) -> list[tuple[object, int]]:
+    def select(self, register: str, on: str, scope: str) -> list[tuple[Record, int]]:
         """(record, rows it stands for) of a register that a date event selects in a scope."""
         key = (register, on, scope)
         if key in self._events:
@@ -225,30 +174,22 @@ class Filler:
             out = [(r, n) for r, n in records if r.received < self.start and (r.answered is None or r.answered >= self.start)]
         elif on == "carried_out":
             out = [(r, n) for r, n in records if r.received <= self.end and (r.answered is None or r.answered > self.end)]
-        elif on in ("in_force", "published_total"):
+        else:  # in_force, published_total: every item published up to the year's end (the loader knows no other event)
             out = [(r, n) for r, n in records if self._in_range(r.date, "cumulative")]
-        else:
-            raise ConfigError("definition-unknown-event", event=on)
         self._events[key] = out
         return out
 
-    def predicate(self, where: Mapping[str, object]) -> Callable[[object], bool]:
-        tests: list[tuple[str, frozenset]] = []
-        for attr, wanted in where.items():
-            values = wanted if isinstance(wanted, list) else [wanted]
-            expanded: list[str] = []
-            for v in values:
-                if v == "@website":
-                    expanded += self.config.website_channels
-                elif v == "@gazette":
-                    expanded += self.config.gazette_channels
-                else:
-                    expanded.append(str(v))
-            tests.append((attr, frozenset(expanded)))
+    def allowed(self, where: Sequence[tuple[str, Sequence[str]]]) -> dict[str, tuple[str, ...]]:
+        """A `where` with the office's channel lists (@website, @gazette) put in."""
+        lists = {"@website": self.config.website_channels, "@gazette": self.config.gazette_channels}
+        return {attr: tuple(x for v in values for x in lists.get(v, (v,))) for attr, values in where}
+
+    def predicate(self, where: Sequence[tuple[str, Sequence[str]]], register: str) -> Callable[[object], bool]:
+        tests = [(ATTRIBUTE_OF.get((register, attr), attr), frozenset(allowed)) for attr, allowed in self.allowed(where).items()]
 
         def ok(rec) -> bool:
             for attr, allowed in tests:
-                v = getattr(rec, attr if attr != "channel" or not isinstance(rec, Item) else "channels")
+                v = getattr(rec, attr)
                 if isinstance(v, tuple):
                     if allowed.isdisjoint(v):
                         return False
@@ -258,35 +199,26 @@ class Filler:
 
         return ok
 
-    def records(self, spec: Mapping, scope: str) -> list:
-        """The records behind a count cell."""
-        register, on = spec["count"], spec.get("on", "date")
-        pred = self.predicate(spec.get("where", {}))
-        return [r for r, _ in self.select(register, on, scope) if pred(r)]
+    def breakdown(self, spec: CellSpec, scope: str) -> Breakdown:
+        """The records behind a count cell (what `count` adds up, and what explain lists)."""
+        pred = self.predicate(spec.where, spec.count)
+        added = Term(1, tuple((r, n) for r, n in self.select(spec.count, spec.on, scope) if pred(r)))
+        cumulative = spec.on in ("in_force", "published_total") or scope == "cumulative"
+        if spec.on == "in_force":  # issued up to the year's end, less those abolished by then
+            abolished = Term(-1, tuple((r, n) for r, n in self.select("items", "abolished", "cumulative") if pred(r)))
+            return Breakdown((abolished, added), spec.opening)
+        return Breakdown((added,), spec.opening if cumulative else "")
 
-    def _sum(self, register: str, on: str, scope: str, pred) -> int:
-        return sum(n for r, n in self.select(register, on, scope) if pred(r))
+    def count(self, spec: CellSpec, scope: str) -> int:
+        b = self.breakdown(spec, scope)
+        return self.config.opening.get(b.opening, 0) + sum(t.sign * sum(n for _, n in t.records) for t in b.terms)
 
-    def count(self, spec: Mapping, scope: str) -> Value:
-        on = spec.get("on", "date")
-        pred = self.predicate(spec.get("where", {}))
-        n = self._sum(spec["count"], on, scope, pred)
-        if on == "in_force":
-            return self._opening(spec) + n - self._sum("items", "abolished", "cumulative", pred)
-        if on == "published_total" or scope == "cumulative":
-            return self._opening(spec) + n
-        return n
-
-    def _opening(self, spec: Mapping) -> int:
-        key = spec.get("opening")
-        return self.config.opening.get(key, 0) if key else 0
-
-    def figure(self, spec: Mapping, scope: str, label: str) -> Value:
-        key = spec["figure"]
+    def figure(self, spec: CellSpec, scope: str, label: str) -> Value:
+        key = spec.figure
         if scope == "year":
             return self._figure_of(key, self.year, spec, label)
         first = (self.through + 1) if self.through is not None else self._first_year()
-        total: Value = self._opening(spec)
+        total: int | Decimal = self.config.opening.get(spec.opening, 0) if spec.opening else 0
         for y in range(first, self.year + 1):
             v = self._figure_of(key, y, spec, label)
             if v is None:
@@ -298,7 +230,7 @@ class Filler:
         years = [r.date.year for r in self.reg.items] + [r.received.year for r in self.reg.requests] + [r.filed.year for r in self.reg.cases]
         return min(years, default=self.year)
 
-    def _figure_of(self, key: str, year: int, spec: Mapping, label: str) -> Value:
+    def _figure_of(self, key: str, year: int, spec: CellSpec, label: str) -> Value:
         figures = self.config.yearly.get(year, {})
         if key in figures:
             v = figures[key]
@@ -309,31 +241,27 @@ class Filler:
             except ArithmeticError:
                 raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v)) from None
             return int(d) if d == d.to_integral() else d
-        zero_without = spec.get("zero_without")
-        if zero_without == "requests" and not any(r.received.year == year for r in self.reg.requests):
+        if spec.zero_without == "requests" and not any(r.received.year == year for r in self.reg.requests):
             return 0  # no request that year: nothing was charged or waived
         if (key, year) not in self._warned:
             self._warned.add((key, year))
             self.findings.append(Finding.of("warning", "missing-figure", Place(cell=label), key=key, year=year))
         return None
 
-    def cell(self, spec: Mapping, scope: str, label: str) -> Value:
-        if "figure" in spec:
+    def cell(self, spec: CellSpec, scope: str, label: str) -> Value:
+        if spec.figure:
             return self.figure(spec, scope, label)
-        if "count" in spec:
-            return self.count(spec, scope)
-        return None
+        return self.count(spec, scope)
 
 
-def _merge(row: Mapping, column: Mapping | None, cell: Mapping | None) -> dict:
-    spec: dict = {}
-    for part in (row, column or {}, cell or {}):
-        for k, v in part.items():
-            if k == "where":
-                spec["where"] = {**spec.get("where", {}), **v}
-            elif k not in ("id", "label", "labels", "unit", "cells", "spans", "sum", "block", "subheader", "indent", "total"):
-                spec[k] = v
-    return spec
+def cell_specs(table: TableDef, row: RowDef, index: int) -> list[tuple[CellSpec, str]]:
+    """(spec, scope) of what a cell counts: one, or the parts of a sum column."""
+    if row.cells:
+        return [(row.cells[index], "year")]
+    column = table.columns[index]
+    if column.sum:
+        return [spec for c in column.sum for spec in cell_specs(table, row, table.column_index(c))]
+    return [(row.spec.merged(column.spec), column.scope)]
 
 
 def _label(text: str, year: int) -> str:
@@ -341,77 +269,147 @@ def _label(text: str, year: int) -> str:
 
 
 def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
-    """Fill one table; identities are checked and failures added to its findings."""
+    """Fill one table; identities and partitions are checked and failures added to its findings."""
     year = filler.year
-    columns = tuple(_label(c["label"], year) for c in table.columns)
-    col_index = {c["id"]: i for i, c in enumerate(table.columns)}
+    columns = tuple(_label(c.label, year) for c in table.columns)
     rows: list[StatRow] = []
-    current_headers: tuple[str, ...] = ()
     before = len(filler.findings)
     for row in table.rows:
-        labels = tuple(row.get("labels", [row.get("label", "")]))
-        if row.get("block"):
-            rows.append(StatRow(row["id"], row["label"], "", (), "block", labels))
+        labels = row.labels or (row.label,)
+        if row.kind == "block":
+            rows.append(StatRow(row.id, row.label, "", (), "block", labels))
             continue
-        if "subheader" in row:
-            current_headers = tuple(row["subheader"])
-            rows.append(StatRow(row["id"], row["subheader"][0], "", tuple(row["subheader"][1:]), "subheader", (row["subheader"][0],), tuple(row.get("spans", ())[1:])))
+        if row.kind == "subheader":
+            rows.append(StatRow(row.id, row.subheader[0], "", row.subheader[1:], "subheader", (row.subheader[0],), row.spans[1:]))
             continue
-        label = _label(row.get("label", ""), year)
-        if "cells" in row:
-            values = tuple(filler.cell(_merge(row, None, c), "year", f"{table.id}.{row['id']}") for c in row["cells"])
-            spans = tuple(row.get("spans", ()))
-            rows.append(StatRow(row["id"], label, row.get("unit", ""), values, "data", labels, spans, current_headers[1:]))
+        label = _label(row.label, year)
+        if row.cells:
+            # a missing figure names its cell as explain takes it (the head only where the row has several)
+            where = [f"{table.id}.{row.id}" + (f"/{h}" if len(row.cells) > 1 else "") for h in (row.headers or ("",) * len(row.cells))]
+            values = tuple(filler.cell(c, "year", w) for c, w in zip(row.cells, where, strict=True))
+            rows.append(StatRow(row.id, label, row.unit, values, "data", labels, row.spans, row.headers))
             continue
         if not table.columns:
-            rows.append(StatRow(row["id"], label, row.get("unit", ""), (), "group", labels))
+            rows.append(StatRow(row.id, label, row.unit, (), "group", labels))
             continue
-        values: list[Value] = [None] * len(table.columns)
+        values_: list[Value] = [None] * len(table.columns)
         for i, col in enumerate(table.columns):
-            if "sum" in col:
-                continue
-            spec = _merge(row, col, None)
-            values[i] = filler.cell(spec, col.get("scope", "year"), f"{table.id}.{row['id']}/{columns[i]}")
+            if not col.sum:
+                values_[i] = filler.cell(row.spec.merged(col.spec), col.scope, f"{table.id}.{row.id}/{columns[i]}")
         for i, col in enumerate(table.columns):
-            if "sum" in col:
-                parts = [values[col_index[c]] for c in col["sum"]]
-                values[i] = None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
-        rows.append(StatRow(row["id"], label, row.get("unit", ""), tuple(values), "data", labels, indent=row.get("indent", 0), total=row.get("total", False)))
+            if col.sum:
+                parts = [values_[table.column_index(c)] for c in col.sum]
+                values_[i] = None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
+        rows.append(StatRow(row.id, label, row.unit, tuple(values_), "data", labels, indent=row.indent, total=row.total))
     result = StatTable(standard, table.id, year, _label(table.title, year), columns, tuple(rows), table, ())
-    findings = list(filler.findings[before:]) + check_identities(result)
-    return StatTable(standard, table.id, year, result.title, columns, tuple(rows), table, tuple(findings))
+    findings = list(filler.findings[before:]) + check_identities(result) + check_partitions(table, filler)
+    return replace(result, findings=tuple(findings))
 
 
 def check_identities(t: StatTable) -> list[Finding]:
     """Every identity of the definition, on every column (or row); a failure names both sides."""
     out: list[Finding] = []
     by_id = {r.id: r for r in t.rows}
-    col_ids = [c["id"] for c in t.definition.columns]
+    col_ids = [c.id for c in t.definition.columns]
     for ident in t.definition.identities:
-        relation = ident.get("relation", "=")
-        if ident.get("per", "column") == "column":
+        if ident.per == "column":
             for ci, cname in enumerate(t.columns):
-                left = [by_id[r].values[ci] for r in ident["left"]]
-                right = [by_id[r].values[ci] for r in ident["right"]]
-                _compare(out, t, ident, relation, left, right, msg("identity-column", column=cname), f"{t.table}.*/{cname}")
+                left = [by_id[r].values[ci] for r in ident.left]
+                right = [by_id[r].values[ci] for r in ident.right]
+                _compare(out, t, ident, left, right, msg("identity-column", column=cname), f"{t.table}.*/{cname}")
         else:
             for r in t.rows:
                 if r.kind != "data" or not r.values:
                     continue
-                left = [r.values[col_ids.index(c)] for c in ident["left"]]
-                right = [r.values[col_ids.index(c)] for c in ident["right"]]
-                _compare(out, t, ident, relation, left, right, msg("identity-row", row=r.label.strip()), f"{t.table}.{r.id}")
+                left = [r.values[col_ids.index(c)] for c in ident.left]
+                right = [r.values[col_ids.index(c)] for c in ident.right]
+                _compare(out, t, ident, left, right, msg("identity-row", row=r.label.strip()), f"{t.table}.{r.id}/*")
     return out
 
 
-def _compare(out: list[Finding], t: StatTable, ident: Mapping, relation: str, left: list[Value], right: list[Value], where: Msg, cell: str) -> None:
+def _compare(out: list[Finding], t: StatTable, ident: Identity, left: list[Value], right: list[Value], where: Msg, cell: str) -> None:
     if any(v is None for v in left + right):
         return  # a blank cell cannot be checked; the missing figure is reported on its own
     lsum, rsum = sum(left), sum(right)  # type: ignore[arg-type]
-    ok = lsum == rsum if relation == "=" else lsum >= rsum
+    ok = lsum == rsum if ident.relation == "=" else lsum >= rsum
     if not ok:
-        out.append(Finding.of("error", "identity", Place(cell=cell), table=t.table, where=where, identity=ident["name"],
-                              left=lsum, right=rsum, relation="≠" if relation == "=" else "<"))
+        out.append(Finding.of("error", "identity", Place(cell=cell), table=t.table, where=where, identity=ident.name,
+                              left=lsum, right=rsum, relation="≠" if ident.relation == "=" else "<"))
+
+
+#: unplaced records listed one by one per partition; the rest are counted in one finding
+SHOWN_UNPLACED = 20
+
+
+def check_partitions(table: TableDef, filler: Filler) -> list[Finding]:
+    """Every record a partition's `of` rows count in the year is counted in exactly one of its cells.
+
+    A record in none is unplaced: an error naming its register row and the value no cell takes. A
+    record in two would be counted twice (the loader refuses cells that overlap as written; this
+    catches what only the data shows, such as an item with two channels).
+    """
+    out: list[Finding] = []
+    for p in table.partitions:
+        register = table.row(p.of[0]).spec.count
+        specs = [(rid, table.row(rid).spec) for rid in p.rows] or [(cid, table.columns[table.column_index(cid)].spec) for cid in p.columns]
+        parts = [(name, filler.predicate(spec.where, register), filler.allowed(spec.where)) for name, spec in specs]
+        seen: set[int] = set()
+        bad: list[tuple[Record, int, list[str]]] = []
+        for of in p.of:
+            spec = table.row(of).spec
+            pred = filler.predicate(spec.where, spec.count)
+            for rec, n in filler.select(spec.count, spec.on, "year"):
+                if id(rec) in seen or not pred(rec):
+                    continue
+                hits = [name for name, test, _ in parts if test(rec)]
+                if len(hits) != 1:
+                    seen.add(id(rec))
+                    bad.append((rec, n, hits))
+        for rec, n, hits in bad[:SHOWN_UNPLACED]:
+            place = getattr(rec, "place", None) or Place()
+            if hits:
+                out.append(Finding.of("error", "partition-overlap", place, table=table.id, partition=p.name, cells="、".join(hits), rows=n))
+                continue
+            variant, params = _why(rec, register, [w for _, _, w in parts])
+            out.append(Finding.of("error", "unplaced", place, variant=variant, table=table.id, partition=p.name, rows=n, **params))
+        rest = sum(n for _, n, _ in bad[SHOWN_UNPLACED:])
+        if rest:
+            out.append(Finding.of("error", "unplaced", Place(), variant="more", table=table.id, partition=p.name, rows=rest))
+    return out
+
+
+def _shown(value: object) -> str:
+    return "、".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _why(rec, register: str, wheres: list[dict[str, tuple[str, ...]]]) -> tuple[str, dict[str, object]]:
+    """Why a record fits no cell of a partition. Returns (message variant, parameters):
+
+    an attribute whose value no cell takes at all; else the one attribute the cells that fit the
+    record otherwise do not take (an empty one first: a missing column is the likeliest cause, as a
+    lawsuit without its route); else the combination of its values (a reason of another outcome).
+    """
+    attrs = list(dict.fromkeys(a for w in wheres for a in w))
+    value = {a: getattr(rec, ATTRIBUTE_OF.get((register, a), a)) for a in attrs}
+
+    def takes(allowed: tuple[str, ...], v: object) -> bool:
+        return not set(allowed).isdisjoint(v) if isinstance(v, tuple) else v in allowed
+
+    def because(attr: str, parts: list[dict[str, tuple[str, ...]]]) -> tuple[str, dict[str, object]]:
+        shown = _shown(value[attr])
+        allowed = "、".join(dict.fromkeys(v for w in parts for v in w[attr]))
+        return ("empty" if not shown else ""), {"attribute": attr, "value": shown, "allowed": allowed}
+
+    for attr in attrs:
+        if all(attr in w for w in wheres) and not any(takes(w[attr], value[attr]) for w in wheres):
+            return because(attr, wheres)
+    near = {a: [w for w in wheres if a in w and all(takes(w[b], value[b]) for b in w if b != a)] for a in attrs}
+    candidates = [a for a in attrs if near[a]]
+    empty = [a for a in candidates if not _shown(value[a])]
+    if len(candidates) == 1 or empty:
+        attr = (empty or candidates)[0]
+        return because(attr, near[attr])
+    return "combination", {"values": "，".join(f"{a} = {_shown(value[a])!r}" for a in attrs)}
 
 
 def fill_all(definition: Definition, registers: Registers, config: Config, year: int, tables: Iterable[str] | None = None) -> list[StatTable]:

@@ -4,7 +4,9 @@ never print zeros); this module tells which."""
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Iterable
+
+from disclo_cli.formats.definition import ATTRIBUTE_OF, CellSpec, Definition, TableDef
 
 #: the record fields an event of a cell reads
 EVENT_FIELDS = {
@@ -12,34 +14,28 @@ EVENT_FIELDS = {
     "received": ("received",), "answered": ("answered",), "carried_in": ("received", "answered"),
     "carried_out": ("received", "answered"), "filed": ("filed",),
 }
-#: an attribute a definition names, as the register schema names the field
-ALIASES = {("items", "channel"): "channels"}
 
 
-def _specs(table) -> Iterable[Mapping]:
-    """Every cell spec of a table: each row merged with each column, and each row's own cells."""
-    from disclo_cli.formats.engine import _merge
-
-    columns = [c for c in table.columns if "sum" not in c] or [None]
-    for row in table.rows:
-        if row.get("block") or "subheader" in row:
-            continue
-        if "cells" in row:
-            for cell in row["cells"]:
-                yield _merge(row, None, cell)
+def _specs(table: TableDef) -> Iterable[CellSpec]:
+    """Every cell spec of a table: each data row merged with each column, and each row's own cells."""
+    columns = [c for c in table.columns if not c.sum]
+    for row in table.data_rows:
+        if row.cells:
+            yield from row.cells
+        elif columns:
+            yield from (row.spec.merged(c.spec) for c in columns)
         else:
-            for column in columns:
-                yield _merge(row, column, None)
+            yield row.spec
 
 
-def fields_needed(definition, register: str) -> dict[str, set[str]]:
+def fields_needed(definition: Definition, register: str) -> dict[str, set[str]]:
     """field -> the ids of the tables of `definition` that count `register` by it."""
     out: dict[str, set[str]] = {}
     for table in definition.tables:
         for spec in _specs(table):
-            if spec.get("count") != register:
+            if spec.count != register:
                 continue
-            names = [*spec.get("where", {}), *EVENT_FIELDS.get(spec.get("on", "date"), ())]
+            names = [*(attr for attr, _ in spec.where), *EVENT_FIELDS.get(spec.on, ())]
             for name in names:
-                out.setdefault(ALIASES.get((register, name), name), set()).add(table.id)
+                out.setdefault(ATTRIBUTE_OF.get((register, name), name), set()).add(table.id)
     return out

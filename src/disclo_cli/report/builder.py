@@ -1,12 +1,13 @@
 """The annual report (政府信息公开工作年度报告) as a Word document.
 
-``build_report`` fills the standard tables of the year from the ledger, checks their identities,
-reads the office's prose file (``prose/{year}.md``), writes the generated figure sentences and the
-tables into the report's outline, and saves the DOCX (and the tables as JSON) atomically.
+``build_report`` fills the standard tables of the year from the ledger, runs the checks, reads the
+office's prose file (``prose/{year}.md``), writes the tables and the generated figure sentences into
+the report's outline, and saves the DOCX (and the tables as JSON) atomically.
 
-The outline of each format is data (``OUTLINES``): headings, which generated sentences go where,
-which table, and what prose the office is expected to write. A section whose prose is missing gets
-a highlighted 【请填写：…】 line, never an empty space.
+Everything about the format is the definition's: its tables, its outline (data/outlines/: headings,
+which sentences go where, which table, what prose the office is expected to write) and the cells the
+sentences read. A section whose prose is missing gets a highlighted 【请填写：…】 line, never an
+empty space.
 """
 
 from __future__ import annotations
@@ -20,79 +21,14 @@ from typing import Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import DataError, InputError, OutputError, UsageError
+from disclo_cli.formats.definition import Definition, load_definition, standard_for_year
 from disclo_cli.messages import Msg, msg
 from disclo_cli.model import Finding, Place
 from disclo_cli.report import prose as prose_mod
+from disclo_cli.report.outline import Outline, Section, outline_for
 from disclo_cli.report.sentences import SENTENCES, Facts, fill_in
 
-# --- outlines (data) -------------------------------------------------------------------------------
-
-_LEGACY = {
-    "name": "2018年及以前（《条例》2007年版）",
-    "title": "{year}年{office}\n信息公开工作年度报告",
-    "sections": [
-        {"heading": "一、概述", "aliases": ["总体情况"], "prose": "required",
-         "hint": "本年度政府信息公开工作概述（组织领导、制度建设、主要做法），可分（一）（二）……小节"},
-        {"heading": "二、主动公开政府信息情况", "children": [
-            {"heading": "（一）主动公开政府信息数量", "auto": ["items"]},
-            {"heading": "（二）主动公开政府信息的主要类别情况", "auto": ["categories"]},
-            {"heading": "（三）政府信息公开形式", "auto": ["channels"], "prose": "required",
-             "hint": "公开的渠道和形式（政府网站、公共查阅点、政务公开栏、热线、微信公众号……），每种一段"},
-            {"heading": "（四）开展政策解读工作情况", "prose": "required", "hint": "政策解读的做法和数量"},
-            {"heading": "（五）回应社会关切情况", "prose": "required", "hint": "回应公众关注热点、重大舆情的情况"},
-        ]},
-        {"heading": "三、政府信息依申请公开办理情况", "auto": ["requests", "fees"]},
-        {"heading": "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "auto": ["cases"]},
-        {"heading": "五、政府信息公开工作存在的主要问题及改进措施", "aliases": ["存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"],
-         "prose": "required", "hint": "存在的主要问题和下一步的改进措施"},
-        {"heading": "六、需要说明的事项与附表", "part": "需要说明的其他事项与附表", "children": [
-            {"heading": "（一）需要说明的其他事项", "aliases": ["其他需要报告的事项"], "prose": "required", "inline": True,
-             "hint": "需要说明的其他事项；没有就写“无”"},
-            {"heading": "（二）附表：", "table": "附表", "caption": True},
-        ]},
-    ],
-}
-
-
-def _national(version: str) -> dict:
-    problems = "五、政府信息公开工作存在的主要问题及改进情况" if version == "2019" else "五、存在的主要问题及改进情况"
-    return {
-        "name": f"{version}年国家格式（{'国办公开办函〔2019〕60号' if version == '2019' else '国办公开办函〔2021〕30号'}）",
-        "title": "{office}\n{year}年政府信息公开工作年度报告",
-        "sections": [
-            {"heading": "一、总体情况", "aliases": ["概述"], "prose": "optional", "hint": "本年度工作的总体情况（一段）", "children": [
-                {"heading": "（一）主动公开", "auto": [("items", "channels", "categories"), "documents"], "prose": "optional",
-                 "hint": "主动公开的重点领域、政策解读、回应关切等做法"},
-                {"heading": "（二）依申请公开", "auto": [("requests", "outcomes")], "prose": "optional", "hint": "办理依申请公开的做法"},
-                {"heading": "（三）政府信息管理", "prose": "required", "hint": "信息发布审查、动态调整、规范性文件管理等"},
-                {"heading": "（四）政府信息公开平台建设", "aliases": ["平台建设"], "prose": "required", "hint": "政府网站、政务新媒体、公开专栏等平台建设"},
-                {"heading": "（五）监督保障", "prose": "required", "hint": "组织领导、培训、考核、社会评议、责任追究等"},
-            ]},
-            {"heading": "二、主动公开政府信息情况", "table": "二"},
-            {"heading": "三、收到和处理政府信息公开申请情况", "table": "三"},
-            {"heading": "四、政府信息公开行政复议、行政诉讼情况", "auto": ["cases"], "table": "四"},
-            {"heading": problems, "aliases": ["存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进措施"],
-             "prose": "required", "hint": "存在的主要问题、上年问题的整改情况和本年的改进措施"},
-            {"heading": "六、其他需要报告的事项", "aliases": ["需要说明的其他事项"], "auto": ["fees"], "prose": "required",
-             "hint": "落实上级年度政务公开工作要点、人大代表建议和政协提案办理结果公开等情况；没有就写“无其他需要报告的事项。”"},
-        ],
-    }
-
-
-OUTLINES: dict[str, dict] = {"legacy": _LEGACY, "2019": _national("2019"), "2021": _national("2021")}
-
-_DOCUMENT_FORMAT = {
-    "2019": "《中华人民共和国政府信息公开工作年度报告格式（试行）》（国办公开办函〔2019〕60号）",
-    "2021": "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）",
-}
 _REQUEST_CHANNEL_WORDS = {"其他": "其他形式"}
-
-
-def family_of(standard: str) -> str:
-    """Which outline and wording a standard uses: legacy, 2019 or 2021."""
-    if standard.startswith("legacy"):
-        return "legacy"
-    return "2019" if standard == "2019" else "2021"
 
 
 def default_output(config: Config, year: int) -> Path:
@@ -163,7 +99,7 @@ class _Writer:
 @dataclass
 class _Context:
     facts: Facts
-    outline: dict
+    outline: Outline
     tables: Mapping[str, object]
     prose: prose_mod.Prose | None
     findings: list[Finding] = field(default_factory=list)
@@ -174,8 +110,8 @@ class _Context:
         return prose_mod.fill(text, self.facts.resolver(sentences), place=place, findings=self.findings)
 
 
-def _keys(spec: Mapping) -> set[str]:
-    return {prose_mod.heading_key(spec["heading"]), *(prose_mod.heading_key(a) for a in spec.get("aliases", ()))}
+def _keys(spec: Section) -> set[str]:
+    return {prose_mod.heading_key(spec.heading), *(prose_mod.heading_key(a) for a in spec.aliases)}
 
 
 def _contact(facts: Facts) -> str:
@@ -193,21 +129,16 @@ def _rules_abbreviation(rules: str) -> str:
 
 
 def preamble(ctx: _Context) -> str:
-    f, family = ctx.facts, ctx.facts.family
+    f, words = ctx.facts, ctx.outline.preamble
     o = f.office
     rules = o.provincial_rules.strip()
     website = o.website.strip() or fill_in("发布本报告的网站（disclo.toml [office] website）")
     contact_office = o.contact_office.strip() or fill_in("联系办公室（disclo.toml [office] contact_office）")
-    parts = [s.get("part") or prose_mod.heading_key(s["heading"]) for s in ctx.outline["sections"]]
-    if family == "legacy":
-        basis = "《中华人民共和国政府信息公开条例》（以下简称《条例》）" + (f"及{rules}（以下简称{_rules_abbreviation(rules)}）" if rules else "")
-        return (f"本年度报告是根据{basis}规定，由本级政府编制而成。全文由{'、'.join(parts)}共{len(parts)}个部分组成。"
-                f"本年度报告中所列数据的统计期限从{f.year}年1月1日至12月31日止。本报告的电子版可在{website}下载。"
-                f"如对本年度报告有疑问，请与{contact_office}联系（{_contact(f)}）。")
-    basis = "《中华人民共和国政府信息公开条例》（以下简称《条例》）" + (f"、{rules}" if rules else "") + f"和{_DOCUMENT_FORMAT[family]}"
-    return (f"本报告根据{basis}要求编制。全文包括{'、'.join(parts)}等{len(parts)}个部分。"
-            f"本报告所列数据的统计期限自{f.year}年1月1日起至{f.year}年12月31日止。本报告电子版可在{website}查阅和下载。"
-            f"如对本报告有疑问，请与{contact_office}联系（{_contact(f)}）。")
+    parts = [s.part or prose_mod.heading_key(s.heading) for s in ctx.outline.sections]
+    basis = (words.basis_with_rules if rules else words.basis).format(
+        rules=rules, rules_short=_rules_abbreviation(rules), document=f.definition.format_title)
+    return words.text.format(basis=basis, parts="、".join(parts), count=len(parts), year=f.year, website=website,
+                             contact_office=contact_office, contact=_contact(f))
 
 
 def _render_table(w: _Writer, table, *, caption: str | None) -> None:
@@ -216,7 +147,7 @@ def _render_table(w: _Writer, table, *, caption: str | None) -> None:
 
     header, body, widths = official_layout(table)
     cells = []
-    for row, layout in zip(table.rows, body):
+    for row, layout in zip(table.rows, body, strict=True):
         center = row.kind in ("subheader", "block")
         cells.append([
             TableCell(c.text or fill_in("数字"), c.colspan, c.rowspan, "center" if center else None,
@@ -231,37 +162,37 @@ def _render_table(w: _Writer, table, *, caption: str | None) -> None:
             label_columns=table.definition.label_columns, keep_together=len(header) + len(cells) <= 20)
 
 
-def _render_block(ctx: _Context, w: _Writer, spec: Mapping, block: prose_mod.Block | None, level: int) -> None:
+def _render_block(ctx: _Context, w: _Writer, spec: Section, block: prose_mod.Block | None, level: int) -> None:
     facts = ctx.facts
     paragraphs = [(ctx.fill(text, line), text) for text, line in (block.paragraphs if block else [])]
     placed = {name for _, raw in paragraphs for name in SENTENCES if f"sentence:{name}" in raw.replace(" ", "")}
-    # an auto entry is a sentence name, or a tuple of names written as one paragraph
-    generated = ["".join(SENTENCES[n](facts) for n in ((entry,) if isinstance(entry, str) else entry) if n not in placed)
-                 for entry in spec.get("auto", ())]
-    child_specs = list(spec.get("children", ()))
+    # each entry is a paragraph: its sentences (less those the office placed itself) written as one
+    generated = ["".join(SENTENCES[n](facts) for n in names if n not in placed) for names in spec.sentences]
+    child_specs = list(spec.children)
     matched, extra = prose_mod.match_blocks(child_specs, block.children if block else [], [_keys(c) for c in child_specs])
-    missing = spec.get("prose") == "required" and not paragraphs and not extra
-    heading = spec["heading"]
+    missing = spec.prose == "required" and not paragraphs and not extra
+    heading = spec.heading
 
-    if spec.get("inline"):
+    if spec.inline:
         texts = [t for t, _ in paragraphs]
         if missing:
-            w.heading(level, f"{heading.rstrip('：')}：{fill_in(spec.get('hint', heading))}")
+            w.heading(level, f"{heading.rstrip('：')}：{fill_in(spec.hint or heading)}")
             return
         if len(texts) == 1 and not extra and len(texts[0]) <= 40:
             w.heading(level, f"{heading.rstrip('：')}：{texts[0]}")
             return
     w.heading(level, heading)
+    if spec.table:
+        # the table follows its heading directly (readers of published reports look for it there);
+        # a sentence about it comes after it
+        table = ctx.tables[spec.table]
+        _render_table(w, table, caption=table.title if spec.caption else None)  # type: ignore[attr-defined]
     for sentence in generated:
         w.paragraph(sentence)
-    if spec.get("table"):
-        table = ctx.tables.get(spec["table"])
-        if table is not None:
-            _render_table(w, table, caption=table.title if spec.get("caption") else None)  # type: ignore[attr-defined]
     for text, _ in paragraphs:
         w.paragraph(text)
     if missing:
-        w.paragraph(fill_in(spec.get("hint", prose_mod.heading_key(heading))))
+        w.paragraph(fill_in(spec.hint or prose_mod.heading_key(heading)))
     for i, child in enumerate(child_specs):
         _render_block(ctx, w, child, matched.get(i), level + 1)
     for child in extra:
@@ -272,7 +203,7 @@ def _render_block(ctx: _Context, w: _Writer, spec: Mapping, block: prose_mod.Blo
 
 def _compose(ctx: _Context, w: _Writer, *, unchecked: Sequence[Finding], date: dt.date) -> None:
     facts = ctx.facts
-    w.title(ctx.outline["title"].format(year=facts.year, office=facts.office_name()))
+    w.title(ctx.outline.title.format(year=facts.year, office=facts.office_name()))
     if unchecked:
         w.notice(f"【未通过数据校验：统计表有{len(unchecked)}处勾稽关系不成立（disclo report --force），核对更正前不得印发】")
     intro = ctx.prose.section("前言") if ctx.prose else None
@@ -281,13 +212,13 @@ def _compose(ctx: _Context, w: _Writer, *, unchecked: Sequence[Finding], date: d
             w.paragraph(ctx.fill(text, line))
     else:
         w.paragraph(preamble(ctx))
-    specs = list(ctx.outline["sections"])
+    specs = list(ctx.outline.sections)
     blocks = [s for s in (ctx.prose.sections if ctx.prose else []) if s is not intro]
     matched, unused = prose_mod.match_blocks(specs, blocks, [_keys(s) for s in specs])
     for i, spec in enumerate(specs):
         _render_block(ctx, w, spec, matched.get(i), 1)
     for s in unused:
-        names = "、".join(x["heading"] for x in specs)
+        names = "、".join(x.heading for x in specs)
         ctx.findings.append(Finding.of("warning", "prose-section", Place(ctx.prose.source if ctx.prose else "", line=s.line), heading=s.heading, sections=names))
     w.signature(facts.office_name(), f"{date.year}年{date.month}月{date.day}日")
 
@@ -304,17 +235,16 @@ def _read_prose(path: Path) -> prose_mod.Prose | None:
     return prose_mod.parse(text, str(path))
 
 
-def _facts(config: Config, year: int, standard: str, regs, tables: list, date: dt.date) -> Facts:
-    from disclo_cli.service import build_tables
+def _facts(config: Config, year: int, definition: Definition, outline: Outline, regs, tables: list, date: dt.date) -> Facts:
+    from disclo_cli.formats.engine import fill_all
     from disclo_cli.tally import tally
 
-    family = family_of(standard)
-    by_id = {t.table: t for t in tables}
-    legacy = by_id.get("附表") or build_tables(config, year, standard="legacy", registers=regs)[0]
-    national = by_id if "三" in by_id else {t.table: t for t in build_tables(config, year, standard="2021", registers=regs)}
+    # the companions' tables are filled from the same registers, for figures and {{cell:…}}
+    companions = [t for name in definition.companions for t in fill_all(load_definition(name), regs, config, year)]
     pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
     items, weights = [i for i, _ in pairs], [n for _, n in pairs]
-    cats, chans = (tally(items, (dim,), year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels, weights=weights) for dim in ("category", "channel"))
+    labels = {"categories": config.vocab["categories"].labels, "channels": config.vocab["channels"].labels}
+    cats, chans = (tally(items, (dim,), year=year, **labels, weights=weights) for dim in ("category", "channel"))
     received: Counter[str] = Counter()
     for r, n in regs.weighted("requests"):
         if r.received.year == year:
@@ -324,8 +254,7 @@ def _facts(config: Config, year: int, standard: str, regs, tables: list, date: d
     fees = [r.fee for r in regs.requests if r.answered and r.answered.year == year and r.fee is not None]
     charged = sum(fees, Decimal(0)) if fees else 0
     charged = int(charged) if charged == int(charged) else charged
-    every = [*tables, *([legacy] if "附表" not in by_id else []), *([] if "三" in by_id else national.values())]
-    return Facts(config, year, family, by_id, legacy, national, cats, chans, request_channels, charged, date, every)
+    return Facts(config, year, definition, outline.wording, {t.table: t for t in tables}, [*tables, *companions], cats, chans, request_channels, charged, date)
 
 
 def _what_failed(errors: Sequence[Finding]) -> Msg:
@@ -365,13 +294,14 @@ def build_report(
     final: bool = False,
 ) -> ReportResult:
     """Fill, check and write the year's annual report (and its tables as JSON)."""
-    from disclo_cli.formats.engine import standard_for_year
     from disclo_cli.render import stat_json, to_json_text
     from disclo_cli.service import build_tables, load_registers
 
     if force and final:
         raise UsageError("force-and-final")
     standard = standard or standard_for_year(year)
+    definition = load_definition(standard)
+    outline = outline_for(definition)
     target = Path(output) if output else default_output(config, year)
     json_target = Path(json_path) if json_path else None
     for path in (target, json_target):
@@ -396,8 +326,7 @@ def build_report(
         findings.append(Finding.of("warning", "no-prose", Place(), path=str(ppath), year=year))
     else:
         findings += text.findings
-    outline = OUTLINES[family_of(standard)]
-    ctx = _Context(_facts(config, year, standard, regs, tables, day), outline, {t.table: t for t in tables}, text)
+    ctx = _Context(_facts(config, year, definition, outline, regs, tables, day), outline, {t.table: t for t in tables}, text)
     writer = _Writer()
     _compose(ctx, writer, unchecked=errors, date=day)
     findings += ctx.findings
@@ -421,7 +350,7 @@ def build_report(
             save_docx()  # the JSON replaces its target only once the DOCX is in place
 
         atomic_write(json_target, write_both)
-    return ReportResult(target, json_target, standard, tuple(tables), tuple(findings), tuple(writer.placeholders), ppath, text is not None, not errors)
+    return ReportResult(target, json_target, definition.standard, tuple(tables), tuple(findings), tuple(writer.placeholders), ppath, text is not None, not errors)
 
 
 # --- a new prose file -------------------------------------------------------------------------------
@@ -431,24 +360,23 @@ def new_prose(config: Config, year: int, *, standard: str | None = None) -> tupl
 
     Returns (the new file, how it was made). Never overwrites.
     """
-    from disclo_cli.formats.engine import standard_for_year
     from disclo_cli.fsio import write_bytes
 
     target = prose_path_for(config, year)
     if target.exists():
         raise OutputError("prose-exists", path=str(target))
-    family = family_of(standard or standard_for_year(year))
-    outline = OUTLINES[family]
+    definition = load_definition(standard or standard_for_year(year))
+    outline = outline_for(definition)
     previous = prose_path_for(config, year - 1)
     how = msg("prose-how.skeleton")
-    if previous.exists() and family_of(standard_for_year(year - 1)) == family:
+    if previous.exists() and outline_for(load_definition(standard_for_year(year - 1))) == outline:
         try:
             text = prose_mod.carry_forward(previous.read_text(encoding="utf-8-sig"), year - 1)
         except UnicodeDecodeError:
             raise InputError("prose-previous-not-utf8", path=str(previous)) from None
         how = msg("prose-how.copied", name=previous.name)
     else:
-        text = prose_mod.skeleton(outline, year, outline["name"])
+        text = prose_mod.skeleton(outline, year, definition.name)
         if previous.exists():
             old = previous.read_text(encoding="utf-8-sig", errors="replace").replace("-->", "--＞")
             text += f"\n<!-- {year - 1}年的文字稿（格式不同，仅供参考，不会印出）：\n{old}\n-->\n"

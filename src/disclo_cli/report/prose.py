@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable
 
 from disclo_cli.model import Finding, Place
 
@@ -55,7 +55,7 @@ def match_blocks(specs: list, blocks: list["Block"], key_sets: list[set[str]]) -
             matched[i] = block
             left.remove(block)
     for i, spec in enumerate(specs):
-        number = heading_number(spec["heading"])
+        number = heading_number(spec.heading)
         if i in matched or not number:
             continue
         block = next((b for b in left if heading_number(b.heading) == number), None)
@@ -195,12 +195,8 @@ def carry_forward(text: str, previous: int) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def skeleton(outline: Mapping[str, object], year: int, standard_name: str) -> str:
-    """A fresh prose file: the outline's headings with a comment on what to write under each.
-
-    ``outline`` is the builder's outline as {"sections": [...]} of dicts with heading, hint, auto
-    (names of generated sentences) and children.
-    """
+def skeleton(outline, year: int, standard_name: str) -> str:
+    """A fresh prose file: the outline's headings with a comment on what to write under each."""
     lines = [
         f"<!-- {year}年政府信息公开工作年度报告 文字稿（{standard_name}）。",
         "     每个非空行是一段；# 是一级标题（一、…），## 是二级标题（（一）…）；像这段说明一样的注释不会印出。",
@@ -210,23 +206,23 @@ def skeleton(outline: Mapping[str, object], year: int, standard_name: str) -> st
         "<!-- # 前言  （可选：写了就代替 disclo 自动生成的前言） -->",
         "",
     ]
-    for section in outline["sections"]:  # type: ignore[index]
+    for section in outline.sections:
         lines += _skeleton_block(section, "#")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _skeleton_block(block: Mapping, marks: str) -> list[str]:
-    lines = [f"{marks} {block['heading'].rstrip('：')}"]
+def _skeleton_block(block, marks: str) -> list[str]:
+    lines = [f"{marks} {block.heading.rstrip('：')}"]
     notes = []
-    if block.get("auto"):
+    if block.sentences:
         notes.append("disclo 自动写入本节的数字句子，下面可以补充文字")
-    if block.get("table"):
+    if block.table:
         notes.append("disclo 自动插入本节的统计表")
-    if block.get("hint"):
-        notes.append(("请写：" if block.get("prose") == "required" else "可写：") + str(block["hint"]))
+    if block.hint:
+        notes.append(("请写：" if block.prose == "required" else "可写：") + block.hint)
     if notes:
         lines.append("<!-- " + "；".join(notes) + " -->")
     lines.append("")
-    for child in block.get("children", ()):
+    for child in block.children:
         lines += _skeleton_block(child, marks + "#")
     return lines

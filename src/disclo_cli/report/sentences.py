@@ -9,12 +9,14 @@ sentences in the wording of the seed report (legacy) or of published national-fo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Callable, Mapping, Sequence
 
 from disclo_cli.config import Config
+from disclo_cli.errors import ConfigError
+from disclo_cli.formats.definition import Definition
 from disclo_cli.messages import render
 from disclo_cli.model import Tally
 from disclo_cli.render import fmt, share_text
@@ -49,20 +51,23 @@ def _sum(values: Sequence[object]) -> Number | None:
 
 @dataclass
 class Facts:
-    """Everything a report says in numbers, for one office and year."""
+    """Everything a report says in numbers, for one office and year.
+
+    The figures that come from the tables are the definition's [figures]: each a cell address (or a
+    list of them, added up) in the report's tables or its companions', so text and tables agree.
+    """
 
     config: Config
     year: int
-    family: str  # "legacy" | "2019" | "2021": which wording and which tables
+    definition: Definition
+    wording: str  # legacy | national: which wording the sentences use (the outline's)
     tables: Mapping[str, object]  # the report's own standard tables by id (StatTable)
-    legacy: object | None  # the legacy appendix (for 历年累计 and the legacy wording), StatTable
-    national: Mapping[str, object]  # national tables by id (2021 unless the report's are national)
+    all_tables: Sequence[object]  # those and the companions' tables, for figures and {{cell:…}}
     categories: Tally
     channels: Tally
     request_channels: Sequence[tuple[str, int]]
     fees_charged: Number | None
     date: dt.date
-    all_tables: Sequence[object] = field(default_factory=tuple)  # every table, for {{cell:…}}
 
     # -- office ---------------------------------------------------------------------------------
 
@@ -81,42 +86,45 @@ class Facts:
 
     @property
     def legacy_family(self) -> bool:
-        return self.family == "legacy"
+        return self.wording == "legacy"
 
-    # -- table look-ups ------------------------------------------------------------------------
+    # -- figures from the tables -----------------------------------------------------------------
 
-    def _legacy(self, row: str, column: int = 0):
-        if self.legacy is None:
-            return None
-        try:
-            return self.legacy.value(row, column)  # type: ignore[attr-defined]
-        except (KeyError, IndexError, ValueError):
-            return None
+    def _at(self, address: str):
+        from disclo_cli.service import parse_cell
 
-    def _three(self, prefix: str) -> Number | None:
-        """Table 三's 总计 column for one row id, or the sum of the sub-rows under a prefix."""
-        table = self.national.get("三")
-        if table is None:
-            return None
-        rows = [r for r in table.rows if r.kind == "data" and (r.id == prefix or r.id.startswith(prefix + "."))]  # type: ignore[attr-defined]
-        if not rows:
-            return None
-        return _sum([r.values[-1] for r in rows])
+        _, row, column = parse_cell(address, list(self.all_tables))
+        return row, column
 
-    def _four(self) -> tuple[object, ...]:
-        table = self.national.get("四")
-        if table is None:
-            return ()
-        return tuple(table.rows[0].values)  # type: ignore[attr-defined]
+    @cached_property
+    def declared(self) -> dict[str, object]:
+        """The definition's [figures], each the sum of its cells (blank if one of them is)."""
+        out: dict[str, object] = {}
+        for name, addresses in self.definition.figures:
+            out[name] = _sum([row.values[column] for row, column in map(self._at, addresses)])
+        return out
 
-    # -- figures ------------------------------------------------------------------------------
+    def reader(self, sentence: str) -> Callable[[str], object]:
+        """The figures one sentence reads: a figure the definition does not declare is an error
+        naming the definition and the figure (never a sentence silently left out)."""
+
+        def get(name: str) -> object:
+            if name not in self.declared:
+                raise ConfigError("figure-undeclared", source=self.definition.source, sentence=sentence, figure=name)
+            return self.declared[name]
+
+        return get
+
+    def document_rows(self) -> list:
+        """The rows of document counts (Table 二's 规章, 行政规范性文件) the definition names."""
+        return [self._at(f"{address}/1")[0] for address in self.definition.document_rows]
 
     @cached_property
     def figures(self) -> dict[str, object]:
         """The named figures, as the placeholders of the prose file know them."""
         items = self.categories.total
-        website = self._legacy("items_website")
-        f: dict[str, object] = {
+        website = self.declared.get("items_website")
+        return {
             "year": self.year,
             "prev_year": self.year - 1,
             "next_year": self.year + 1,
@@ -127,44 +135,11 @@ class Facts:
             "period": f"{self.year}年1月1日至12月31日",
             "date": f"{self.date.year}年{self.date.month}月{self.date.day}日",
             "items": items,
-            "items_cumulative": self._legacy("items", 1),
-            "items_website": website,
-            "items_gazette": self._legacy("items_gazette"),
             "items_reviewed": self.items_reviewed(),
             "e_rate": share_text(website, items) if isinstance(website, int) and items else "",
             "fees": self.fees_charged,
-            "fees_waived": self._legacy("fees_waived"),
+            **self.declared,
         }
-        if self.legacy_family:
-            f.update(
-                requests=self._legacy("requests"),
-                requests_answered=self._legacy("answers"),
-                requests_granted=self._legacy("answers_granted"),
-                requests_partial=self._legacy("answers_partial"),
-                requests_refused=self._legacy("answers_refused"),
-                reviews=self._legacy("reviews"),
-                lawsuits=self._legacy("lawsuits"),
-                complaints=self._legacy("complaints"),
-            )
-        else:
-            four = self._four()
-            withheld, unavailable, not_processed = self._three("（三）"), self._three("（四）"), self._three("（五）")
-            f.update(
-                requests=self._three("一"),
-                requests_carried_in=self._three("二"),
-                requests_answered=self._three("（七）"),
-                requests_carried_out=self._three("四"),
-                requests_granted=self._three("（一）"),
-                requests_partial=self._three("（二）"),
-                requests_withheld=withheld,
-                requests_unavailable=unavailable,
-                requests_not_processed=not_processed,
-                requests_other=self._three("（六）"),
-                requests_refused=_sum([withheld, unavailable, not_processed]),
-                reviews=four[4] if len(four) == 15 else None,
-                lawsuits=_sum([four[9], four[14]]) if len(four) == 15 else None,
-            )
-        return f
 
     def items_reviewed(self) -> object:
         """通过审核的条数: all items, unless [office] review_rate gives a count or a percentage."""
@@ -284,13 +259,10 @@ _DOC_VERBS = {
 
 
 def sentence_documents(f: Facts) -> str:
-    """「本年度制发规章0件、行政规范性文件4件，废止…，现行有效…。」 from Table 二's document rows."""
-    table = f.tables.get("二")
-    if table is None:
-        return ""
-    rows = [r for r in table.rows if r.kind == "data" and r.id in ("规章", "规范性文件", "行政规范性文件")]  # type: ignore[attr-defined]
+    """「本年度制发规章0件、行政规范性文件4件，废止…，现行有效…。」 from the definition's document rows."""
+    rows = f.document_rows()
     if not rows:
-        return ""
+        raise ConfigError("figure-undeclared", source=f.definition.source, sentence="documents", figure="document_rows")
     parts = []
     for i, header in enumerate(rows[0].headers):
         shown = [f"{r.label}{_num(r.values[i])}件" for r in rows if i < len(r.values) and r.values[i] is not None]
@@ -300,19 +272,17 @@ def sentence_documents(f: Facts) -> str:
 
 
 def sentence_requests(f: Facts) -> str:
-    figures = f.figures
-    n = figures["requests"]
+    get = f.reader("requests")
+    n = get("requests")
     channels = [f"{name}申请{count}件" for name, count in f.request_channels if count]
     if f.legacy_family:
         head = f"截止{f.year}年12月31日，{f.we}共受理政府信息公开申请{_num(n)}件"
         if not n:
             return head + "。"
         text = head + (f"，其中{'、'.join(channels)}" if channels else "") + "。"
-        answered = figures["requests_answered"]
-        parts = [(label, figures[key]) for label, key in (("同意公开", "requests_granted"), ("同意部分公开", "requests_partial"), ("否决公开", "requests_refused"))]
-        return text + f"对申请的答复总数{_num(answered)}件，其中" + "，".join(f"{label}{_num(v)}件" for label, v in parts) + "。"
-    carried = figures["requests_carried_in"]
-    head = f"{f.year}年，{f.we}新收政府信息公开申请{_num(n)}件，上年结转{_num(carried)}件"
+        parts = [(label, get(key)) for label, key in (("同意公开", "requests_granted"), ("同意部分公开", "requests_partial"), ("否决公开", "requests_refused"))]
+        return text + f"对申请的答复总数{_num(get('requests_answered'))}件，其中" + "，".join(f"{label}{_num(v)}件" for label, v in parts) + "。"
+    head = f"{f.year}年，{f.we}新收政府信息公开申请{_num(n)}件，上年结转{_num(get('requests_carried_in'))}件"
     if not n:
         return head + "。"
     return head + (f"。新收申请中，{'，'.join(channels)}" if channels else "") + "。"
@@ -321,11 +291,11 @@ def sentence_requests(f: Facts) -> str:
 def sentence_outcomes(f: Facts) -> str:
     if f.legacy_family:
         return ""
-    figures = f.figures
-    answered, carried = figures["requests_answered"], figures["requests_carried_out"]
+    get = f.reader("outcomes")
+    answered, carried = get("requests_answered"), get("requests_carried_out")
     if not answered and not carried:
         return ""
-    parts = [(label, figures[key]) for label, key in (
+    parts = [(label, get(key)) for label, key in (
         ("予以公开", "requests_granted"), ("部分公开", "requests_partial"), ("不予公开", "requests_withheld"),
         ("无法提供", "requests_unavailable"), ("不予处理", "requests_not_processed"), ("其他处理", "requests_other"))]
     shown = [f"{label}{_num(v)}件" for label, v in parts if v]
@@ -333,40 +303,38 @@ def sentence_outcomes(f: Facts) -> str:
     return text + f"；结转下年度继续办理{_num(carried)}件。"
 
 
+_RESULTS = (("结果维持", "upheld"), ("结果纠正", "corrected"), ("其他结果", "other"), ("尚未审结", "pending"))
+
+
 def sentence_cases(f: Facts) -> str:
-    figures = f.figures
+    get = f.reader("cases")
+    reviews, lawsuits = get("reviews"), get("lawsuits")
     if f.legacy_family:
-        reviews, lawsuits, complaints = figures["reviews"], figures["lawsuits"], figures["complaints"]
+        complaints = get("complaints")
         if not reviews and not lawsuits and not complaints:
             return f"{f.year}年{f.we}未发生针对本部门有关政府信息公开事务的行政复议案和投诉案。"
         return (f"{f.year}年{f.we}发生针对本部门有关政府信息公开事务的行政复议案{_num(reviews)}件、"
                 f"行政诉讼案{_num(lawsuits)}件、行政申诉和举报{_num(complaints)}件。")
-    four = f._four()
-    if len(four) != 15:
-        return ""
-    reviews, lawsuits = four[4], _sum([four[9], four[14]])
     if not reviews and not lawsuits:
         return f"{f.year}年，{f.we}未发生因政府信息公开引起的行政复议、行政诉讼案件。"
-    results = ("结果维持", "结果纠正", "其他结果", "尚未审结")
 
-    def detail(values: Sequence[object]) -> str:
-        shown = [f"{name}{_num(v)}件" for name, v in zip(results, values) if v]
+    def detail(kind: str) -> str:
+        shown = [f"{name}{_num(v)}件" for name, key in _RESULTS if (v := get(f"{kind}_{key}"))]
         return f"，其中{'、'.join(shown)}" if shown else ""
 
-    parts = [f"被申请行政复议{_num(reviews)}件{detail(four[0:4])}"]
+    parts = [f"被申请行政复议{_num(reviews)}件{detail('reviews')}"]
     if lawsuits:
-        combined = [_sum([four[5 + i], four[10 + i]]) for i in range(4)]
-        parts.append(f"被提起行政诉讼{_num(lawsuits)}件（未经复议直接起诉{_num(four[9])}件，复议后起诉{_num(four[14])}件）{detail(combined)}")
+        parts.append(f"被提起行政诉讼{_num(lawsuits)}件（未经复议直接起诉{_num(get('lawsuits_direct'))}件，"
+                     f"复议后起诉{_num(get('lawsuits_after_review'))}件）{detail('lawsuits')}")
     else:
         parts.append("未被提起行政诉讼")
     return f"{f.year}年，{f.we}因政府信息公开{'；'.join(parts)}。"
 
 
 def sentence_fees(f: Facts) -> str:
-    figures = f.figures
     charged = f.fees_charged
     if f.legacy_family:
-        waived = figures["fees_waived"]
+        waived = f.reader("fees")("fees_waived")
         waived_text = fill_in(f"政府信息公开收费减免金额（元），disclo.toml [yearly.{f.year}] fees_waived") if waived is None else _num(waived)
         if not charged and waived == 0:
             return f"{f.year}年{f.we}未收取政府信息公开相关费用。"
