@@ -402,7 +402,12 @@ class Ledger:
         file_key = batch.file_key or str(batch.path.resolve())
         sha = batch.sha256 or file_sha256(batch.path)
         row = self.conn.execute("SELECT id, sha256 FROM sources WHERE file_key = ? AND kind = ? AND status = 'active'", (file_key, kind)).fetchone()
-        replaced = [i for name in batch.replaces for i in self._source_ids(name, kind)]
+        replaced = []
+        for name in batch.replaces:
+            ids = self._source_ids(name, kind)
+            if not ids:
+                raise LedgerError("replaces-unknown", name=name, path=str(self.path))
+            replaced += ids
         if row is None:
             # a file forgotten before and filed again keeps its id: its history stays together
             old = self.conn.execute("SELECT id FROM sources WHERE file_key = ? AND kind = ?", (file_key, kind)).fetchone()

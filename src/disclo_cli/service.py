@@ -34,7 +34,7 @@ def tally_ledger(config: Config, *, by: Sequence[str], year: int) -> Tally:
     with Ledger.open(config, create=False) as ledger:
         regs = ledger.grouped(year=year, by_unit="unit" in by)
     return tally(regs.items, by, year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels,
-                 sources=[f"ledger {config.db_path}"], weights=regs.counts["items"])
+                 sources=[f"ledger {config.db_path}"], weights=regs.counts["items"], findings=future_year(year))
 
 
 # --- workspace and ledger --------------------------------------------------------------------------
@@ -200,7 +200,22 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
     if regs.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
         # grouped records have no row numbers: count again row by row, so each unplaced row is named
         filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables)
+    future = future_year(year)
+    if future and filled:
+        import dataclasses
+
+        filled[0] = dataclasses.replace(filled[0], findings=(*future, *filled[0].findings))
     return filled
+
+
+def future_year(year: int, today=None) -> list:
+    """A warning when the year asked for has not begun: its figures cannot be a year's."""
+    import datetime as dt
+
+    from disclo_cli.model import Finding
+
+    today = today or dt.date.today()
+    return [Finding.of("warning", "future-year", None, year=year, today=today.isoformat())] if year > today.year else []
 
 
 # --- explain ---------------------------------------------------------------------------------------
@@ -305,7 +320,7 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     from disclo_cli.tally import dedupe, filter_year, tally
 
     definition = load_definition(standard or standard_for_year(year))
-    findings = []
+    findings = future_year(year) if tables is None else []  # the report's tables carry it already
     if files:
         from disclo_cli.ingest.registers import read_registers
 

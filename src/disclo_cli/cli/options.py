@@ -177,7 +177,7 @@ def finding_line(f) -> str:
     return _("{severity}: {place}{message}").format(severity=_(SEVERITY_WORDS[f.severity]), place=place + _(": ") if place else "", message=f.message)
 
 
-def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False, infos: bool = False) -> None:
+def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False, infos: bool = False, hints: bool = False) -> None:
     """List findings on stderr, one a line with its place, then a count per kind. Notes (severity
     info: a column chosen, a year assumed) are listed only where they matter (`infos`: ingest);
     every command's JSON has them all."""
@@ -195,6 +195,15 @@ def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False
     by_code = Counter(f.code for f in findings)
     codes = ", ".join(f"{code} {n}" for code, n in sorted(by_code.items()))
     err(_("problems: {errors} error(s), {warnings} warning(s) — {codes}").format(errors=by_sev.get("error", 0), warnings=by_sev.get("warning", 0), codes=codes))
+    if hints:
+        # what to do, once per kind of problem (the hint of its first finding)
+        seen: dict[str, str] = {}
+        for f in findings:
+            if f.key not in seen and f.severity != "info":
+                seen[f.key] = f.hint
+        for key, hint in seen.items():
+            if hint:
+                err(f"  → [{key.split('.')[0]}] {hint}")
 
 
 def wrote(path: object) -> None:

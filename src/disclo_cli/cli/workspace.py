@@ -39,19 +39,20 @@ class Ingested:
 @click.option("--kind", type=click.Choice(["items", "requests", "cases"]), help=N_("The register kind (default: detected from the headers)."))
 @click.option("--sheet", help=N_("Only this sheet (name or 1-based number)."))
 @click.option("--strict", is_flag=True, help=N_("Any problem in any row files nothing (exit 1)."))
+@click.option("--replaces", multiple=True, metavar="FILE", help=N_("The file filed before under another name that this one replaces (its rows are withdrawn unless this file has them)."))
 @click.option("--max-problems", type=int, default=100, show_default=True, help=N_("How many problems to list (0: all)."))
 @click.pass_context
-def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, max_problems: int):
-    """File register rows into the office's ledger (idempotent: a row is never counted twice).
+def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, replaces: tuple[str, ...], max_problems: int):
+    """File register rows into the office's ledger: a file filed again is held exactly as it now is.
 
-    Example: disclo ingest 2018-03.xlsx
+    Example: disclo ingest 依申请公开台账2026.xlsx
     """
     from disclo_cli.service import ingest_files
 
     config = load_config(ctx, required=True)
     ctx.find_root().obj["max_problems"] = max_problems  # a strict refusal lists its findings
-    results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict)
-    report_findings(findings, limit=max_problems, infos=True)
+    results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict, replaces=replaces)
+    report_findings(findings, limit=max_problems, infos=True, hints=True)
     for r in results:
         click.echo(f"{r.file}\t{r.kind}\tadded {r.added}\tchanged {r.changed}\twithdrawn {r.withdrawn}\tunchanged {r.unchanged}\trejected {r.rejected}"
                    + (f"\trepeated {r.repeated}" if r.repeated else ""))
