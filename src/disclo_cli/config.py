@@ -123,7 +123,12 @@ def load(path: Path | None, db: Path | None = None, *, lock_timeout: str | None 
         except FileNotFoundError:
             raise ConfigError("config-missing", path=str(path)) from None
         except tomllib.TOMLDecodeError as exc:
-            quotes = any(q in text for q in "“”‘’")
+            import re
+
+            at = re.search(r"line (\d+)", str(exc))
+            lines = text.splitlines()
+            bad = lines[int(at.group(1)) - 1] if at and 0 < int(at.group(1)) <= len(lines) else ""
+            quotes = any(q in bad.split("#", 1)[0] for q in "“”‘’")
             raise ConfigError("config-not-toml.quotes" if quotes else "config-not-toml", path=str(path), problem=str(exc)) from exc
         except UnicodeDecodeError:
             raise ConfigError("config-not-utf8", path=str(path)) from None
