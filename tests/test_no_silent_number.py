@@ -258,7 +258,7 @@ def test_an_outcome_alias_that_names_no_row_is_refused(tmp_path, run) -> None:
 
 
 def test_chinese_quotes_in_disclo_toml_are_named(tmp_path, run) -> None:
-    ws = copy_workspace(EX23, tmp_path / "office", files=False, edit=lambda t: t.replace('short_name = "', 'short_name = “', 1).replace('"\n', '”\n', 1))
+    ws = copy_workspace(EX23, tmp_path / "office", files=False, edit=lambda t: t.replace('short_name = "局"', 'short_name = “局”'))
     result = run("--config", ws / "disclo.toml", "ledger", "summary")
     assert result.exit_code == 1
     assert "TOML needs ASCII quotes" in result.stderr
