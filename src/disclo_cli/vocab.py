@@ -119,6 +119,10 @@ class Vocabulary:
                 offer(Suggestion(label, "similar", alias, 1.0 + ratio))
             elif meaningful and len(meaningful) * 2 >= min(len(set(key)), len(set(alias))):
                 offer(Suggestion(label, "shares", "".join(sorted(meaningful, key=alias.index)), len(meaningful) / max(len(set(key)), 1)))
+        for wording, candidates in self.judgement.items():
+            if len(wording) >= 2 and wording in key and wording != key:
+                for label in candidates:
+                    offer(Suggestion(label, "contains", wording, 1.5 + len(wording) / max(len(key), 1)))
         ranked = sorted(scored.values(), key=lambda s: -s.score)
         return ranked[:n]
 

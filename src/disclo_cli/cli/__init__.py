@@ -45,9 +45,9 @@ def run() -> None:
 
 
 def _register() -> None:
-    from disclo_cli.cli import calendar, check, report, table, tally, workspace
+    from disclo_cli.cli import calendar, check, report, table, tally, vocab, workspace
 
-    for module in (tally, workspace, table, report, check, calendar):
+    for module in (tally, workspace, table, report, check, vocab, calendar):
         for command in module.COMMANDS:
             main.add_command(command)
 
