@@ -811,7 +811,7 @@ def write_requests(reqs: list[dict], path: Path) -> dict:
     wb = Workbook()
     ws = wb.active
     ws.title = "依申请公开"
-    headers = ["申请编号", "收到日期", "申请方式", "申请人类型", "申请内容", "办理结果", "具体情形", "答复日期", "是否延期", "收费金额"]
+    headers = ["申请编号", "收到日期", "申请方式", "申请人类型", "申请内容", "办理结果", "具体情形", "答复日期", "是否延期", "延期告知日期", "收费金额"]
     title_row(ws, f"{OFFICE_2023}政府信息公开申请办理台账（2023年度）", len(headers))
     header_row(ws, headers, 2)
     for r, q in enumerate(reqs, start=3):
@@ -827,9 +827,11 @@ def write_requests(reqs: list[dict], path: Path) -> dict:
         if q["answered"]:
             put_date(ws.cell(row=r, column=8), q["answered"], q["answered_form"])
             ws.cell(row=r, column=9, value="是" if q["extended"] else "否")
+            if q["extended"]:  # the extension is decided and told within the first 20 working days
+                put_date(ws.cell(row=r, column=10), next_weekday(q["received"] + dt.timedelta(days=21)), "datetime")
         if q["fee"] is not None:
-            ws.cell(row=r, column=10, value=q["fee"])
-    widths(ws, [18, 14, 10, 12, 50, 14, 40, 14, 10, 10])
+            ws.cell(row=r, column=11, value=q["fee"])
+    widths(ws, [18, 14, 10, 12, 50, 14, 40, 14, 10, 14, 10])
     save_workbook(wb, path)
     return {"title_row": 1, "header_row": 2, "first_data_row": 3, "last_data_row": len(reqs) + 2}
 

@@ -83,6 +83,13 @@ class Config:
     def workspace(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
 
+    @property
+    def calendar_path(self) -> Path:
+        """The workspace's working-day calendar file (docs/deadlines.md)."""
+        from disclo_cli.calendar_file import CALENDAR_FILE
+
+        return self.workspace / CALENDAR_FILE
+
 
 def find_config(start: Path | None = None) -> Path | None:
     """disclo.toml in the folder or the nearest parent folder that has one."""

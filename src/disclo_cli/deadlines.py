@@ -439,3 +439,19 @@ def timeliness(requests: Iterable[tuple[RequestClock, Deadline]]) -> Timeliness:
         max_days=max(days) if days else None,
         buckets=buckets, late_answers=tuple(sorted(late, key=lambda p: (p[0].answered, p[0].id))),
     )
+
+
+# --- from the ledger's records ----------------------------------------------------------------------
+
+def clock_of(request) -> RequestClock:
+    """The clock of a request record (a row of the request register, schema.py's Request)."""
+    pauses: tuple[Pause, ...] = ()
+    if request.consult_sent is not None:
+        pauses = (Pause(request.consult_sent, request.consult_received, "third-party"),)
+    return RequestClock(
+        received=request.received, answered=request.answered,
+        extended=bool(request.extended) or request.extended_on is not None, extension_date=request.extended_on,
+        clarification_sent=request.correction_sent, corrected_received=request.correction_received,
+        pauses=pauses, fee_notice=request.fee_notice, fee_paid=request.fee_paid,
+        id=request.id, place=request.place,
+    )

@@ -623,6 +623,15 @@ class Ledger:
         """The rows of a kind dated in `year`, or up to the end of `through`, or all."""
         return list(self._select(kind, *_period(spec(kind).date, year, through)))
 
+    def open_requests(self) -> list[Record]:
+        """The requests not answered yet (an index on `answered` would not help: most rows have one)."""
+        return list(self._select("requests", "WHERE t.answered IS NULL"))
+
+    def requests_touching(self, year: int) -> list[Record]:
+        """The requests received or answered in a year, or open at its end."""
+        return list(self._select("requests", "WHERE (t.received >= ? AND t.received <= ?) OR (t.answered >= ? AND t.answered <= ?) OR (t.answered IS NULL AND t.received <= ?)",
+                                 (f"{year}-01-01", f"{year}-12-31", f"{year}-01-01", f"{year}-12-31", f"{year}-12-31")))
+
     def items(self, year: int | None = None, *, through: int | None = None) -> list[Record]:
         return self.records("items", year=year, through=through)
 

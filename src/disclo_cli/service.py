@@ -341,6 +341,7 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     else:
         regs = registers if registers is not None else load_registers(config, year)
         findings += filed_problems(config, year)
+        findings += request_deadlines(config, year)
         pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
         in_year, weights = [i for i, _ in pairs], [n for _, n in pairs]
     if tables is None:
@@ -363,6 +364,25 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: order[f.severity])
     return CheckResult(year, definition.standard, tuple(findings))
+
+
+def office_calendar(config: Config):
+    """The working-day calendar: chinesecalendar's years, overridden by the workspace's calendar file."""
+    from disclo_cli import calendar_file
+    from disclo_cli.workdays import Calendar
+
+    return Calendar.of(calendar_file.read(config.calendar_path))
+
+
+def request_deadlines(config: Config, year: int) -> list:
+    """The deadline findings of the year's requests: answered late, extended without a date, a 补正
+    asked too late, a deadline on a year no calendar covers."""
+    from disclo_cli.ledger import Ledger
+    from disclo_cli.requests_due import deadline_findings
+
+    with Ledger.open(config, create=False) as ledger:
+        records = ledger.requests_touching(year)
+    return deadline_findings(records, office_calendar(config), year) if records else []
 
 
 def filed_problems(config: Config, year: int) -> list:

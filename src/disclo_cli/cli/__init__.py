@@ -45,9 +45,9 @@ def run() -> None:
 
 
 def _register() -> None:
-    from disclo_cli.cli import calendar, check, report, table, tally, vocab, workspace
+    from disclo_cli.cli import calendar, check, report, requests, table, tally, vocab, workspace
 
-    for module in (tally, workspace, table, report, check, vocab, calendar):
+    for module in (tally, workspace, table, report, check, vocab, requests, calendar):
         for command in module.COMMANDS:
             main.add_command(command)
 
