@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import write_xlsx
 from workspaces import EX23, copy_workspace
 

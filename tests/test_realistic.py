@@ -9,9 +9,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import ROOT
-from workspaces import EX23, config_of, copy_workspace, in_section
+from workspaces import EX23, copy_workspace, in_section
 
 REAL = ROOT / "tests" / "fixtures" / "realistic"
 #: what each office decides in disclo.toml for its judgement calls (the truth's choices)
@@ -104,7 +103,7 @@ def test_with_the_office_decisions_table_four_is_the_truth(tmp_path, run) -> Non
     assert result.exit_code == 0, result.stderr
     (values,) = _table(run, ws, "四").values()
     columns = json.loads(run("--config", ws / "disclo.toml", "table", "--year", 2023, "--table", "四", "--format", "json").stdout)["columns"]
-    assert dict(zip(columns, values)) == _truth(name)["table_四"]
+    assert dict(zip(columns, values, strict=True)) == _truth(name)["table_四"]
 
 
 def test_the_cms_items_export(tmp_path, run) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Sequence
 
@@ -47,7 +48,7 @@ def check_tally(t: Tally) -> list[Finding]:
     if t.total:
         from disclo_cli.render import rounded_share
 
-        shares = sum(rounded_share(r.share) for r in t.rows if r.share is not None)
+        shares = sum((rounded_share(r.share) or Decimal(0) for r in t.rows if r.share is not None), Decimal(0))
         if shares != 100:
             out.append(Finding.of("info", "shares-rounding", Place(cell="主动公开"), shares=shares))
     return out

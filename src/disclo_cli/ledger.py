@@ -31,7 +31,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from disclo_cli.errors import LedgerError
 from disclo_cli.model import Finding, Place
-from disclo_cli.schema import KINDS, RegisterSpec, Record, digest, from_sql, key_of, spec, to_sql
+from disclo_cli.schema import KINDS, Record, RegisterSpec, digest, from_sql, key_of, spec, to_sql
 
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 60.0
@@ -203,7 +203,7 @@ def _v3_payloads(conn: sqlite3.Connection) -> None:
         else:
             arr = json.loads(payload)
             names = v3_columns[kind]
-            values = {**dict(zip(names, arr[: len(names)])), "sheet": arr[len(names)], "row": arr[len(names) + 1]}
+            values = {**dict(zip(names, arr[: len(names)], strict=True)), "sheet": arr[len(names)], "row": arr[len(names) + 1]}
         conn.execute("INSERT OR REPLACE INTO row_sources VALUES (?, ?, ?, ?, ?, ?)",
                      (kind, key, source_id, _digest_sql(kind, values), source_id, json.dumps(values, ensure_ascii=False)))
     # one file per path and kind: re-ingests of the same path were separate sources in schema 3
@@ -238,7 +238,7 @@ def _digests_v2(conn: sqlite3.Connection) -> None:
         names = [f.name for f in reg.stored]
         rows = conn.execute(f"SELECT key, {', '.join(names)} FROM {kind}").fetchall()
         conn.executemany(f"UPDATE {kind} SET digest = ? WHERE key = ?",
-                         ((_digest_sql(kind, dict(zip(names, r[1:]))), r[0]) for r in rows))
+                         ((_digest_sql(kind, dict(zip(names, r[1:], strict=True))), r[0]) for r in rows))
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,7 @@ def _apply(conn: sqlite3.Connection, migrations: Iterable[Migration]) -> None:
 def _row_values(conn: sqlite3.Connection, kind: str, key: str) -> dict:
     names = [f.name for f in spec(kind).stored]
     row = conn.execute(f"SELECT {', '.join(names)}, sheet, row FROM {kind} WHERE key = ?", (key,)).fetchone()
-    return {**dict(zip(names, row[: len(names)])), "sheet": row[-2], "row": row[-1]}
+    return {**dict(zip(names, row[: len(names)], strict=True)), "sheet": row[-2], "row": row[-1]}
 
 
 def _digest_sql(kind: str, values: Mapping[str, object]) -> str:
@@ -392,7 +392,8 @@ class Ledger:
             ids = [r[0] for r in self.conn.execute(f"SELECT id FROM sources WHERE status = 'active' AND ({where}){kind_sql}", (*args, *kind_args))]
             if ids:
                 return ids
-        ids = [r[0] for r in self.conn.execute(f"SELECT DISTINCT source_id FROM versions WHERE sha256 = ? AND source_id IN (SELECT id FROM sources WHERE status = 'active'{kind_sql})", (name, *kind_args))]
+        q = f"SELECT DISTINCT source_id FROM versions WHERE sha256 = ? AND source_id IN (SELECT id FROM sources WHERE status = 'active'{kind_sql})"
+        ids = [r[0] for r in self.conn.execute(q, (name, *kind_args))]
         return ids
 
     def _ingest_one(self, batch: Batch, now: str) -> FileResult:
@@ -427,17 +428,20 @@ class Ledger:
         new: dict[str, tuple[tuple, str, str, int]] = {}
         for rec in batch.records:
             values = _sql_values(rec)
-            new[key_of(rec)] = (values, _digest_sql(kind, dict(zip(names, values))), rec.place.sheet, rec.place.row or 0)
+            new[key_of(rec)] = (values, _digest_sql(kind, dict(zip(names, values, strict=True))), rec.place.sheet, rec.place.row or 0)
         sheet_filter = set(batch.sheets) if batch.sheets is not None else None
         prev = self._holdings(kind, olds, sheet_filter)  # key -> (digest, is_current, holder id) of the old versions
         current = self._current(kind, [k for k in new if k not in prev or not prev[k][1]])
-        inserts, updates, holders_add, holders_del = [], [], [], []
+        inserts: list[tuple] = []
+        updates: list[tuple] = []
+        holders_add: list[tuple] = []
+        holders_del: list[tuple] = []
         demote: list[str] = []
         new_links = 0
         for key, (values, dig, sheet, row_no) in new.items():
             mine = prev.get(key)
-            cur = current.get(key) if mine is None or not mine[1] else (mine[0], mine[2])
-            if cur is None and mine is None:
+            now_held = current.get(key) if mine is None or not mine[1] else (mine[0], mine[2])
+            if now_held is None and mine is None:
                 inserts.append((key, *values, dig, source_id, sheet, row_no, seq))
                 res.added += 1
                 continue
@@ -450,7 +454,7 @@ class Ledger:
                     updates.append((*values, dig, source_id, sheet, row_no, seq, key))
                     res.changed += 1
                 continue
-            cur_digest = cur[0] if cur is not None else ""
+            cur_digest = now_held[0] if now_held is not None else ""
             if cur_digest == dig or (mine is not None and mine[0] == dig):
                 # the same content as the ledger's, or this file's version as it was: nothing moves
                 res.unchanged += 1
@@ -616,7 +620,7 @@ class Ledger:
         n = len(reg.stored)
         fields = reg.stored
         for r in self.conn.execute(q, args):
-            values = {f.name: from_sql(f, v) for f, v in zip(fields, r[1 : 1 + n])}
+            values = {f.name: from_sql(f, v) for f, v in zip(fields, r[1 : 1 + n], strict=True)}
             yield reg.record(**values, place=Place(r[1 + n], r[2 + n], r[3 + n]), key=r[0])
 
     def records(self, kind: str, *, year: int | None = None, through: int | None = None) -> list[Record]:
@@ -669,7 +673,7 @@ class Ledger:
             q = f"SELECT {select}{sums}, count(*) FROM {kind} t {where} GROUP BY {select}"
             n = len(grouped)
             for r in self.conn.execute(q, args):
-                values = {f.name: from_sql(f, v) for f, v in zip(grouped, r[:n])}
+                values = {f.name: from_sql(f, v) for f, v in zip(grouped, r[:n], strict=True)}
                 for i, f in enumerate(reg.summed):
                     total, present = r[n + 2 * i], r[n + 2 * i + 1]
                     values[f.name] = from_sql(f, str(_decimal(total))) if present else None
@@ -702,7 +706,7 @@ class Ledger:
         q = ("SELECT v.id, s.id, s.name, s.file_key, s.kind, s.status, v.sha256, v.ingested_at, v.rows, v.added, v.changed, v.withdrawn, "
              "v.unchanged, v.rejected FROM versions v JOIN sources s ON s.id = v.source_id ORDER BY v.id")
         names = ("version", "source", "name", "file_key", "kind", "status", "sha256", "ingested_at", "rows", "added", "changed", "withdrawn", "unchanged", "rejected")
-        return [dict(zip(names, r)) for r in self.conn.execute(q)]
+        return [dict(zip(names, r, strict=True)) for r in self.conn.execute(q)]
 
     def stored_findings(self, year: int | None = None) -> list[Finding]:
         """The problems found in the latest version of every file the ledger holds; with `year`, of
@@ -729,7 +733,7 @@ class Ledger:
 
 
 def _payload(names: Sequence[str], values: Sequence[object], sheet: str, row: int) -> str:
-    return json.dumps({**dict(zip(names, values)), "sheet": sheet, "row": row}, ensure_ascii=False)
+    return json.dumps({**dict(zip(names, values, strict=True)), "sheet": sheet, "row": row}, ensure_ascii=False)
 
 
 def _decimal(value: float) -> object:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Literal
-
 
 Severity = Literal["error", "warning", "info"]
 
@@ -143,8 +141,15 @@ class Tally:
 
 
 # The register records are made from the register schema (data/registers.toml; see schema.py).
-from disclo_cli.schema import spec as _spec  # noqa: E402  (schema needs Place, defined above)
+from typing import TYPE_CHECKING  # noqa: E402
 
-Item = _spec("items").record
-Request = _spec("requests").record
-Case = _spec("cases").record
+if TYPE_CHECKING:  # to a type checker a record is a Record: any field, typed Any
+    from disclo_cli.schema import Record as Case
+    from disclo_cli.schema import Record as Item
+    from disclo_cli.schema import Record as Request
+else:
+    from disclo_cli.schema import spec as _spec  # schema needs Place, defined above
+
+    Item = _spec("items").record
+    Request = _spec("requests").record
+    Case = _spec("cases").record

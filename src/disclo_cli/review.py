@@ -119,8 +119,10 @@ def _suggest(w: Wording, config: Config, rules) -> list[Suggestion]:
         out.append(Suggestion(f"{family}/{s.label}" if family else s.label, s.why, s.via, s.score + 0.5))
     out += config.vocab["outcomes"].suggest(w.wording)
     out.sort(key=lambda s: -s.score)
-    seen: set[str] = set()
-    return [s for s in out if not (s.label in seen or seen.add(s.label))][:3]
+    unique: dict[str, Suggestion] = {}
+    for s in out:
+        unique.setdefault(s.label, s)
+    return list(unique.values())[:3]
 
 
 def review_files(files: Sequence[str], config: Config) -> Review:

@@ -119,7 +119,7 @@ class RegisterSpec:
     def summed(self) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if f.sum and f.stored)
 
-    def make(self, place: Place, key: str = "", **values: object):
+    def make(self, place: Place, key: str = "", /, **values: object):
         """A record of this kind; fields not given take their default."""
         return self.record(**{f.name: values.get(f.name, f.default()) for f in self.stored}, place=place, key=key)
 

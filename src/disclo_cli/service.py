@@ -58,7 +58,8 @@ def init_workspace(folder: Path, *, name: str = "", force: bool = False) -> tupl
     write_bytes(path, template.replace('"{name}"', json.dumps(name, ensure_ascii=False)).encode("utf-8"))
     config = cfg.load(path)
     Ledger.open(config, create=True).close()
-    return path, Path(config.db_path)
+    assert config.db_path is not None  # a config read from a file has its ledger beside it
+    return path, config.db_path
 
 
 def file_key(path: Path, config: Config) -> str:

@@ -62,7 +62,8 @@ def _order(dim: str, keys: Iterable[str], categories: Sequence[str], channels: S
     return sorted(keys, key=lambda k: (k == NO_UNIT, k))
 
 
-def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categories: Sequence[str], channels: Sequence[str], findings: Sequence[Finding] = (), sources: Sequence[str] = (), weights: Sequence[int] | None = None) -> Tally:
+def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categories: Sequence[str], channels: Sequence[str],
+          findings: Sequence[Finding] = (), sources: Sequence[str] = (), weights: Sequence[int] | None = None) -> Tally:
     """Counts by one dimension, or a cross table by two; shares are of the number of items.
 
     `weights` (from a grouped ledger) says how many items each record stands for.
@@ -79,7 +80,7 @@ def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categor
     first = by[0]
     counts: Counter[str] = Counter()
     cross: Counter[tuple[str, str]] = Counter()
-    for item, n in zip(items, weights):
+    for item, n in zip(items, weights, strict=True):
         for k in _keys(item, first):
             counts[k] += n
             if len(by) == 2:

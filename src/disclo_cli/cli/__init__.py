@@ -7,8 +7,6 @@ Exit codes: 0 ok; 1 a data problem that prevents a correct result (or an input/c
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from disclo_cli import __version__
@@ -18,7 +16,8 @@ from disclo_cli.messages import N_
 
 @click.group(cls=DiscloGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="disclo")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="DISCLO_CONFIG", help=N_("The office's disclo.toml (default: ./disclo.toml or the nearest parent folder's)."))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="DISCLO_CONFIG",
+              help=N_("The office's disclo.toml (default: ./disclo.toml or the nearest parent folder's)."))
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DISCLO_DB", help=N_("The ledger file (default: disclo.sqlite beside disclo.toml)."))
 @click.option("--debug", is_flag=True, envvar="DISCLO_DEBUG", help=N_("Show the full traceback of an unexpected error."))
 @click.pass_context
@@ -41,7 +40,7 @@ def run() -> None:
     import gc
 
     gc.disable()
-    main()
+    main()  # click exits the process itself with the command's exit code
 
 
 def _register() -> None:
@@ -55,4 +54,4 @@ def _register() -> None:
 _register()
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+    run()

@@ -39,7 +39,8 @@ class Ingested:
 @click.option("--kind", type=click.Choice(["items", "requests", "cases"]), help=N_("The register kind (default: detected from the headers)."))
 @click.option("--sheet", help=N_("Only this sheet (name or 1-based number)."))
 @click.option("--strict", is_flag=True, help=N_("Any problem in any row files nothing (exit 1)."))
-@click.option("--replaces", multiple=True, metavar="FILE", help=N_("The file filed before under another name that this one replaces (its rows are withdrawn unless this file has them)."))
+@click.option("--replaces", multiple=True, metavar="FILE",
+              help=N_("The file filed before under another name that this one replaces (its rows are withdrawn unless this file has them)."))
 @click.option("--max-problems", type=int, default=100, show_default=True, help=N_("How many problems to list (0: all)."))
 @click.pass_context
 def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, replaces: tuple[str, ...], max_problems: int):

@@ -326,7 +326,7 @@ def data_block(sheet: Sheet, layout: Layout) -> Block:
     nothing = (None,) * len(mapped)
     # a row is kept when any of its register cells has something and it is neither a total nor a header
     skip = totals | headers
-    keep = [i for i, values in enumerate(zip(*mapped)) if values != nothing and i not in skip] if mapped else []
+    keep = [i for i, values in enumerate(zip(*mapped, strict=True)) if values != nothing and i not in skip] if mapped else []
     notes = _note_rows(mapped, keep) if len(mapped) > 1 else {}
     if notes:
         keep = [i for i in keep if i not in notes]
@@ -366,8 +366,8 @@ def _repeated_headers(cols: Mapping[int, list[object]], layout: Layout) -> set[i
     first_col, first_head = mapped[0]
     out = set()
     for i, v in enumerate(cols[first_col]):
-        if v.__class__ is str and norm(v) == first_head and all(
-                cols[c][i].__class__ is str and norm(cols[c][i]) == h for c, h in mapped[1:]):
+        if isinstance(v, str) and norm(v) == first_head and all(
+                isinstance(cols[c][i], str) and norm(str(cols[c][i])) == h for c, h in mapped[1:]):
             out.add(i)
     return out
 

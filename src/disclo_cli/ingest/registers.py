@@ -249,7 +249,7 @@ class Cells:
         if fs is not None and fs.type in ("date", "label", "labels"):
             values = self.get(fs)
             raw = self.block.cells[c]
-            return [_key_text(v, r) for v, r in zip(values, raw)]
+            return [_key_text(v, r) for v, r in zip(values, raw, strict=True)]
         return [v or "" for v in _mapped(self.block.cells[c], lambda v: norm(cell_text(v)))]  # type: ignore[misc]
 
 
@@ -459,7 +459,7 @@ class SheetReader:
         """Each row's key: its id where it has one, else all its columns but the running number."""
         n = self.cells.n
         ids = self.columns.get("id") if "id" in self.layout.columns else None
-        keys: list[str | None] = [id_key(v) if v else None for v in ids] if ids else [None] * n  # type: ignore[union-attr]
+        keys: list[str | None] = [id_key(str(v)) if v else None for v in ids] if ids else [None] * n
         if any(k is None for k in keys):
             columns = [(h, self.cells.key_column(c)) for c, h in self.layout.content_columns()]
             for i in range(n):

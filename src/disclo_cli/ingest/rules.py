@@ -7,11 +7,11 @@ record's stored values, or None when the row cannot be counted; each problem is 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from typing import Callable, cast
 
 from disclo_cli.config import Config
 from disclo_cli.ingest.outcomes import NOT_A_REQUEST, OPEN, OutcomeRules, Reading
-from disclo_cli.ingest.registers import Bad, MAX_PARTS, Row, Unknown, clip
+from disclo_cli.ingest.registers import MAX_PARTS, Bad, Row, Unknown, clip
 from disclo_cli.messages import msg
 from disclo_cli.vocab import builtin_data
 
@@ -46,7 +46,7 @@ def items(row: Row, config: Config) -> dict | None:
     channels: tuple[str, ...] = ()
     value = row["channels"]
     if value is not None:
-        channels, unknown = value  # type: ignore[misc]
+        channels, unknown = cast("tuple[tuple[str, ...], tuple[Unknown, ...]]", value)  # registers._labels
         undecided = [u for u in unknown if u.candidates]
         for part in undecided:
             row.add("error", "needs-decision", "channels", variant="channels", reject=True, value=clip(part.text),
