@@ -27,10 +27,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Literal
 
+from disclo_cli.config import CALENDAR_NAME
 from disclo_cli.errors import DataError, InputError
 from disclo_cli.model import Finding, Place
 
-CALENDAR_FILE = "calendar.csv"
+CALENDAR_FILE = CALENDAR_NAME  # the name is the workspace's (config.py)
 HEADER = ("日期", "类型", "名称", "来源")
 OFF, ON, NOTICE = "休", "班", "通知"
 #: what a clerk may type in 类型, and what it means

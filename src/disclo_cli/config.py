@@ -19,6 +19,7 @@ from disclo_cli.vocab import Vocabulary, builtin, builtin_data
 
 CONFIG_NAME = "disclo.toml"
 DB_NAME = "disclo.sqlite"
+CALENDAR_NAME = "calendar.csv"  # the workspace's working-day calendar (calendar_file.py)
 #: longest text a profile value may be (an office name is a line of a title page)
 MAX_TEXT = 200
 #: largest opening balance or yearly count accepted (a typo like 99999999999999999999 is not a count)
@@ -86,9 +87,7 @@ class Config:
     @property
     def calendar_path(self) -> Path:
         """The workspace's working-day calendar file (docs/deadlines.md)."""
-        from disclo_cli.calendar_file import CALENDAR_FILE
-
-        return self.workspace / CALENDAR_FILE
+        return self.workspace / CALENDAR_NAME
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from disclo_cli.errors import LedgerError
-from disclo_cli.model import Finding, Place
+from disclo_cli.model import Finding, Place, Registers
 from disclo_cli.schema import KINDS, Record, RegisterSpec, digest, from_sql, key_of, spec, to_sql
 
 SCHEMA_VERSION = 4
@@ -647,8 +647,6 @@ class Ledger:
 
     def registers(self, *, through: int | None = None):
         """Every row filed up to the end of `through`, as engine Registers (one record a row)."""
-        from disclo_cli.formats.engine import Registers
-
         return Registers(self.items(through=through), self.requests(through=through), self.cases(through=through))
 
     def grouped(self, *, through: int | None = None, year: int | None = None, by_unit: bool = False):
@@ -656,8 +654,6 @@ class Ledger:
         tallies count), and counts saying how many rows each stands for (GROUP BY in SQLite on the
         covering indexes: a million rows in a fraction of a second). With `year`, only items of the
         year (a tally). Titles, ids and places are left out."""
-        from disclo_cli.formats.engine import Registers
-
         here = Place(self.path.name)
         out: dict[str, list] = {}
         counts: dict[str, list[int]] = {}

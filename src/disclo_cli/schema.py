@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from disclo_cli.text import clean_id, norm
 
 if TYPE_CHECKING:
-    from disclo_cli.model import Place
+    from disclo_cli.findings import Place
 
 KINDS = ("items", "requests", "cases")
 TYPES = ("date", "text", "id", "label", "labels", "flag", "money", "number")
@@ -157,7 +157,7 @@ _PY_TYPES = {"date": "dt.date | None", "text": "str", "id": "str", "label": "str
 
 
 def _record_class(reg: RegisterSpec) -> type:
-    from disclo_cli.model import Place
+    from disclo_cli.findings import Place
 
     fields: list[tuple[str, Any, Any]] = [(f.name, _PY_TYPES[f.type], field(default=f.default())) for f in reg.stored]
     fields += [("place", "Place", field(default_factory=Place)), ("key", "str", field(default=""))]

@@ -317,7 +317,8 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     `registers` and `tables` (the report's, already filled from the ledger) spare filling them again.
     """
     from disclo_cli.checks import CheckResult, check_carry_over, check_tally, previous_figures
-    from disclo_cli.formats.engine import Registers, fill_all, load_definition, standard_for_year
+    from disclo_cli.formats.engine import fill_all, load_definition, standard_for_year
+    from disclo_cli.model import Registers
     from disclo_cli.tally import dedupe, filter_year, tally
 
     definition = load_definition(standard or standard_for_year(year))

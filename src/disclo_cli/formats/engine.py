@@ -27,7 +27,7 @@ from disclo_cli.formats.definition import (  # noqa: F401  (the engine's public 
     standard_for_year,
 )
 from disclo_cli.messages import Msg, msg
-from disclo_cli.model import Finding, Place
+from disclo_cli.model import Finding, Place, Registers
 from disclo_cli.schema import Record
 
 Value = int | Decimal | None
@@ -94,25 +94,6 @@ def _jsonable(v: Value):
 
 
 # --- the data a table is filled from --------------------------------------------------------------
-
-@dataclass
-class Registers:
-    """All records the engine may need (everything filed up to the report year's end).
-
-    A grouped register (from the ledger's GROUP BY) holds one record per distinct combination of the
-    attributes tables look at, and `counts[kind][i]` says how many rows record i stands for.
-    """
-
-    items: Sequence[Record] = ()
-    requests: Sequence[Record] = ()
-    cases: Sequence[Record] = ()
-    counts: Mapping[str, Sequence[int]] = field(default_factory=dict)
-
-    def weighted(self, kind: str) -> Iterable[tuple[Record, int]]:
-        records = getattr(self, kind)
-        counts = self.counts.get(kind)
-        return zip(records, counts, strict=True) if counts is not None else ((r, 1) for r in records)
-
 
 _DATE_OF = {
     "date": lambda r: r.date,

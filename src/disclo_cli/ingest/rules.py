@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Callable, cast
 
 from disclo_cli.config import Config
+from disclo_cli.ingest.cells import MAX_PARTS, Bad, Row, Unknown, clip
 from disclo_cli.ingest.outcomes import NOT_A_REQUEST, OPEN, OutcomeRules, Reading
-from disclo_cli.ingest.registers import MAX_PARTS, Bad, Row, Unknown, clip
 from disclo_cli.messages import msg
 from disclo_cli.vocab import builtin_data
 
