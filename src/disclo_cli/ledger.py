@@ -255,7 +255,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_files_versions_and_holders", 4, _v3_payloads),
     Migration("0004_covering_indexes", 4, _v3_indexes),
     Migration("0004_digests_v2", 4, _digests_v2),
-    Migration("columns_of_the_register_schema", 99, _add_missing_columns),
 )
 
 
@@ -266,11 +265,30 @@ def _v1_payload(conn: sqlite3.Connection) -> None:
 
 
 def pending(conn: sqlite3.Connection, version: int) -> list[Migration]:
-    """The migrations an open ledger of `version` still needs."""
+    """The migrations an open ledger of `version` still needs: the named structural ones, then one
+    per field the register schema has that the ledger has no column for (a field added to
+    registers.toml: its column comes with it, empty in the rows filed before)."""
     done: set[str] = set()
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='migrations'").fetchone():
         done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
-    return [m for m in MIGRATIONS if m.name not in done and (version < m.applies_to or m.applies_to == 99)]
+    todo = [m for m in MIGRATIONS if m.name not in done and version < m.applies_to]
+    for kind in KINDS:
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({kind})")}
+        for f in spec(kind).stored:
+            if have and f.name not in have:
+                todo.append(Migration(f"column_{kind}.{f.name}", 99, _add_column(kind, f.name, f.sql_type)))
+    return todo
+
+
+def _add_column(kind: str, name: str, sql_type: str):
+    def run(conn: sqlite3.Connection) -> None:
+        if name not in {r[1] for r in conn.execute(f"PRAGMA table_info({kind})")}:  # a structural migration may have added it
+            conn.execute(f"ALTER TABLE {kind} ADD COLUMN {name} {sql_type}")
+            for stmt in _record_ddl(spec(kind)):  # the covering index takes a new grouped field
+                if "_tally" in stmt:
+                    conn.execute(f"DROP INDEX IF EXISTS {kind}_tally")
+                    conn.execute(stmt)
+    return run
 
 
 def _apply(conn: sqlite3.Connection, migrations: Iterable[Migration]) -> None:
@@ -333,7 +351,7 @@ class Ledger:
                 with _tx(conn, path, timeout):
                     for stmt in schema_ddl():
                         conn.execute(stmt)
-                    _apply(conn, [m for m in MIGRATIONS])  # a new ledger has them all (they find nothing to do)
+                    _apply(conn, list(MIGRATIONS))  # a new ledger has them all (they find nothing to do)
                     conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (dt.datetime.now().isoformat(timespec="seconds"),))
             elif version > SCHEMA_VERSION:
                 raise LedgerError("ledger-too-new", path=str(path), version=version, known=SCHEMA_VERSION)

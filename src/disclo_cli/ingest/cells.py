@@ -244,6 +244,21 @@ class Row:
         if reject:
             self.ok = False
 
+    def plain(self, f: FieldSpec) -> object:
+        """A field no rule of the kind looks at: the cell as its type reads it; a cell that does not
+        read is reported and left empty (the row is still counted)."""
+        if f.type == "date":
+            return self.date(f.name, reject=False)
+        if f.type == "label":
+            return self.label(f.name, "label", unknown="warning", reject=False) or ""
+        value = self[f.name]
+        if isinstance(value, Bad):
+            self.add("error", "bad-value", f.name, value=value.text, why=value.why)
+            return f.default()
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple):
+            return value[0]  # labels: the known ones (the unknown are reported by the kind's rules)
+        return f.default() if value is None else value
+
     def date(self, name: str, *, required: bool = False, reject: bool = True) -> dt.date | None:
         value = self[name]
         if isinstance(value, DateProblem):

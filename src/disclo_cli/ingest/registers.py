@@ -146,6 +146,8 @@ class SheetReader:
         rule = RULES[self.layout.kind]
         keys = self._keys()
         records = self.out.records
+        # the fields the kind's rules leave alone are the cells as their type reads them
+        plain = [f for f in self.spec.stored if not f.derived and f.name in self.layout.columns]
         for i in range(len(self.block.numbers)):
             row = Row(self, i)
             values = rule(row, self.config)
@@ -155,6 +157,9 @@ class SheetReader:
             if values is None or not row.ok:
                 self.out.rejected.add(row.number)
                 continue
+            for f in plain:
+                if f.name not in values:
+                    values[f.name] = row.plain(f)
             records.append(self.spec.make(Place(self.file, self.sheet.name, row.number), keys[i], **values))
         self._finish()
         return self.out
