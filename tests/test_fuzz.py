@@ -8,6 +8,8 @@ CSV in several encodings, HTML 'xls' and random bytes behind a workbook's magic 
 
 from __future__ import annotations
 
+import os
+
 import csv
 import datetime as dt
 import io
@@ -21,7 +23,9 @@ from hypothesis import strategies as st
 
 from workspaces import EX18, copy_workspace, dump
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], derandomize=True)
+#: a short run by default (the suite stays fast); DISCLO_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py for a long one
+EXAMPLES = int(os.environ.get("DISCLO_FUZZ_EXAMPLES", "60"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], derandomize=True)
 
 
 def _wordings() -> list[str]:

@@ -58,8 +58,8 @@ def previous_figures(path: Path) -> list[dict]:
     """Last year's tables as `disclo table --format json` wrote them (an object or a list)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError("previous-missing", path=str(path)) from None
+    except FileNotFoundError as exc:
+        raise InputError("previous-missing", path=str(path)) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError("previous-not-json", path=str(path), problem=str(exc)) from exc
     tables = data if isinstance(data, list) else [data]

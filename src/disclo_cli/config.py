@@ -126,8 +126,8 @@ def load(path: Path | None, db: Path | None = None, *, lock_timeout: str | None 
                 raise ConfigError("config-too-big", path=str(path))
             text = raw.decode("utf-8-sig")
             data = tomllib.loads(text)
-        except FileNotFoundError:
-            raise ConfigError("config-missing", path=str(path)) from None
+        except FileNotFoundError as exc:
+            raise ConfigError("config-missing", path=str(path)) from exc
         except tomllib.TOMLDecodeError as exc:
             import re
 
@@ -136,8 +136,8 @@ def load(path: Path | None, db: Path | None = None, *, lock_timeout: str | None 
             bad = lines[int(at.group(1)) - 1] if at and 0 < int(at.group(1)) <= len(lines) else ""
             quotes = any(q in bad.split("#", 1)[0] for q in "“”‘’")
             raise ConfigError("config-not-toml.quotes" if quotes else "config-not-toml", path=str(path), problem=str(exc)) from exc
-        except UnicodeDecodeError:
-            raise ConfigError("config-not-utf8", path=str(path)) from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError("config-not-utf8", path=str(path)) from exc
         except OSError as exc:
             raise ConfigError("config-unreadable", path=str(path), problem=exc.strerror or str(exc)) from exc
     return replace(from_dict(data, path, db), lock_timeout=lock_timeout_of(lock_timeout))
@@ -240,8 +240,8 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
     for key, value in _table(data, "yearly", where).items():
         try:
             year = int(key)
-        except (TypeError, ValueError):
-            raise ConfigError("config-yearly-key", where=where, key=key) from None
+        except (TypeError, ValueError) as exc:
+            raise ConfigError("config-yearly-key", where=where, key=key) from exc
         if not isinstance(value, dict):
             raise ConfigError("config-not-table", where=where, section=f"yearly.{key}")
         yearly[year] = dict(value)

@@ -1,4 +1,4 @@
-"""The deadline of a request for disclosure, counted on the working-day calendar (deadlines.md).
+"""The deadline of a request for disclosure, counted on the working-day calendar (docs/deadlines.md).
 
 Counting, as the Regulations say and as disclo does it:
 
@@ -22,7 +22,7 @@ Fees (国办函〔2020〕109号, 《政府信息公开信息处理费管理办�
 notice on it quotes it): the office sends the fee notice "在政府信息公开申请处理期限内"; "申请人应当在收到
 收费通知次日起20个工作日内缴纳费用，逾期未缴纳的视为放弃申请" (Table 三 （六）2). The 办法 lets the
 applicant decide whether to pay and the office cannot answer before it knows, so disclo treats the
-span from the notice to the payment as paused, which is deadlines.md's reading; the sentence of art. 7
+span from the notice to the payment as paused, which is the reading of docs/deadlines.md; the sentence of art. 7
 that says so outright could not be checked against a stored copy of the full text, so this stays a
 reading to confirm (docs/deadlines.md says the same). The notice's date stands for its receipt: the
 register has no other.

@@ -383,8 +383,8 @@ class Ledger:
             return None
         try:
             return int(row[0])
-        except (TypeError, ValueError):
-            raise LedgerError("ledger-bad-version", path=str(path), value=str(row[0])[:40]) from None
+        except (TypeError, ValueError) as exc:
+            raise LedgerError("ledger-bad-version", path=str(path), value=str(row[0])[:40]) from exc
 
     def close(self) -> None:
         self.conn.close()

@@ -155,8 +155,8 @@ def _token_date(token: re.Match, last: tuple[int, int] | None, year: int, name: 
         y, m = (int(y_text) if y_text else year), int(m_text)
     try:
         date = dt.date(y, m, int(d_text))
-    except ValueError:
-        raise InputError("notice-bad-date", path=name, holiday=holiday, text=token.group(0)) from None
+    except ValueError as exc:
+        raise InputError("notice-bad-date", path=name, holiday=holiday, text=token.group(0)) from exc
     said = _WEEKDAY.search(note or "")
     if said:
         expected = WEEKDAYS[date.weekday()]
@@ -193,8 +193,8 @@ def import_notice(notice_path: Path, calendar_path: Path, *, year: int | None = 
 
     try:
         data = notice_path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("input-missing", path=str(notice_path)) from None
+    except FileNotFoundError as exc:
+        raise InputError("input-missing", path=str(notice_path)) from exc
     except OSError as exc:
         raise InputError("input-unreadable", path=str(notice_path), problem=exc.strerror or str(exc)) from exc
     notice = parse_notice(decode_as(data, str(notice_path))[0], year=year, name=str(notice_path))

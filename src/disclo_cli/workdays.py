@@ -1,4 +1,4 @@
-"""The working-day calendar a request's answer period is counted on (deadlines.md, "The calendar").
+"""The working-day calendar a request's answer period is counted on (docs/deadlines.md).
 
 Sources, strongest first: the office's calendar file (calendar_file.py: one line per day, 休 or 班),
 then the ``chinesecalendar`` package (the State Council's notices from 2004). A year that neither

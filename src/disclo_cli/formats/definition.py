@@ -40,7 +40,7 @@ def register_fields() -> Mapping[str, tuple[str, ...]]:
             for kind in KINDS}
 
 
-#: The date events a count cell may select on, per register (formats.md: what each one means).
+#: The date events a count cell may select on, per register (docs/formats.md: what each one means).
 EVENTS: Mapping[str, tuple[str, ...]] = {
     "items": ("date", "abolished", "in_force", "published_total"),
     "requests": ("received", "answered", "carried_in", "carried_out"),

@@ -9,9 +9,9 @@ and the partitions of the definition are checked on every table produced.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError
@@ -219,8 +219,8 @@ class Filler:
                 raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v))
             try:
                 d = Decimal(str(v))
-            except ArithmeticError:
-                raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v)) from None
+            except ArithmeticError as exc:
+                raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v)) from exc
             return int(d) if d == d.to_integral() else d
         if spec.zero_without == "requests" and not any(r.received.year == year for r in self.reg.requests):
             return 0  # no request that year: nothing was charged or waived

@@ -50,8 +50,8 @@ def year_hint(*names: str) -> int | None:
 def _make(y: int, m: int, d: int, raw: object) -> dt.date:
     try:
         return dt.date(y, m, d)
-    except ValueError:
-        raise DateProblem("date.not-real", value=_shown(raw)) from None
+    except ValueError as exc:
+        raise DateProblem("date.not-real", value=_shown(raw)) from exc
 
 
 def parse_date(value: object, implied_year: int | None = None) -> dt.date | None:

@@ -178,7 +178,7 @@ def cases(row: Row, config: Config) -> dict | None:
             route = None
     result = row.label("result", "case-result") if row.has("result") else ""
     if result == "":
-        result = "尚未审结"  # a blank result means the case is not concluded (inputs.md)
+        result = "尚未审结"  # a blank result means the case is not concluded (as registers keep it)
     if filed is None or not ctype or route is None or result is None:
         return None
     return {"id": row["id"] or "", "type": ctype, "route": route, "filed": filed, "result": result, "unit": row["unit"] or ""}
