@@ -11,7 +11,7 @@ import io
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence
+from typing import Callable, Sequence
 
 from disclo_cli.model import Tally
 
@@ -189,6 +189,47 @@ def to_rich(grid: Grid):
     if grid.note:
         table.caption = grid.note
     return table
+
+
+class _Sink(io.StringIO):
+    """Where rich renders to when disclo prints the text itself; the encoding tells rich whether
+    the box lines can be drawn (anything but Unicode gets ASCII boxes)."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
+def to_text(grids: Sequence[Grid], *, width: int | None = None, encoding: str = "utf-8", fit: Callable[[str], str] | None = None) -> str:
+    """Grids as plain text tables at their full width (a file or a pipe is never cut to a
+    terminal's width), or fitted into `width` columns when one is asked for; box lines in ASCII
+    for an encoding that is not Unicode. `fit` turns each
+    text into what will really be printed (a narrow console's substitutes), so that the columns are
+    measured on that."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    out = []
+    for grid in grids:
+        if fit is not None:
+            grid = replace(grid, title=fit(grid.title), columns=tuple(fit(c) for c in grid.columns), note=fit(grid.note),
+                           rows=tuple(tuple(fit(v) if isinstance(v, str) else v for v in row) for row in grid.rows))
+        table = to_rich(grid)
+        if width is None:
+            measure = Console(file=_Sink(encoding), width=100_000, color_system=None, legacy_windows=False)
+            columns = max(measure.measure(table).maximum, 20)
+        else:
+            columns = width
+        sink = _Sink(encoding)
+        console = Console(file=sink, width=columns, color_system=None, legacy_windows=False, soft_wrap=False, highlight=False)
+        console.print(table)
+        out.append("".join(line.rstrip() + "\n" for line in sink.getvalue().splitlines()))
+    return "".join(out)
 
 
 def write_xlsx(grids: Sequence[Grid], path) -> None:

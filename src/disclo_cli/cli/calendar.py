@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from disclo_cli.cli.options import emit, err, load_config, wrote
+from disclo_cli.cli.options import emit, emit_json, err, load_config, wrote
 from disclo_cli.messages import N_, _
 
 
@@ -71,12 +71,11 @@ def calendar_show(ctx: click.Context, year: int, fmt: str):
 
     Example: disclo calendar show 2027
     """
-    from disclo_cli import render
     from disclo_cli.calendar_view import year_json, year_lines
 
     cal = workspace_calendar(ctx)
     if fmt == "json":
-        emit(render.to_json_text(year_json(cal, year)), None)
+        emit_json(year_json(cal, year), None)
     else:
         emit("".join(line + "\n" for line in year_lines(cal, year, str(calendar_path(ctx)))), None)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from disclo_cli.cli.options import SEVERITY_WORDS, emit, err, load_config
+from disclo_cli.cli.options import SEVERITY_WORDS, emit, emit_json, err, load_config
 from disclo_cli.messages import N_, _
 
 
@@ -22,13 +22,12 @@ def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str |
 
     Example: disclo check --year 2023 --previous 2022表.json   (or: disclo check --year 2023 台账*.xlsx)
     """
-    from disclo_cli import render
     from disclo_cli.service import check_year
 
     config = load_config(ctx, required=not files)
     result = check_year(config, year, standard=standard, previous=Path(previous) if previous else None, files=files)
     if fmt == "json":
-        emit(render.to_json_text(result.as_json()), None)
+        emit_json(result.as_json(), None)
     else:
         # one finding per line (severity, rule, place: what), then what to do: readable at any width
         lines = []

@@ -89,8 +89,19 @@ class DiscloGroup(click.Group):
     DISCLO_DEBUG=1, for a bug report)."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        from disclo_cli.cli import console
+
+        console.setup()
         localize(self, messages.choose(os.environ))
         return super().main(*args, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        # `disclo --help | head -1`: the help is printed while the context is made
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(EXIT_PIPE) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -126,10 +137,21 @@ class DiscloGroup(click.Group):
             else:
                 err("  " + _("This is a bug in disclo. Send the output above to the maintainers."))
             ctx.exit(EXIT_BUG)
+        _say_what_was_lost()
         status = exit_status(result)
         if status:
             ctx.exit(status)
         return result
+
+
+def _say_what_was_lost() -> None:
+    """A console encoding that lacks characters of the output printed them as '?': say so once."""
+    from disclo_cli.cli import console
+
+    count = console.lost("stdout")
+    if count:
+        err(_("note: {count} character(s) of the output cannot be shown in the console's encoding ({encoding}) and were printed as ?; "
+              "write the output to a file with --output, or set PYTHONIOENCODING=utf-8.").format(count=count, encoding=console.encoding_of(sys.stdout)))
 
 
 def _silence_stdout() -> None:
@@ -152,7 +174,14 @@ def _traceback() -> None:
 
 
 def err(message: str) -> None:
-    click.echo(message, err=True)
+    """A line on stderr (messages, findings, status); a closed stderr is not an error of disclo."""
+    try:
+        click.echo(message, err=True)
+    except BrokenPipeError:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def load_config(ctx: click.Context, *, required: bool = False):
@@ -211,7 +240,8 @@ def wrote(path: object) -> None:
 
 
 def emit(text: str | bytes, output: str | None, *, binary: bool = False) -> None:
-    """Data to --output (atomically) or stdout."""
+    """Data to --output (atomically, UTF-8) or stdout (in the console's encoding: what it lacks is
+    replaced, see console.py)."""
     from disclo_cli.fsio import write_bytes
 
     if output and output != "-":
@@ -226,12 +256,26 @@ def emit(text: str | bytes, output: str | None, *, binary: bool = False) -> None
     click.echo(text, nl=False)
 
 
-def render_grids(grids, payload: dict, fmt: str, output: str | None) -> None:
-    """Render grids (and the JSON payload) in the chosen format to stdout or --output."""
+def emit_json(data: object, output: str | None) -> None:
+    """JSON to --output (UTF-8) or stdout; on a console whose encoding lacks some characters, those
+    are written as \\uXXXX escapes: the same JSON, nothing lost."""
     from disclo_cli import render
+    from disclo_cli.cli import console
+
+    text = render.to_json_text(data)
+    if not output or output == "-":
+        text = console.json_for(text, console.encoding_of(sys.stdout))
+    emit(text, output)
+
+
+def render_grids(grids, payload: dict, fmt: str, output: str | None) -> None:
+    """Render grids (and the JSON payload) in the chosen format to stdout or --output. A table on a
+    terminal fits the terminal; in a file or a pipe it has its full width."""
+    from disclo_cli import render
+    from disclo_cli.cli import console
 
     if fmt == "json":
-        emit(render.to_json_text(payload), output)
+        emit_json(payload, output)
     elif fmt == "csv":
         emit("\r\n".join(render.to_csv(g) for g in grids), output)
     elif fmt == "markdown":
@@ -245,18 +289,25 @@ def render_grids(grids, payload: dict, fmt: str, output: str | None) -> None:
 
         atomic_write(output, lambda tmp: render.write_xlsx(grids, tmp))
         wrote(output)
-    else:
-        if output and output != "-":
-            from rich.console import Console
-
-            with open(os.devnull, "w") as sink:
-                console = Console(record=True, width=120, file=sink)
-                for g in grids:
-                    console.print(render.to_rich(g))
-            emit(console.export_text(), output)
-            return
+    elif output and output != "-":
+        emit(render.to_text(grids), output)
+    elif console.is_terminal(sys.stdout):
+        # a terminal is never a broken pipe; rich fits the table to its width (and draws in bold)
         from rich.console import Console
 
-        console = Console(soft_wrap=False)
+        terminal = Console(soft_wrap=False)
         for g in grids:
-            console.print(render.to_rich(g))
+            terminal.print(render.to_rich(g))
+    else:
+        # a file or a pipe: the full width, unless COLUMNS (which shells do not export) asks for one
+        encoding = console.encoding_of(sys.stdout)
+        for g in grids:  # one write per table: a reader that went away is noticed early
+            emit(render.to_text([g], width=_columns(), encoding=encoding, fit=lambda text: console.fit(text, encoding)), None)
+
+
+def _columns() -> int | None:
+    try:
+        value = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return value if value >= 20 else None
