@@ -36,7 +36,7 @@ def _subprocess(*args: object, cwd: Path, env: dict | None = None, timeout: floa
     """disclo in its own process: for inputs that could abort the interpreter if a guard failed."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DISCLO_")}
     return subprocess.run([sys.executable, "-m", "disclo_cli", *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**clean, **(env or {})})
+                          timeout=timeout, env={**clean, "DISCLO_LANG": "en", **(env or {})})
 
 
 def _rewrite_part(src: Path, dest: Path, part: str, change) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -283,7 +284,8 @@ def test_two_ingests_at_once_wait_for_each_other(tmp_path) -> None:
         main(["ingest", sys.argv[1]])
         """
     )
-    procs = [subprocess.Popen([sys.executable, "-c", code, f], cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "DISCLO_LANG": "en"}
+    procs = [subprocess.Popen([sys.executable, "-c", code, f], cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for f in (MAIN18, REQUESTS23)]
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs

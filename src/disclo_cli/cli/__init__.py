@@ -15,7 +15,8 @@ from disclo_cli.messages import N_
 
 
 @click.group(cls=DiscloGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="disclo")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda ctx, param, value: _version(ctx, value),
+              help=N_("Show the version and exit."))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="DISCLO_CONFIG",
               help=N_("The office's disclo.toml (default: ./disclo.toml or the nearest parent folder's)."))
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), envvar="DISCLO_DB", help=N_("The ledger file (default: disclo.sqlite beside disclo.toml)."))
@@ -32,6 +33,16 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, debug
     """
     ctx.ensure_object(dict)
     ctx.obj.update(config_path=config_path, db_path=db_path, debug=debug)
+
+
+def _version(ctx: click.Context, value: bool) -> None:
+    """--version, in the language of the rest ('disclo，版本 0.1.0')."""
+    if not value or ctx.resilient_parsing:
+        return
+    from disclo_cli.messages import _
+
+    click.echo(_("%(prog)s, version %(version)s") % {"prog": "disclo", "version": __version__})
+    ctx.exit()
 
 
 def run() -> None:

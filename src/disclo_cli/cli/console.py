@@ -13,6 +13,7 @@ Files written with --output are always UTF-8 and do not pass through here.
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 import unicodedata
 from typing import TextIO
@@ -151,3 +152,112 @@ def is_terminal(stream: TextIO | None) -> bool:
         return bool(stream is not None and stream.isatty())
     except (ValueError, OSError, AttributeError):
         return False
+
+
+# --- help pages: wrapping that knows Chinese characters take two columns ----------------------------
+
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
+#: a run of characters that wraps as one word; a Chinese character (or full-width sign) is a word
+#: of its own, so a line may break between any two of them
+_TOKEN = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2014\u2026\u201c\u201d\u2018\u2019]|[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2014\u2026\u201c\u201d\u2018\u2019]+")
+#: never at the start of a line (they stay with what comes before) …
+_CLOSING = set("，。、；：？！）」』》〕】…’”%,.;:?!)]}")
+#: … and never at its end (they go with what follows)
+_OPENING = set("（「『《〔【“‘([{")
+
+
+def width(text: str) -> int:
+    """How many terminal columns text takes: Chinese characters and full-width forms two."""
+    text = _ANSI.sub("", text)
+    total = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def _words(text: str) -> list[str]:
+    tokens = _TOKEN.findall(text)
+    out: list[str] = []
+    glue_next = False
+    for tok in tokens:
+        if not tok.isspace() and out and not out[-1].isspace() and (glue_next or tok[0] in _CLOSING):
+            out[-1] += tok
+        else:
+            out.append(tok)
+        glue_next = not tok.isspace() and tok[-1] in _OPENING
+    return out
+
+
+def _fill(text: str, columns: int, initial: str, subsequent: str) -> list[str]:
+    lines: list[str] = []
+    line, used, content = initial, width(initial), False
+    space = ""
+    for word in _words(text):
+        if word.isspace():
+            space = word.replace("\n", " ") if content else ""
+            continue
+        w = width(word)
+        gap = space
+        if content and used + len(gap) + w > columns:
+            lines.append(line.rstrip())
+            line, used, content, gap = subsequent, width(subsequent), False, ""
+        while not content and used + w > columns and len(word) > 1:  # a word longer than the line
+            cut = 1
+            while cut < len(word) and used + width(word[: cut + 1]) <= columns:
+                cut += 1
+            lines.append(line + word[:cut])
+            word = word[cut:]
+            w = width(word)
+            line, used = subsequent, width(subsequent)
+        line += gap + word
+        used += len(gap) + w
+        content, space = True, ""
+    lines.append(line.rstrip())
+    return lines
+
+
+def _join(lines) -> str:
+    """The lines of a paragraph as one: a space between words, none between Chinese characters."""
+    out = ""
+    for line in lines:
+        if out and line and not (width(out[-1]) == 2 and width(line[0]) == 2):
+            out += " "
+        out += line
+    return out
+
+
+def wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "", preserve_paragraphs: bool = False) -> str:
+    """click.formatting.wrap_text, measured in terminal columns (a Chinese help text wraps at the
+    window's edge, not at twice its width). Paragraphs and the \\b no-rewrap marker as in click."""
+    text = text.expandtabs()
+    if not preserve_paragraphs:
+        return "\n".join(_fill(text, width, initial_indent, subsequent_indent))
+    paragraphs: list[tuple[int, bool, list[str]]] = []
+    buf: list[str] = []
+    indent: int | None = None
+
+    def flush() -> None:
+        if buf:
+            raw = buf[0].strip() == "\b"
+            paragraphs.append((indent or 0, raw, buf[1:] if raw else list(buf)))
+            del buf[:]
+
+    for line in text.splitlines():
+        if not line:
+            flush()
+            indent = None
+            continue
+        if indent is None:
+            indent = len(line) - len(line.lstrip())
+        buf.append(line.lstrip() if not buf else line)
+    flush()
+    out = []
+    for extra, raw, lines in paragraphs:
+        first, rest = initial_indent + " " * extra, subsequent_indent + " " * extra
+        if raw:
+            out.append("\n".join((first if i == 0 else rest) + ln for i, ln in enumerate(lines)))
+        else:
+            out.append("\n".join(_fill(_join(ln.strip() for ln in lines), width, first, rest)))
+    return "\n\n".join(out)

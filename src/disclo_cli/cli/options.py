@@ -53,9 +53,29 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return text
 
 
+class HelpFormatter(click.HelpFormatter):
+    """click's help page with the punctuation of the language ('用法：', '选项：')."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:
+            usage = _("Usage:")
+            prefix = usage if usage.endswith("：") else usage + " "
+        super().write_usage(prog, args, prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}{_(':')}\n")
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
 def localize(command: click.Command, language: str) -> None:
-    """Speak `language`: disclo's messages, click's own texts, and every --help text of the tree."""
+    """Speak `language`: disclo's messages, click's own texts, and every --help text of the tree;
+    help pages wrap Chinese at the window's edge (a Chinese character takes two columns)."""
     import importlib
+
+    from disclo_cli.cli import console
 
     messages.use(language)
     for name in _CLICK_MODULES:
@@ -64,10 +84,22 @@ def localize(command: click.Command, language: str) -> None:
             module._ = _  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext  # type: ignore[attr-defined]
+    formatting = importlib.import_module("click.formatting")
+    formatting.term_len = console.width  # type: ignore[attr-defined]
+    formatting.wrap_text = console.wrap_text  # type: ignore[attr-defined]
     _translate_tree(command)
 
 
-def _translate_tree(command: click.Command) -> None:
+def help_msgid(text: str) -> str:
+    """The catalogue msgid of a help text: the text as click shows it (a docstring's indentation
+    removed, click's \\b no-rewrap marker kept)."""
+    import inspect
+
+    return inspect.cleandoc(text)
+
+
+def help_texts(command: click.Command):
+    """(object, attribute, msgid) of every help text in the command tree, for translation and tests."""
     for obj in (command, *command.params):
         for attr in ("help", "short_help", "epilog"):
             original = getattr(obj, f"_msgid_{attr}", None)
@@ -75,10 +107,56 @@ def _translate_tree(command: click.Command) -> None:
                 original = getattr(obj, attr, None)
                 if not original:
                     continue
+                original = help_msgid(original)
                 setattr(obj, f"_msgid_{attr}", original)
-            setattr(obj, attr, _(original))
+            yield obj, attr, original
     for sub in getattr(command, "commands", {}).values():
-        _translate_tree(sub)
+        yield from help_texts(sub)
+
+
+def metavars(command: click.Command):
+    """(object, attribute, msgid) of the placeholders in usage lines and option lists ([OPTIONS],
+    COMMAND [ARGS]..., FILE, INTEGER RANGE …), as click would write them."""
+    for attr, default in (("options_metavar", None), ("subcommand_metavar", None)):
+        value = getattr(command, f"_msgid_{attr}", None) or getattr(command, attr, default)
+        if value:
+            setattr(command, f"_msgid_{attr}", value)
+            yield command, attr, value
+    for param in command.params:
+        msgid = getattr(param, "_msgid_metavar", None)
+        if msgid is None:
+            msgid = _english_metavar(command, param)
+            if not msgid:
+                continue
+            param._msgid_metavar = msgid  # type: ignore[attr-defined]
+        yield param, "metavar", msgid
+    for sub in getattr(command, "commands", {}).values():
+        yield from metavars(sub)
+
+
+def _english_metavar(command: click.Command, param: click.Parameter) -> str | None:
+    """The metavar click makes for a parameter that names none (None: leave it to click: flags,
+    choices and date formats say their values)."""
+    if param.metavar is not None or isinstance(param.type, (click.Choice, click.DateTime)):
+        return None
+    if isinstance(param, click.Option) and (param.is_flag or param.count):
+        return None
+    try:
+        return param.make_metavar(click.Context(command))  # type: ignore[call-arg]
+    except TypeError:  # click 8.1: make_metavar() takes no context
+        return param.make_metavar()  # type: ignore[call-arg]
+
+
+def _translate_tree(command: click.Command) -> None:
+    for obj, attr, msgid in [*help_texts(command), *metavars(command)]:
+        setattr(obj, attr, _(msgid))
+    _use_context(command)
+
+
+def _use_context(command: click.Command) -> None:
+    command.context_class = Context
+    for sub in getattr(command, "commands", {}).values():
+        _use_context(sub)
 
 
 # --- the group ------------------------------------------------------------------------------------

@@ -28,6 +28,10 @@ def init(folder: str, name: str, force: bool):
     err(_("Next: fill in [office] and [opening] in disclo.toml, then 'disclo ingest FILE…'."))
 
 
+#: the register kinds in the one-line summaries of ingest and forget ('items' in English)
+KIND_NAMES = {"items": N_("items"), "requests": N_("requests"), "cases": N_("cases")}
+
+
 @dataclass(frozen=True)
 class Ingested:
     results: tuple
@@ -55,8 +59,9 @@ def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: 
     results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict, replaces=replaces)
     report_findings(findings, limit=max_problems, infos=True, hints=True)
     for r in results:
-        click.echo(f"{r.file}\t{r.kind}\tadded {r.added}\tchanged {r.changed}\twithdrawn {r.withdrawn}\tunchanged {r.unchanged}\trejected {r.rejected}"
-                   + (f"\trepeated {r.repeated}" if r.repeated else ""))
+        line = _("{file}\t{kind}\tadded {added}\tchanged {changed}\twithdrawn {withdrawn}\tunchanged {unchanged}\trejected {rejected}").format(
+            file=r.file, kind=_(KIND_NAMES[r.kind]), added=r.added, changed=r.changed, withdrawn=r.withdrawn, unchanged=r.unchanged, rejected=r.rejected)
+        click.echo(line + (_("\trepeated {repeated}").format(repeated=r.repeated) if r.repeated else ""))
     if any(r.rejected for r in results):
         err(_("Rejected rows were not filed: correct them and ingest the file again (filed rows are not counted twice)."))
     return Ingested(tuple(results), tuple(findings))
@@ -127,7 +132,7 @@ def ledger_forget(ctx: click.Context, file: str):
     config = load_config(ctx, required=True)
     with Ledger.open(config) as lg:
         removed = lg.forget(file)
-    click.echo("\t".join(f"{k} removed {n}" for k, n in removed.items()))
+    click.echo("\t".join(_("{kind} removed {count}").format(kind=_(KIND_NAMES[k]), count=n) for k, n in removed.items()))
 
 
 @ledger.command("backup")
