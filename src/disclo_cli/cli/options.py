@@ -70,6 +70,22 @@ class Context(click.Context):
     formatter_class = HelpFormatter
 
 
+def _end_missing_with_a_full_stop() -> None:
+    """click ends 'Missing option '--year'.' with its own '.', outside the catalogue: end it as the
+    language does ('缺少选项 '--year'。')."""
+    cls = click.exceptions.MissingParameter
+    if getattr(cls.format_message, "_disclo", False):
+        return
+    original = cls.format_message
+
+    def format_message(self) -> str:  # type: ignore[no-untyped-def]
+        text = original(self)
+        return text[:-1] + _(".") if text.endswith(".") else text
+
+    format_message._disclo = True  # type: ignore[attr-defined]
+    cls.format_message = format_message  # type: ignore[method-assign]
+
+
 def localize(command: click.Command, language: str) -> None:
     """Speak `language`: disclo's messages, click's own texts, and every --help text of the tree;
     help pages wrap Chinese at the window's edge (a Chinese character takes two columns)."""
@@ -84,6 +100,7 @@ def localize(command: click.Command, language: str) -> None:
             module._ = _  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext  # type: ignore[attr-defined]
+    _end_missing_with_a_full_stop()
     formatting = importlib.import_module("click.formatting")
     formatting.term_len = console.width  # type: ignore[attr-defined]
     formatting.wrap_text = console.wrap_text  # type: ignore[attr-defined]
