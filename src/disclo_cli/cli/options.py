@@ -172,6 +172,8 @@ def _translate_tree(command: click.Command) -> None:
 
 def _use_context(command: click.Command) -> None:
     command.context_class = Context
+    if getattr(command, "_help_option", None) is not None:  # click 8.2+ keeps --help made in the language before
+        command._help_option = None  # type: ignore[attr-defined]
     for sub in getattr(command, "commands", {}).values():
         _use_context(sub)
 
