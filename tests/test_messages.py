@@ -344,3 +344,40 @@ def test_chinese_help_wraps_at_the_window_edge(run) -> None:
     assert "".join(line.strip() for line in lines).replace("默认为--year", "默认为 --year").replace("--year当年", "--year 当年") == paragraph
     assert not any(line.strip()[0] in "，。）”" for line in lines)  # no line starts with closing punctuation
     assert wrap_text("Output format.  [default: table]", 78) == "Output format.  [default: table]"  # spacing kept, as click keeps it
+
+
+# --- machine formats are the same in every language -------------------------------------------------
+
+def test_json_and_csv_are_byte_identical_in_both_languages(run, tmp_path, messy, monkeypatch) -> None:
+    import shutil
+
+    from workspaces import EX18, EX23, FILES23, MAIN18, copy_workspace, ingest
+
+    ws23, ws18 = copy_workspace(EX23, tmp_path / "23"), copy_workspace(EX18, tmp_path / "18")
+    ingest(ws23, *FILES23)
+    ingest(ws18, MAIN18)
+    shutil.copy2(messy, ws18 / messy.name)
+    commands = [
+        (ws18, ["tally", messy.name, "--format", "json"]), (ws18, ["tally", messy.name, "--format", "csv"]),
+        (ws18, ["tally", "--year", "2018", "--by", "category", "--by", "month", "--format", "json"]),
+        (ws23, ["table", "--year", "2023", "--format", "json"]), (ws23, ["table", "--year", "2023", "--format", "csv"]),
+        (ws18, ["table", "--year", "2018", "--format", "json"]), (ws18, ["table", "--year", "2018", "--format", "csv"]),
+        (ws23, ["explain", "--year", "2023", "二.行政规范性文件/现行有效件数", "--format", "json"]),
+        (ws23, ["explain", "--year", "2023", "二.行政规范性文件/现行有效件数", "--format", "csv"]),
+        (ws23, ["explain", "--year", "2023", "三.（三）.1/自然人", "--format", "json"]),
+        (ws23, ["ledger", "summary", "--format", "json"]), (ws23, ["ledger", "summary", "--format", "csv"]),
+        (ws23, ["ledger", "sources", "--format", "json"]), (ws23, ["ledger", "sources", "--format", "csv"]),
+        (ws18, ["check", "--year", "2018", messy.name, "--format", "json"]), (ws23, ["check", "--year", "2023", "--format", "json"]),
+        (ws23, ["calendar", "show", "2027", "--format", "json"]),
+    ]
+    for ws, args in commands:
+        monkeypatch.chdir(ws)
+        chinese, english = run(*args, env={"DISCLO_LANG": "zh_CN"}), run(*args, env={"DISCLO_LANG": "en"})
+        assert chinese.exit_code == english.exit_code and chinese.stdout_bytes, args
+        assert chinese.stdout_bytes == english.stdout_bytes, args
+    monkeypatch.chdir(ws18)
+    problems = run("tally", messy.name, "--format", "json", env={"DISCLO_LANG": "zh_CN"}).stdout
+    assert "unknown category '未知类'" in problems and "无法识别" not in problems  # messages in English, whatever the language
+    for language in ("zh_CN", "en"):
+        assert run("report", "--year", "2018", "--json", f"{language}.json", env={"DISCLO_LANG": language}).exit_code == 0
+    assert (ws18 / "zh_CN.json").read_bytes() == (ws18 / "en.json").read_bytes()
