@@ -53,7 +53,11 @@ READS = [
     ("23", ["tally", "x.xlsx", "--by", "x"], 2),
 ]
 #: commands that write, in this order, in a workspace of their own
+NOTICES = Path(__file__).resolve().parent / "fixtures" / "notices"
 WRITES = [
+    ("23", ["init", "新单位", "--name", "示例县测试局"], 0),
+    ("23", ["calendar", "import", NOTICES / "2026.txt", "--dry-run"], 0),
+    ("23", ["calendar", "import", NOTICES / "2025.txt"], 0),
     ("23", ["ingest", *FILES23], 0),
     ("23", ["report", "--year", "2023"], 0),
     ("18", ["report", "--year", "2018"], 0),
