@@ -369,6 +369,8 @@ def test_json_and_csv_are_byte_identical_in_both_languages(run, tmp_path, messy,
         (ws23, ["ledger", "sources", "--format", "json"]), (ws23, ["ledger", "sources", "--format", "csv"]),
         (ws18, ["check", "--year", "2018", messy.name, "--format", "json"]), (ws23, ["check", "--year", "2023", "--format", "json"]),
         (ws23, ["calendar", "show", "2027", "--format", "json"]),
+        (ws23, ["requests", "--as-of", "2024-01-10", "--format", "json"]), (ws23, ["requests", "--as-of", "2024-01-10", "--format", "csv"]),
+        (ws23, ["vocab", "--year", "2023", "--format", "json"]), (ws18, ["vocab", messy.name, "--format", "json"]), (ws18, ["vocab", messy.name, "--format", "csv"]),
     ]
     for ws, args in commands:
         monkeypatch.chdir(ws)

@@ -8,6 +8,9 @@ from disclo_cli.cli.options import err, load_config, render_grids, report_findin
 from disclo_cli.messages import N_, _
 
 
+#: why a label is suggested (vocab.Vocabulary.suggest), as the table shows it
+WHY_WORDS = {"contains": N_("contains"), "similar": N_("similar"), "shares": N_("shares")}
+
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path())
 @click.option("--year", type=click.IntRange(1990, 2100), help=N_("Review the files the ledger holds for this year instead of register files."))
@@ -38,7 +41,8 @@ def vocab(ctx: click.Context, files: tuple[str, ...], year: int | None, write: b
         if w.judgement:
             means = _("a judgement call: {candidates}").format(candidates="、".join(w.candidates)) if not machine else "judgement: " + "、".join(w.candidates)
         else:
-            means = "；".join(f"{s.label} ({s.why}: {s.via})" for s in w.suggestions)
+            means = "；".join(f"{s.label} ({s.why}: {s.via})" if machine else _("{label} ({why}: {via})").format(label=s.label, why=_(WHY_WORDS.get(s.why, s.why)), via=s.via)
+                             for s in w.suggestions)
         body.append((f"[{w.section}.aliases]", w.wording, w.rows, where, means))
     grid = Grid("" if machine else _("Wordings not yet known"), heads, tuple(body))
     render_grids([grid], {"sources": list(result.sources), "wordings": [w.as_json() for w in result.wordings]}, fmt, None)
