@@ -41,7 +41,7 @@ def _chinese_translation(wheel: Path) -> str:
 
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-        assert MO <= names, sorted(n for n in names if "locale" in n)
+        assert names >= MO, sorted(n for n in names if "locale" in n)
         catalogue = gettext.GNUTranslations(io.BytesIO(z.read("disclo_cli/locale/zh_CN/LC_MESSAGES/disclo.mo")))
     return catalogue.gettext("input-missing")
 

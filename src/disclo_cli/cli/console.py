@@ -13,6 +13,7 @@ Files written with --output are always UTF-8 and do not pass through here.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import sys
 import unicodedata
@@ -105,10 +106,8 @@ def setup() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
             continue
-        try:
+        with contextlib.suppress(ValueError, OSError, TypeError):  # a detached or closed stream: nothing to print to
             reconfigure(errors=f"disclo-{name}")
-        except (ValueError, OSError, TypeError):  # a detached or closed stream: nothing to print to
-            pass
     reset()
 
 
@@ -159,7 +158,8 @@ def is_terminal(stream: TextIO | None) -> bool:
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 #: a run of characters that wraps as one word; a Chinese character (or full-width sign) is a word
 #: of its own, so a line may break between any two of them
-_TOKEN = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2014\u2026\u201c\u201d\u2018\u2019]|[^\s\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2014\u2026\u201c\u201d\u2018\u2019]+")
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2014\u2026\u201c\u201d\u2018\u2019"
+_TOKEN = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 #: never at the start of a line (they stay with what comes before) …
 _CLOSING = set("，。、；：？！）」』》〕】…’”%,.;:?!)]}")
 #: … and never at its end (they go with what follows)

@@ -275,10 +275,10 @@ def err(message: str) -> None:
     try:
         click.echo(message, err=True)
     except BrokenPipeError:
-        try:
+        import contextlib
+
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
 
 
 def load_config(ctx: click.Context, *, required: bool = False):

@@ -7,7 +7,6 @@ import click
 from disclo_cli.cli.options import err, load_config, render_grids, report_findings
 from disclo_cli.messages import N_, _
 
-
 #: why a label is suggested (vocab.Vocabulary.suggest), as the table shows it
 WHY_WORDS = {"contains": N_("contains"), "similar": N_("similar"), "shares": N_("shares")}
 
