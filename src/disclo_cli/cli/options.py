@@ -320,7 +320,11 @@ def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False
     by_sev = Counter(f.severity for f in findings)
     by_code = Counter(f.code for f in findings)
     codes = ", ".join(f"{code} {n}" for code, n in sorted(by_code.items()))
-    err(_("problems: {errors} error(s), {warnings} warning(s) — {codes}").format(errors=by_sev.get("error", 0), warnings=by_sev.get("warning", 0), codes=codes))
+    counts = dict(errors=by_sev.get("error", 0), warnings=by_sev.get("warning", 0), infos=by_sev.get("info", 0), codes=codes)
+    if counts["infos"]:
+        err(_("problems: {errors} error(s), {warnings} warning(s), {infos} note(s) — {codes}").format(**counts))
+    else:
+        err(_("problems: {errors} error(s), {warnings} warning(s) — {codes}").format(**counts))
     if hints:
         # what to do, once per kind of problem (the hint of its first finding)
         seen: dict[str, str] = {}
