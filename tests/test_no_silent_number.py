@@ -143,7 +143,7 @@ def test_a_register_without_an_applicant_type_column_is_refused_naming_the_field
     write_xlsx(office / "导出.xlsx", {"S": [header, ["2023-03-01", "张三", "网上", "x", "予以公开", "2023-03-05"]]})
     result = _ingest(run, office, office / "导出.xlsx")
     assert result.exit_code == 1
-    assert "error: 导出.xlsx, sheet 'S': the register has no column for applicant, which Table 三 counts by: its rows are not filed" in result.stderr
+    assert "error: 导出.xlsx, sheet 'S': the register has no 「申请人类型」 column (applicant), which Table 三 counts by: its rows are not filed" in result.stderr
     assert "Headers accepted: 申请人类型/申请人性质/申请主体/申请人类别" in result.stderr
     assert "[defaults.requests] applicant" in result.stderr
     assert _content(office)["requests"] == []
@@ -158,7 +158,7 @@ def test_an_office_default_is_used_and_reported(tmp_path, run) -> None:
     write_xlsx(ws / "导出.xlsx", {"S": [header, ["2023-03-01", "张三", "网上", "x", "予以公开", "2023-03-05"]]})
     result = _ingest(run, ws, ws / "导出.xlsx")
     assert result.exit_code == 0, result.stderr
-    assert "info: 导出.xlsx, sheet 'S': the register has no applicant column: all 1 rows take '自然人' from disclo.toml [defaults.requests]" in result.stderr
+    assert "info: 导出.xlsx, sheet 'S': the register has no 「申请人类型」 column: all 1 rows take '自然人' from disclo.toml [defaults.requests] applicant" in result.stderr
 
 
 # --- 4. the right date ------------------------------------------------------------------------------

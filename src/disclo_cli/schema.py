@@ -48,6 +48,11 @@ class FieldSpec:
     served_by: tuple[str, ...] = ()  # fields whose column may stand in for this one
 
     @property
+    def label(self) -> str:
+        """The field's name for people: its best header wording (申请人类型), else its key."""
+        return self.headers[0] if self.headers else self.name
+
+    @property
     def sql_type(self) -> str:
         return "INTEGER" if self.type == "flag" else "TEXT"
 

@@ -102,9 +102,9 @@ def sheet_requirements(read, config: Config) -> list:
         shown = "、".join(sorted(t.split(":", 1)[1] for t in tables))
         words = "/".join(f.headers[:4])
         if f.missing == "error":
-            out.append(Finding.of("error", "missing-column", place, variant=read.kind, field=name, tables=shown, words=words, kind=read.kind))
+            out.append(Finding.of("error", "missing-column", place, variant=read.kind, field=name, label=f.label, tables=shown, words=words, kind=read.kind))
         elif f.missing == "note":
-            out.append(Finding.of("info", "missing-column", place, variant=name, field=name, tables=shown, words=words, kind=read.kind))
+            out.append(Finding.of("info", "missing-column", place, variant=name, field=name, label=f.label, tables=shown, words=words, kind=read.kind))
     return out
 
 

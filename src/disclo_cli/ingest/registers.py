@@ -188,7 +188,7 @@ class SheetReader:
     def _choice(self, c: Choice) -> None:
         severity = "warning" if c.reason in ("fallback", "same-header") else "info"
         self.add(severity, "column-choice", None, c.field, variant=c.reason.replace("-", "_") if c.reason != "preferred" else "",
-                 field=c.field, used=c.used, others="」「".join(c.others))
+                 field=c.field, label=self.spec.field(c.field).label, used=c.used, others="」「".join(c.others))
 
     def _check_attribute_columns(self) -> None:
         """A CMS's 公开方式 / 公开类别 holds 主动公开 / 依申请公开: the disclosure attribute, not the channel or the
@@ -199,7 +199,7 @@ class SheetReader:
                 continue
             texts = [norm(cell_text(v)) for v in raw if v is not None]
             if texts and sum(t in _ATTRIBUTE for t in texts) * 2 >= len(texts):
-                self.add("warning", "attribute-column", None, name, field=name, header=self.layout.header_of(name))
+                self.add("warning", "attribute-column", None, name, field=name, label=self.spec.field(name).label, header=self.layout.header_of(name))
                 self.columns[name] = [None] * self.cells.n
                 layout_cols = dict(self.layout.columns)
                 layout_cols.pop(name, None)
@@ -213,7 +213,7 @@ class SheetReader:
             if name in self.layout.columns or not self.cells.n:
                 continue
             self.columns[name] = [value] * self.cells.n
-            self.add("info", "default-used", None, field=name, value=value, kind=self.layout.kind, count=self.cells.n)
+            self.add("info", "default-used", None, field=name, label=self.spec.field(name).label, value=value, kind=self.layout.kind, count=self.cells.n)
 
     def _keys(self) -> list[str]:
         """Each row's key: its id where it has one, else all its columns but the running number."""
