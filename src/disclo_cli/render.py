@@ -79,6 +79,17 @@ def share_text(count_or_share: int | Decimal | None, total: int | None = None) -
     return f"{text}%"
 
 
+def change_text(current: int | Decimal, previous: int | Decimal) -> str:
+    """This year against last year as reports print it: 「同比增长7%」, 「同比下降12.5%」, 「与上年持平」,
+    and 「上年为0」 where there is no base to divide by (the percentage formatted as shares are)."""
+    if current == previous:
+        return "与上年持平"
+    if previous == 0:
+        return "上年为0"
+    rate = share_text(Decimal(abs(current - previous)) * 100 / Decimal(previous))
+    return f"同比增长{rate}" if current > previous else f"同比下降{rate}"
+
+
 def safe(text: str) -> str:
     """Text that Excel/WPS will not run as a formula: a leading = + - @ gets a quote in front."""
     if text and text.startswith(_FORMULA_START):
