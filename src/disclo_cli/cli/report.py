@@ -25,10 +25,12 @@ class ReportDate(click.ParamType):
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("The DOCX to write (default: {year}年政府信息公开工作年度报告.docx in the workspace)."))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help=N_("Also write the report's tables as JSON (the shape of 'disclo table --format json')."))
 @click.option("--prose", "prose_path", type=click.Path(), help=N_("The office's text (default: prose/{year}.md in the workspace)."))
-@click.option("--date", type=ReportDate(), help=N_("The date under the signature: 2019-01-15, 2019/1/15 or 2019年1月15日 (default: today within the reporting window, else the year's last day)."))
+@click.option("--date", type=ReportDate(),
+              help=N_("The date under the signature: 2019-01-15, 2019/1/15 or 2019年1月15日 (default: today within the reporting window, else the year's last day)."))
 @click.option("--template", type=click.Path(dir_okay=False), help=N_("The office's letterhead DOCX to build on (default: [report] template in disclo.toml)."))
 @click.option("--charts/--no-charts", default=None, help=N_("Add the charts of items by month and by category (default: [report] charts)."))
-@click.option("--previous", type=click.Path(dir_okay=False), help=N_("Last year's published figures, as 'disclo table --format json' wrote them, for the year-over-year comparisons."))
+@click.option("--previous", type=click.Path(dir_okay=False),
+              help=N_("Last year's published figures, as 'disclo table --format json' wrote them, for the year-over-year comparisons."))
 @click.option("--preview", is_flag=True, help=N_("Print the report as text to stdout and write nothing."))
 @click.option("--force", is_flag=True, help=N_("Write the report even if a check fails (marked as unchecked; for internal review only)."))
 @click.option("--final", is_flag=True, help=N_("Refuse to write while 【请填写】 placeholders remain."))

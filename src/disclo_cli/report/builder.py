@@ -191,9 +191,9 @@ def _render_block(ctx: _Context, w: Writer, spec: Section, block: prose_mod.Bloc
                 w.chart(chart)
     for i, child in enumerate(child_specs):
         _render_block(ctx, w, child, matched.get(i), level + 1)
-    for child in extra:
-        w.heading(2, ctx.fill(child.heading, child.line))
-        for text, line in child.paragraphs:
+    for own in extra:  # the office's own subsections, after the standard ones
+        w.heading(2, ctx.fill(own.heading, own.line))
+        for text, line in own.paragraphs:
             w.paragraph(ctx.fill(text, line))
     limit = ctx.settings.overview_max_chars
     if spec.overview and limit and w.chars - start > limit:
@@ -408,17 +408,27 @@ def build_report(
         # serialised in memory first: a full disk then fails on a plain write, never inside the ZIP
         # writer (which would leave a half-closed archive behind to complain when it is collected)
         tmp.write_bytes(writer.to_bytes())
+        _keep_mode(tmp, target)
 
     if json_target is None:
         atomic_write(target, write_docx)
     else:
         def write_both(tmp: Path) -> None:
             tmp.write_text(to_json_text(stat_json(done.tables)), encoding="utf-8")
+            _keep_mode(tmp, json_target)
             atomic_write(target, write_docx)  # the JSON replaces its target only once the DOCX is in place
 
         atomic_write(json_target, write_both)
     return ReportResult(target, json_target, done.definition.standard, tuple(done.tables), tuple(done.findings), tuple(writer.placeholders),
                         done.prose_path, done.prose is not None, not done.errors, done.date)
+
+
+def _keep_mode(tmp: Path, target: Path) -> None:
+    """The new file gets the old one's permissions, or the usual ones (0o666 less the umask): the
+    temporary file is private (0600), and an office shares its report folder."""
+    from disclo_cli.report.docx_doc import _target_mode
+
+    os.chmod(tmp, _target_mode(str(target)))
 
 
 def preview_report(

@@ -137,7 +137,7 @@ def from_json(tables: Sequence[Mapping], year: int) -> dict[str, object]:
     by_id = {str(t.get("table")): t for t in tables}
     figures: dict[str, object] = {}
     for name, addresses in (*definition.figures, ("items", ("附表.items/year",))):
-        values = []
+        values: list[object] = []
         for address in addresses:
             try:
                 ref = locate(address, defs, year)

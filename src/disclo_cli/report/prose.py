@@ -107,7 +107,8 @@ def parse(text: str, source: str = "") -> Prose:
     top = Block("", 0)  # text before the first heading
     current: Block = top
     section: Block | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # lines end at \n, \r\n or \r only (str.splitlines would also end one at a stray \v or \f)
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         if XML_ILLEGAL.search(raw):
             # a control character (pasted from another program) cannot go into a DOCX: dropped, and said
             prose.findings.append(Finding.of("warning", "prose-control-characters", Place(source, line=number),
