@@ -494,3 +494,33 @@ def test_full_disk_for_real(seed, disclo, tmp_path) -> None:
         assert list(mnt.iterdir()) == []
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
+
+
+# --- processing time (deadlines.md) -----------------------------------------------------------------
+
+def test_processing_time_sentence(office, disclo) -> None:
+    from disclo_cli import config as cfg
+    from disclo_cli.render import decimal_text, share_text
+    from disclo_cli.report.timeliness import answered_in
+
+    t = answered_in(cfg.load(office / "disclo.toml"), 2023)
+    assert t.answered == 54 and t.on_time + t.late + t.unjudged == 54
+    prose(office, 2023, "# 一、总体情况\n按期{{on_time}}件，按期答复率{{on_time_rate}}，平均{{mean_days}}个工作日。\n")
+    _, document = report_2023(office, disclo)
+    text = doc_text(document)
+    rate = share_text(t.on_time, t.on_time + t.late)
+    assert rate and f"全年答复的54件申请中，按期答复{t.on_time}件，按期答复率{rate}，" in text
+    assert f"平均用时{decimal_text(t.mean_days)}个工作日。" in text
+    assert f"按期{t.on_time}件，按期答复率{rate}，平均{decimal_text(t.mean_days)}个工作日。" in text
+
+
+def test_processing_time_sentence_never_claims_100_percent_of_nothing() -> None:
+    from types import SimpleNamespace
+
+    from disclo_cli.deadlines import timeliness
+    from disclo_cli.report.sentences import sentence_timeliness
+
+    none = SimpleNamespace(timeliness=timeliness([]), year=2023, we="我局")
+    assert sentence_timeliness(none) == "2023年，我局没有答复的政府信息公开申请。"
+    some = SimpleNamespace(timeliness=SimpleNamespace(answered=10, on_time=8, late=1, unjudged=1, mean_days=8.25), year=2023, we="我局")
+    assert sentence_timeliness(some) == "全年答复的10件申请中，按期答复8件，按期答复率88.9%，平均用时8.3个工作日（1件无法判断是否按期，未计入按期答复率）。"

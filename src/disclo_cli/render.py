@@ -73,10 +73,14 @@ def share_text(count_or_share: int | Decimal | None, total: int | None = None) -
     value = share(count_or_share, total) if total is not None else count_or_share  # type: ignore[arg-type]
     if value is None:
         return ""
-    text = format(rounded_share(value), "f")  # type: ignore[arg-type]
-    if text.endswith(".0"):
-        text = text[:-2]
-    return f"{text}%"
+    return f"{decimal_text(value)}%"
+
+
+def decimal_text(value: int | float | Decimal) -> str:
+    """A number as the reports print a share or an average: one decimal, half up, a trailing '.0'
+    dropped ('8.5', '12')."""
+    text = format(rounded_share(Decimal(str(value))), "f")
+    return text[:-2] if text.endswith(".0") else text
 
 
 def change_text(current: int | Decimal, previous: int | Decimal) -> str:

@@ -318,6 +318,7 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
     """Fill, check and compose the year's report into the writer `make_writer` makes."""
     from disclo_cli.report.previous import last_year
     from disclo_cli.report.signing import signature_date
+    from disclo_cli.report.timeliness import answered_in
     from disclo_cli.service import build_tables, check_year, load_registers
 
     settings = report_settings(config)
@@ -350,10 +351,14 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
     last_json = Path(previous) if previous else settings.previous
     last = last_year(config, year, definition, regs, previous=last_json, standard_given=standard is not None)
     facts = _facts(config, year, definition, outline, regs, tables, signed.date, settings=settings, previous=last)
+    facts.timeliness_of = lambda: answered_in(config, year)
     ctx = _Context(facts, outline, {t.table: t for t in tables}, text, settings, settings.charts if charts is None else charts)
     writer = make_writer(settings)
     _compose(ctx, writer, unchecked=errors, date=signed.date)
     findings += writer.findings + ctx.findings
+    timely = facts.__dict__.get("timeliness")  # only if the report stated it
+    if timely is not None and timely.unjudged:
+        findings.append(Finding.of("warning", "report-timeliness-unjudged", Place(), count=timely.unjudged, year=year))
     return _Composed(definition, tables, findings, errors, writer, ppath, text, signed.date, signed.in_window, signed.given)
 
 

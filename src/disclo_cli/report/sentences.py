@@ -19,7 +19,7 @@ from disclo_cli.errors import ConfigError
 from disclo_cli.formats.definition import Definition
 from disclo_cli.messages import msg, render
 from disclo_cli.model import Tally
-from disclo_cli.render import change_text, fmt, share_text
+from disclo_cli.render import change_text, decimal_text, fmt, share_text
 from disclo_cli.report.outline import ExtraFigure
 from disclo_cli.report.previous import LastYear
 from disclo_cli.report.prose import Unfilled
@@ -79,6 +79,12 @@ class Facts:
     previous: LastYear | None = None  # what is known of last year (None: no comparison asked)
     settings: ReportSettings = field(default_factory=ReportSettings)
     extra_figures: Sequence[ExtraFigure] = ()  # the outline's declared extra figures
+    timeliness_of: Callable[[], object] | None = None  # the answered requests against their deadlines (read when asked)
+
+    @cached_property
+    def timeliness(self):
+        """deadlines.Timeliness of the requests answered in the year (None: not available)."""
+        return self.timeliness_of() if self.timeliness_of is not None else None
 
     # -- office ---------------------------------------------------------------------------------
 
@@ -248,6 +254,8 @@ class Facts:
                     return self.extra_unfilled(x) if value is None else number(value)
                 if name.endswith("_yoy") and (name[:-4] in figures or self.extra(name[:-4])):
                     return compare(name[:-4], name[:-4])
+                if name in ("on_time", "late", "on_time_rate", "mean_days"):
+                    return self._timeliness_figure(name)
                 return None
             arg = arg.strip()
             if name in ("yoy", "prev"):
@@ -299,6 +307,21 @@ class Facts:
             return None
 
         return resolve
+
+    def _timeliness_figure(self, name: str) -> str | Unfilled:
+        t = self.timeliness
+        if t is None or not t.answered:
+            return Unfilled(fill_in(f"{name}（本年度没有答复的申请）"), msg("unfilled.none-answered", name=name, year=self.year))
+        if name == "on_time":
+            return str(t.on_time)
+        if name == "late":
+            return str(t.late)
+        judged = t.on_time + t.late
+        if name == "on_time_rate" and judged:
+            return share_text(t.on_time, judged)
+        if name == "mean_days" and t.mean_days is not None:
+            return decimal_text(t.mean_days)
+        return Unfilled(fill_in(f"{name}（没有可判断的答复）"), msg("unfilled.none-judged", name=name, year=self.year))
 
     def cell(self, address: str) -> str | Unfilled:
         from disclo_cli.errors import UsageError
@@ -459,6 +482,26 @@ def sentence_fees(f: Facts) -> str:
     return f"{f.year}年，{f.we}共收取政府信息公开信息处理费{_num(charged)}元。"
 
 
+def sentence_timeliness(f: Facts) -> str:
+    """「全年答复的54件申请中，按期答复52件，按期答复率96.3%，平均用时8.5个工作日。」 on the working-day
+    calendar (deadlines.md); a year without answers says so, never 「100%」 of nothing."""
+    t = f.timeliness
+    if t is None:
+        return ""
+    if not t.answered:
+        return f"{f.year}年，{f.we}没有答复的政府信息公开申请。"
+    judged = t.on_time + t.late
+    parts = [f"全年答复的{t.answered}件申请中，按期答复{t.on_time}件"]
+    if judged:
+        parts.append(f"按期答复率{share_text(t.on_time, judged)}")
+    if t.mean_days is not None:
+        parts.append(f"平均用时{decimal_text(t.mean_days)}个工作日")
+    text = "，".join(parts)
+    if t.unjudged:
+        text += f"（{t.unjudged}件无法判断是否按期，未计入按期答复率）"
+    return text + "。"
+
+
 SENTENCES: dict[str, Callable[[Facts], str]] = {
     "items": sentence_items,
     "channels": sentence_channels,
@@ -468,6 +511,7 @@ SENTENCES: dict[str, Callable[[Facts], str]] = {
     "outcomes": sentence_outcomes,
     "cases": sentence_cases,
     "fees": sentence_fees,
+    "timeliness": sentence_timeliness,
 }
 
 
