@@ -33,7 +33,7 @@ class ReportDate(click.ParamType):
               help=N_("Last year's published figures, as 'disclo table --format json' wrote them, for the year-over-year comparisons."))
 @click.option("--preview", is_flag=True, help=N_("Print the report as text to stdout and write nothing."))
 @click.option("--force", is_flag=True, help=N_("Write the report even if a check fails (marked as unchecked; for internal review only)."))
-@click.option("--final", is_flag=True, help=N_("Refuse to write while 【请填写】 placeholders remain."))
+@click.option("--final", is_flag=True, help=N_("Refuse to write while 【请填写】 placeholders remain, or without --date outside the reporting window."))
 @click.option("--new-prose", is_flag=True, help=N_("Only write prose/{year}.md, from last year's text or as a skeleton."))
 @click.pass_context
 def report(ctx: click.Context, year: int, standard: str | None, output: str | None, json_path: str | None, prose_path: str | None,
@@ -51,6 +51,10 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
         err(_("Next: write the office's text in it, then: disclo report --year {year}").format(year=year))
         return None
     if preview:
+        if output or json_path or final or template:
+            from disclo_cli.errors import UsageError
+
+            raise UsageError("report-preview-writes-nothing")
         shown = builder.preview_report(config, year, standard=standard, prose_path=prose_path, date=date, force=force, charts=charts,
                                        previous=previous)
         report_findings(shown.findings)
