@@ -216,6 +216,9 @@ def test_year_over_year_from_last_years_json(office, disclo, tmp_path) -> None:
     assert "共主动公开政府信息150条。" in text
     missing = disclo(office, "report", "--year", 2023, "--previous", tmp_path / "nope.json")
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+    (tmp_path / "2023.json").write_text(table.stdout, encoding="utf-8")  # this year's own tables, by mistake
+    same = disclo(office, "report", "--year", 2023, "--previous", tmp_path / "2023.json")
+    assert same.exit_code == 1 and "these are the tables of 2023, not of 2022" in same.stderr
 
 
 def test_year_over_year_can_be_turned_off(two_years, disclo) -> None:

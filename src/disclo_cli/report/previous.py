@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from disclo_cli.config import Config
-from disclo_cli.errors import UsageError
+from disclo_cli.errors import InputError, UsageError
 from disclo_cli.formats.definition import STANDARDS, Definition, load_definition, locate, standard_for_year
 
 REGISTERS = ("items", "requests", "cases")
@@ -189,5 +189,10 @@ def last_year(config: Config, year: int, definition: Definition, regs, *, previo
     covered = ledger_coverage(config, prev)
     figures, cats, chans = from_ledger(config, prev, prev_def, regs, covered) if prev_def is not None else ({}, None, None)
     if previous is not None:
-        figures.update(from_json(previous_figures(previous), prev))
+        published = previous_figures(previous)
+        years = sorted({t.get("year") for t in published if isinstance(t.get("year"), int)})
+        if years and years != [prev]:
+            # this year's own tables given by mistake would compare every figure with itself
+            raise InputError("report-previous-year", path=str(previous), years="、".join(map(str, years)), year=prev)
+        figures.update(from_json(published, prev))
     return LastYear(prev, figures, cats, chans, covered, previous)
