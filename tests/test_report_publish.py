@@ -398,12 +398,13 @@ def test_template_option_and_a_bad_template(office, disclo, tmp_path) -> None:
     template = _letterhead(tmp_path / "letterhead.docx")
     _, document = report_2023(office, disclo, "--template", template)
     assert document.paragraphs[0].text == "示例县自然资源局文件"
+    before = (office / REPORT_2023).read_bytes()
     missing = disclo(office, "report", "--year", 2023, "--template", tmp_path / "nope.docx")
     assert missing.exit_code == 1 and "the report template does not exist" in missing.stderr
     (tmp_path / "模板.docx").write_text("not a word file", encoding="utf-8")
     bad = disclo(office, "report", "--year", 2023, "--template", tmp_path / "模板.docx")
     assert bad.exit_code == 1 and "not a Word .docx file" in bad.stderr and "Traceback" not in bad.output
-    assert not (office / REPORT_2023).exists() or True
+    assert (office / REPORT_2023).read_bytes() == before  # a bad template changes nothing
 
 
 # --- preview ----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from disclo_cli.config import Config
-from disclo_cli.errors import DataError, InputError, OutputError, UsageError
+from disclo_cli.errors import ConfigError, DataError, InputError, OutputError, UsageError
 from disclo_cli.formats.definition import Definition, load_definition, standard_for_year
 from disclo_cli.messages import Msg, msg
 from disclo_cli.model import Finding, Place
@@ -249,7 +249,7 @@ def _read_prose(path: Path, *, given: bool) -> prose_mod.Prose | None:
 
 
 def _facts(config: Config, year: int, definition: Definition, outline: Outline, regs, tables: list, date: dt.date, *,
-           settings: ReportSettings, previous=None) -> Facts:
+           settings: ReportSettings, previous=None, timeliness_of=None) -> Facts:
     from disclo_cli.formats.engine import fill_all
     from disclo_cli.tally import tally
 
@@ -272,7 +272,8 @@ def _facts(config: Config, year: int, definition: Definition, outline: Outline, 
     charged = sum(fees, Decimal(0)) if fees else 0
     charged = int(charged) if charged == int(charged) else charged
     return Facts(config, year, definition, outline.wording, {t.table: t for t in tables}, [*tables, *companions], cats, chans, request_channels,
-                 charged, date, months=tuple(months), previous=previous, settings=settings, extra_figures=outline.extra_figures)
+                 charged, date, months=tuple(months), previous=previous, settings=settings, extra_figures=outline.extra_figures,
+                 timeliness_of=timeliness_of)
 
 
 def _what_failed(errors: Sequence[Finding]) -> Msg:
@@ -326,9 +327,10 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
     outline = outline_for(definition)
     unknown = [n for n in settings.extra_figures if outline.extra_figure(n) is None]
     if unknown:
-        raise InputError("report-extra-unknown", names=", ".join(unknown), outline=outline.source,
+        raise ConfigError("report-extra-unknown", names=", ".join(unknown), outline=outline.source,
                          figures=", ".join(x.name for x in outline.extra_figures) or "—")
     signed = signature_date(year, today=today or dt.date.today(), level=settings.level, given=date)
+    writer = make_writer(settings)  # a template that cannot be used stops the report before anything is counted
 
     regs = load_registers(config, year)
     tables = build_tables(config, year, standard=standard, registers=regs)
@@ -350,13 +352,12 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
         findings += text.findings
     last_json = Path(previous) if previous else settings.previous
     last = last_year(config, year, definition, regs, previous=last_json, standard_given=standard is not None)
-    facts = _facts(config, year, definition, outline, regs, tables, signed.date, settings=settings, previous=last)
-    facts.timeliness_of = lambda: answered_in(config, year)
+    facts = _facts(config, year, definition, outline, regs, tables, signed.date, settings=settings, previous=last,
+                   timeliness_of=lambda: answered_in(config, year))
     ctx = _Context(facts, outline, {t.table: t for t in tables}, text, settings, settings.charts if charts is None else charts)
-    writer = make_writer(settings)
     _compose(ctx, writer, unchecked=errors, date=signed.date)
     findings += writer.findings + ctx.findings
-    timely = facts.__dict__.get("timeliness")  # only if the report stated it
+    timely = vars(facts).get("timeliness")  # computed only if the report states it
     if timely is not None and timely.unjudged:
         findings.append(Finding.of("warning", "report-timeliness-unjudged", Place(), count=timely.unjudged, year=year))
     return _Composed(definition, tables, findings, errors, writer, ppath, text, signed.date, signed.in_window, signed.given)
