@@ -274,18 +274,19 @@ def _previous_paragraph(table):
 
 def test_every_table_follows_its_heading_and_is_kept_with_it(office, disclo) -> None:
     _, document = report_2023(office, disclo)
-    body = document.element.body
+    headings = []
     for table in document.tables:
         before = _previous_paragraph(table)
-        style = before.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val"))
-        assert style in ("DiscloH1", "Disclo H1") or "H1" in style, style
+        assert before is table._tbl.getprevious()  # nothing between the heading and its table
         ppr = before.find(qn("w:pPr"))
+        assert ppr.find(qn("w:pStyle")).get(qn("w:val")) == document.styles["Disclo H1"].style_id
         assert ppr.find(qn("w:keepNext")) is not None  # the heading stays with the table
+        headings.append("".join(t.text for t in before.iter(qn("w:t"))))
+    assert headings == ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
     # the sentence about Table 四 comes after it
     four = document.tables[-1]
     after = four._tbl.getnext()
     assert after.tag == qn("w:p") and "被申请行政复议" in "".join(t.text for t in after.iter(qn("w:t")))
-    assert body is not None
 
 
 def test_a_long_table_is_not_forced_onto_one_page(office, disclo) -> None:
