@@ -449,7 +449,7 @@ def test_prose_given_must_exist_and_be_a_small_regular_file(seed, disclo, tmp_pa
     device = disclo(seed, "report", "--year", 2018, "--prose", "/dev/zero")
     assert device.exit_code == 1 and "not a regular file" in device.stderr
     folder = disclo(seed, "report", "--year", 2018, "--prose", tmp_path)
-    assert folder.exit_code == 1 and "not a regular file" in folder.stderr
+    assert folder.exit_code == 2 and "is a directory" in folder.stderr
     huge = tmp_path / "huge.md"
     huge.write_bytes(b"# x\n" + b"a" * (3 << 20))
     big = disclo(seed, "report", "--year", 2018, "--prose", huge)

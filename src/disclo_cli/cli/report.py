@@ -24,7 +24,7 @@ class ReportDate(click.ParamType):
 @click.option("--standard", help=N_("legacy, legacy6, 2019 or 2021 (default: the format in force for --year), or a definition .toml file."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("The DOCX to write (default: {year}年政府信息公开工作年度报告.docx in the workspace)."))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help=N_("Also write the report's tables as JSON (the shape of 'disclo table --format json')."))
-@click.option("--prose", "prose_path", type=click.Path(), help=N_("The office's text (default: prose/{year}.md in the workspace)."))
+@click.option("--prose", "prose_path", type=click.Path(dir_okay=False), help=N_("The office's text (default: prose/{year}.md in the workspace)."))
 @click.option("--date", type=ReportDate(),
               help=N_("The date under the signature: 2019-01-15, 2019/1/15 or 2019年1月15日 (default: today within the reporting window, else the year's last day)."))
 @click.option("--template", type=click.Path(dir_okay=False), help=N_("The office's letterhead DOCX to build on (default: [report] template in disclo.toml)."))
