@@ -166,7 +166,7 @@ def test_an_outline_file_beside_the_definition_is_checked_too(office, run, tmp_p
     result = run("--config", office / "disclo.toml", "report", "--year", 2023, "--standard", path, "-o", tmp_path / "r.docx")
     assert result.exit_code == 1
     assert f"disclo: error: {tmp_path / '提纲.toml'}: section '四、政府信息公开行政复议、行政诉讼情况': no generated sentence 'casess'" in result.stderr
-    assert "Sentences: items, channels, categories, documents, requests, outcomes, cases, fees." in result.stderr
+    assert "Sentences: items, channels, categories, documents, requests, outcomes, cases, fees, timeliness." in result.stderr
     (tmp_path / "提纲.toml").write_text(outline.replace('table = "四"', 'table = "肆"'), encoding="utf-8")
     result = run("--config", office / "disclo.toml", "report", "--year", 2023, "--standard", path, "-o", tmp_path / "r.docx")
     assert result.exit_code == 1 and f"section '四、政府信息公开行政复议、行政诉讼情况': table = '肆' is not a table of {path}" in result.stderr

@@ -201,7 +201,8 @@ def test_2023_sections_and_sentences(office_report) -> None:
     text = doc_text(office_report)
     for sentence in (
         "2023年，我局共主动公开政府信息150条。其中，通过政府网站公开135条，通过政务微信公开46条，通过政务新媒体公开31条，通过政务公开栏公开22条",
-        "按信息类别分，机构职能类3条，占2%；政策文件类14条，占9.3%；规划信息类10条，占6.7%；行政许可类22条，占14.7%；",
+        # the office's categories exactly as its disclo.toml writes them (issue 17: no 类 of disclo's own)
+        "按信息类别分，机构职能3条，占2%；政策文件14条，占9.3%；规划信息10条，占6.7%；行政许可22条，占14.7%；",
         "本年度制发规章0件、行政规范性文件4件，废止规章0件、行政规范性文件2件，现行有效规章0件、行政规范性文件14件。",
         "2023年，我局新收政府信息公开申请55件，上年结转3件。新收申请中，当面申请9件，网上申请25件，信函申请10件，传真申请2件，电子邮件申请9件。",
         "本年度办结54件，其中予以公开24件，部分公开5件，不予公开6件，无法提供9件，不予处理5件，其他处理5件；结转下年度继续办理4件。",
@@ -377,9 +378,11 @@ def test_category_phrase() -> None:
 
     assert category_phrase("机构设置类", legacy=True) == "机构设置类信息"
     assert category_phrase("其他信息类", legacy=True) == "其他信息类"
-    assert category_phrase("机构职能", legacy=True) == "机构职能类信息"
-    assert category_phrase("财政信息", legacy=True) == "财政信息类"
-    assert category_phrase("工作动态", legacy=False) == "工作动态类"
+    # issue 17: a name is printed as the office writes it; disclo adds no 类 of its own
+    assert category_phrase("机构职能", legacy=True) == "机构职能"
+    assert category_phrase("财政信息", legacy=True) == "财政信息"
+    assert category_phrase("工作动态", legacy=False) == "工作动态"
+    assert category_phrase("工作动态类", legacy=False) == "工作动态类"
 
 
 # --- safety: identities, atomic writes, clear errors ---------------------------------------------

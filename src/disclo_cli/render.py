@@ -73,10 +73,25 @@ def share_text(count_or_share: int | Decimal | None, total: int | None = None) -
     value = share(count_or_share, total) if total is not None else count_or_share  # type: ignore[arg-type]
     if value is None:
         return ""
-    text = format(rounded_share(value), "f")  # type: ignore[arg-type]
-    if text.endswith(".0"):
-        text = text[:-2]
-    return f"{text}%"
+    return f"{decimal_text(value)}%"
+
+
+def decimal_text(value: int | float | Decimal) -> str:
+    """A number as the reports print a share or an average: one decimal, half up, a trailing '.0'
+    dropped ('8.5', '12')."""
+    text = format(rounded_share(Decimal(str(value))), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def change_text(current: int | Decimal, previous: int | Decimal) -> str:
+    """This year against last year as reports print it: 「同比增长7%」, 「同比下降12.5%」, 「与上年持平」,
+    and 「上年为0」 where there is no base to divide by (the percentage formatted as shares are)."""
+    if current == previous:
+        return "与上年持平"
+    if previous == 0:
+        return "上年为0"
+    rate = share_text(Decimal(abs(current - previous)) * 100 / Decimal(previous))
+    return f"同比增长{rate}" if current > previous else f"同比下降{rate}"
 
 
 def safe(text: str) -> str:

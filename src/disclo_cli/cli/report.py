@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import click
 
-from disclo_cli.cli.options import err, load_config, report_findings, wrote
+from disclo_cli.cli.options import emit, err, load_config, report_findings, wrote
 from disclo_cli.messages import N_, _
+
+
+class ReportDate(click.ParamType):
+    """2019-01-15, 2019/1/15 or 2019年1月15日 (the core parses it; a bad one is a usage error)."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from disclo_cli.report.signing import parse_report_date
+
+        return value if not isinstance(value, str) else parse_report_date(value)
 
 
 @click.command()
@@ -14,16 +25,22 @@ from disclo_cli.messages import N_, _
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("The DOCX to write (default: {year}年政府信息公开工作年度报告.docx in the workspace)."))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help=N_("Also write the report's tables as JSON (the shape of 'disclo table --format json')."))
 @click.option("--prose", "prose_path", type=click.Path(dir_okay=False), help=N_("The office's text (default: prose/{year}.md in the workspace)."))
-@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), help=N_("The date under the signature, e.g. 2019-01-15 (default: today)."))
+@click.option("--date", type=ReportDate(),
+              help=N_("The date under the signature: 2019-01-15, 2019/1/15 or 2019年1月15日 (default: today within the reporting window, else the year's last day)."))
+@click.option("--template", type=click.Path(dir_okay=False), help=N_("The office's letterhead DOCX to build on (default: [report] template in disclo.toml)."))
+@click.option("--charts/--no-charts", default=None, help=N_("Add the charts of items by month and by category (default: [report] charts)."))
+@click.option("--previous", type=click.Path(dir_okay=False),
+              help=N_("Last year's published figures, as 'disclo table --format json' wrote them, for the year-over-year comparisons."))
+@click.option("--preview", is_flag=True, help=N_("Print the report as text to stdout and write nothing."))
 @click.option("--force", is_flag=True, help=N_("Write the report even if a check fails (marked as unchecked; for internal review only)."))
-@click.option("--final", is_flag=True, help=N_("Refuse to write while 【请填写】 placeholders remain."))
+@click.option("--final", is_flag=True, help=N_("Refuse to write while 【请填写】 placeholders remain, or without --date outside the reporting window."))
 @click.option("--new-prose", is_flag=True, help=N_("Only write prose/{year}.md, from last year's text or as a skeleton."))
 @click.pass_context
 def report(ctx: click.Context, year: int, standard: str | None, output: str | None, json_path: str | None, prose_path: str | None,
-           date, force: bool, final: bool, new_prose: bool):
+           date, template: str | None, charts: bool | None, previous: str | None, preview: bool, force: bool, final: bool, new_prose: bool):
     """The annual report (政府信息公开工作年度报告) as a Word draft.
 
-    Example: disclo report --year 2018 --date 2019-01-15
+    Example: disclo report --year 2018 --date 2019-01-15   (or: disclo report --year 2018 --preview | less)
     """
     from disclo_cli.report import builder
 
@@ -33,8 +50,20 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
         err(_("wrote {path} ({how})").format(path=path, how=how))
         err(_("Next: write the office's text in it, then: disclo report --year {year}").format(year=year))
         return None
+    if preview:
+        if output or json_path or final or template:
+            from disclo_cli.errors import UsageError
+
+            raise UsageError("report-preview-writes-nothing")
+        shown = builder.preview_report(config, year, standard=standard, prose_path=prose_path, date=date, force=force, charts=charts,
+                                       previous=previous)
+        report_findings(shown.findings)
+        emit(shown.text, None)
+        if shown.placeholders:
+            err(_("{count} 【请填写】 placeholder(s) to fill before publishing.").format(count=len(shown.placeholders)))
+        return None
     result = builder.build_report(config, year, standard=standard, output=output, json_path=json_path, prose_path=prose_path,
-                                  date=date.date() if date else None, force=force, final=final)
+                                  date=date, force=force, final=final, template=template, charts=charts, previous=previous)
     report_findings(result.findings)
     if result.checked:
         wrote(result.path)

@@ -690,14 +690,22 @@ def _cell_alignment(slot: _Slot, ncols: int, label_columns: int, is_header: bool
     return _J.CENTER
 
 
-def _rows_kept_with_next(header_rows: int, body_rows: int, height_mm: float, *, keep_together: bool) -> int:
+def _rows_kept_with_next(header_rows: int, body_rows: int, height_mm: float, *, keep_together: bool,
+                         first_merge: int | None = None) -> int:
     """How many rows, from the top, get ``keepNext`` (which keeps a row on the next row's page):
     all but the last for a table to keep together that is short enough, else the header rows and
-    the first :data:`_TABLE_LEAD_ROWS` - 1, so that the first rows stay together."""
+    the first :data:`_TABLE_LEAD_ROWS` - 1, so that the first rows stay together.
+
+    A tall table is never kept with a body row that starts a vertical merge (``first_merge``, its
+    index among the body rows): LibreOffice then moves the whole table to the next page, leaving
+    most of a page empty before it (Table 三's 「三、本年度办理结果」 spans 22 rows)."""
     last_row = header_rows + body_rows - 1
     if keep_together and height_mm <= KEEP_TOGETHER_MAX_MM:
         return last_row
-    return min(last_row, header_rows + _TABLE_LEAD_ROWS - 1)
+    kept = min(last_row, header_rows + _TABLE_LEAD_ROWS - 1)
+    if first_merge is not None:
+        kept = min(kept, max(0, header_rows + first_merge - 1))
+    return kept
 
 
 # --------------------------------------------------------------------------
@@ -1074,7 +1082,8 @@ class OfficialDocument:
         the heading before it then moves along) when its estimated height is at most
         :data:`KEEP_TOGETHER_MAX_MM`; a taller table, or one not asked to stay together, breaks
         between rows, but starts with its header rows and first three body rows on one page, so
-        that a heading is never left with a single row.  Rows never split and header rows repeat
+        that a heading is never left with a single row (fewer when a body row among them starts a
+        vertical merge: LibreOffice would move the whole table).  Rows never split and header rows repeat
         on every page.
 
         Raises :class:`ValueError` for inconsistent spans or row lengths.
@@ -1083,7 +1092,10 @@ class OfficialDocument:
         ncols = len(widths_mm)
         widths = [Mm(w).twips for w in widths_mm]
         height_mm = sum(_grid_height_mm(grid, widths_mm, font_size_pt) for grid in (slots, body_slots))
-        kept_rows = _rows_kept_with_next(len(slots), len(body_slots), height_mm, keep_together=keep_together)
+        first_merge = next((r for r, row in enumerate(body_slots)
+                            if any(slot.origin_row == r and slot.cell.rowspan > 1 for slot in row)), None)
+        kept_rows = _rows_kept_with_next(len(slots), len(body_slots), height_mm, keep_together=keep_together,
+                                         first_merge=first_merge)
 
         if caption is not None:
             self._styled(STYLE_CAPTION, caption)

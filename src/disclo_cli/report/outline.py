@@ -20,6 +20,8 @@ from disclo_cli.formats.definition import Definition, Part
 from disclo_cli.messages import msg
 
 OUTLINES = ("legacy", "national")
+#: the charts an outline may place (report/charts.py draws them)
+CHARTS = ("items_by_month", "items_by_category")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,19 @@ class Section:
     caption: bool = False  # print the table's title above it
     inline: bool = False  # a short text goes on the heading's own line (「（一）需要说明的其他事项：无」)
     children: tuple["Section", ...] = ()
+    charts: tuple[str, ...] = ()  # charts printed here when charts are asked for (after the sentences)
+    extra_figures: tuple[str, ...] = ()  # the outline's extra figures stated here, when the office reports them
+    overview: bool = False  # the 总体情况 a notice may cap in length ([report] overview_max_chars)
+
+
+@dataclass(frozen=True)
+class ExtraFigure:
+    """A figure of [yearly.YYYY] an office may have to report (政策解读, 回应关切, platforms …)."""
+
+    name: str  # its [yearly.YYYY] key and {{placeholder}}
+    label: str  # what it counts, for the 【请填写】 and messages (「政策解读」)
+    unit: str  # 「条」「个」
+    phrase: str  # its part of the sentence, with {value} and {unit} (「发布政策解读{value}{unit}」)
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,10 @@ class Outline:
     preamble: Preamble
     sections: tuple[Section, ...]
     source: str
+    extra_figures: tuple[ExtraFigure, ...] = ()
+
+    def extra_figure(self, name: str) -> ExtraFigure | None:
+        return next((x for x in self.extra_figures if x.name == name), None)
 
     @property
     def legacy(self) -> bool:
@@ -98,7 +117,7 @@ def parse_outline(text: str, source: str) -> Outline:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("definition-invalid", source=source, problem=str(exc)) from exc
-    top = Part(source, msg("definition-at.top"), data, ("name", "title", "wording", "preamble", "sections"))
+    top = Part(source, msg("definition-at.top"), data, ("name", "title", "wording", "preamble", "sections", "extra_figures"))
     p = Part(source, msg("outline-at.preamble"), top.mapping("preamble"), ("text", "basis", "basis_with_rules"))
     preamble = Preamble(p.text("text"), p.text("basis"), p.text("basis_with_rules"))
 
@@ -114,14 +133,32 @@ def parse_outline(text: str, source: str) -> Outline:
                 if n not in SENTENCES:
                     raise ConfigError("outline-sentence", **s.at, sentence=n, sentences=", ".join(SENTENCES))
             paragraphs.append(tuple(names))
+        charts = s.texts("charts")
+        for name in charts:
+            if name not in CHARTS:
+                raise ConfigError("outline-chart", **s.at, chart=name, charts=", ".join(CHARTS))
+        extras = s.texts("extra_figures")
+        for name in extras:
+            if name not in declared:
+                raise ConfigError("outline-extra-figure", **s.at, figure=name, figures=", ".join(declared) or "—")
         return Section(
             s.text("heading"), s.texts("aliases"), s.text("part", ""), s.choice("prose", ("", "optional", "required"), ""),
             s.text("hint", ""), tuple(paragraphs), s.text("table", ""), s.flag("caption"), s.flag("inline"),
             tuple(section(c, i) for i, c in enumerate(s.parts("children", required=False))),
+            charts, extras, s.flag("overview"),
         )
 
+    declared: dict[str, ExtraFigure] = {}
+    for name, entry in top.mapping("extra_figures").items():
+        x = Part(source, msg("outline-at.extra-figure", name=name), entry, ("label", "unit", "phrase"))
+        phrase = x.text("phrase")
+        if "{value}" not in phrase:
+            raise ConfigError("outline-extra-phrase", **x.at, phrase=phrase)
+        declared[name] = ExtraFigure(name, x.text("label"), x.text("unit", ""), phrase)
     sections = tuple(section(d, i) for i, d in enumerate(top.parts("sections")))
-    return Outline(top.text("name"), top.text("title"), top.choice("wording", ("legacy", "national"), "national"), preamble, sections, source)
+    return Outline(top.text("name"), top.text("title"), top.choice("wording", ("legacy", "national"), "national"), preamble, sections, source,
+                   tuple(declared.values()))
 
 
-_SECTION_KEYS = ("heading", "aliases", "part", "prose", "hint", "sentences", "table", "caption", "inline", "children")
+_SECTION_KEYS = ("heading", "aliases", "part", "prose", "hint", "sentences", "table", "caption", "inline", "children", "charts", "extra_figures",
+                 "overview")

@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from disclo_cli.messages import Msg
 from disclo_cli.model import Finding, Place
+from disclo_cli.text import XML_ILLEGAL
 
 PROSE_DIR = "prose"
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}:：\s]+)\s*(?:[:：]\s*([^{}]*?))?\s*\}\}")
@@ -105,7 +107,13 @@ def parse(text: str, source: str = "") -> Prose:
     top = Block("", 0)  # text before the first heading
     current: Block = top
     section: Block | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # lines end at \n, \r\n or \r only (str.splitlines would also end one at a stray \v or \f)
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        if XML_ILLEGAL.search(raw):
+            # a control character (pasted from another program) cannot go into a DOCX: dropped, and said
+            prose.findings.append(Finding.of("warning", "prose-control-characters", Place(source, line=number),
+                                             count=len(XML_ILLEGAL.findall(raw))))
+            raw = XML_ILLEGAL.sub("", raw)
         line = raw.strip().strip("\u3000")
         if not line:
             continue
@@ -135,13 +143,28 @@ def parse(text: str, source: str = "") -> Prose:
 
 # --- placeholders --------------------------------------------------------------------------------
 
-def fill(text: str, resolve: Callable[[str, str | None], str | None], *, place: Place | None = None, findings: list[Finding] | None = None) -> str:
-    """Replace every ``{{name}}`` / ``{{name:arg}}`` with its value; an unknown one becomes a
-    highlighted 【请填写：…】 and a warning."""
+@dataclass(frozen=True)
+class Unfilled:
+    """A placeholder disclo knows but cannot fill (a category the office does not have, a cell the
+    format lacks, a blank figure, last year unknown): the report shows ``text``, a highlighted
+    【请填写：…】, and a warning says ``why``. Never a 0."""
+
+    text: str
+    why: Msg
+
+
+def fill(text: str, resolve: Callable[[str, str | None], "str | Unfilled | None"], *, place: Place | None = None,
+         findings: list[Finding] | None = None) -> str:
+    """Replace every ``{{name}}`` / ``{{name:arg}}`` with its value; an unknown one, or one that
+    cannot be filled, becomes a highlighted 【请填写：…】 and a warning naming the line."""
 
     def one(match: re.Match[str]) -> str:
         name, arg = match.group(1), match.group(2)
         value = resolve(name, arg)
+        if isinstance(value, Unfilled):
+            if findings is not None:
+                findings.append(Finding.of("warning", "prose-placeholder-unfilled", place or Place(), placeholder=match.group(0), why=value.why))
+            return value.text
         if value is not None:
             return value
         if findings is not None:

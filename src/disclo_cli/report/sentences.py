@@ -9,7 +9,7 @@ sentences in the wording of the seed report (legacy) or of published national-fo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Callable, Mapping, Sequence
@@ -17,9 +17,13 @@ from typing import Callable, Mapping, Sequence
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError
 from disclo_cli.formats.definition import Definition
-from disclo_cli.messages import render
+from disclo_cli.messages import msg, render
 from disclo_cli.model import Tally
-from disclo_cli.render import fmt, share_text
+from disclo_cli.render import change_text, decimal_text, fmt, share_text
+from disclo_cli.report.outline import ExtraFigure
+from disclo_cli.report.previous import LastYear
+from disclo_cli.report.prose import Unfilled
+from disclo_cli.report.settings import ReportSettings
 
 Number = int | Decimal
 
@@ -30,13 +34,16 @@ def fill_in(what: str) -> str:
 
 
 def category_phrase(label: str, *, legacy: bool) -> str:
-    """「机构设置类信息」 for the seed's wording; a label already ending in 信息类 keeps it
-    (「其他信息类」), one without 类 gets it (「机构职能」 → 「机构职能类信息」). The national wording
-    leaves 信息 out (「机构职能类」)."""
-    base = label if label.endswith("类") else f"{label}类"
-    if not legacy or base.endswith("信息类"):
-        return base
-    return f"{base}信息"
+    """A category as the office writes it ([categories] labels), never with a 类 of disclo's own:
+    「政策文件」 stays 「政策文件」, 「工作动态类」 stays 「工作动态类」. The seed's wording (legacy) follows
+    a name that ends in 类 with 信息 (「机构设置类信息」), except one already ending in 信息类 (「其他信息类」)."""
+    if legacy and label.endswith("类") and not label.endswith("信息类"):
+        return f"{label}信息"
+    return label
+
+
+#: how the sentences name a request channel where its label would read badly
+_REQUEST_CHANNEL_WORDS = {"其他": "其他形式"}
 
 
 def _num(value: object) -> str:
@@ -65,9 +72,19 @@ class Facts:
     all_tables: Sequence[object]  # those and the companions' tables, for figures and {{cell:…}}
     categories: Tally
     channels: Tally
-    request_channels: Sequence[tuple[str, int]]
+    request_channels: Sequence[tuple[str, int]]  # (request channel label, requests received), report order
     fees_charged: Number | None
     date: dt.date
+    months: Sequence[int] = ()  # items published in each month, January first
+    previous: LastYear | None = None  # what is known of last year (None: no comparison asked)
+    settings: ReportSettings = field(default_factory=ReportSettings)
+    extra_figures: Sequence[ExtraFigure] = ()  # the outline's declared extra figures
+    timeliness_of: Callable[[], object] | None = None  # the answered requests against their deadlines (read when asked)
+
+    @cached_property
+    def timeliness(self):
+        """deadlines.Timeliness of the requests answered in the year (None: not available)."""
+        return self.timeliness_of() if self.timeliness_of is not None else None
 
     # -- office ---------------------------------------------------------------------------------
 
@@ -154,34 +171,134 @@ class Facts:
         except ArithmeticError:
             return fill_in(f"通过审核的条数（[office] review_rate = {self.office.review_rate!r} 不是数字或百分比）")
 
-    def resolver(self, sentences: Mapping[str, Callable[[], str]]) -> Callable[[str, str | None], str | None]:
-        """The function that answers a prose placeholder: figures, categories, channels, cells, sentences."""
+    # -- extra figures ([yearly], declared by the outline) -------------------------------------------
+
+    def extra(self, name: str) -> ExtraFigure | None:
+        return next((x for x in self.extra_figures if x.name == name), None)
+
+    def extra_value(self, name: str, year: int | None = None) -> object:
+        from disclo_cli.report.previous import yearly_figure
+
+        return yearly_figure(self.config, self.year if year is None else year, name)
+
+    def extra_unfilled(self, x: ExtraFigure) -> Unfilled:
+        return Unfilled(fill_in(f"{x.label}数量（disclo.toml [yearly.{self.year}] {x.name}）"),
+                        msg("unfilled.yearly", key=x.name, year=self.year, label=x.label))
+
+    # -- last year ----------------------------------------------------------------------------------
+
+    def current(self, name: str) -> object:
+        """This year's value of a figure or an extra figure (None: blank or unknown)."""
+        if self.extra(name) is not None:
+            return self.extra_value(name)
+        value = self.figures.get(name)
+        return value if isinstance(value, int | Decimal) and not isinstance(value, bool) else None
+
+    def last(self, name: str) -> object:
+        """Last year's value of a figure (None: not known)."""
+        if self.extra(name) is not None:
+            return self.extra_value(name, self.year - 1)
+        return self.previous.value(name) if self.previous else None
+
+    def change(self, name: str) -> str | None:
+        """「同比增长7%」… for a figure, None when this year's or last year's value is not known."""
+        cur, prev = self.current(name), self.last(name)
+        if cur is None or prev is None:
+            return None
+        return change_text(cur, prev)  # type: ignore[arg-type]
+
+    def yoy(self, name: str) -> str:
+        """「，同比增长7%」 for a generated sentence, '' when not known or not wanted."""
+        if not self.settings.year_over_year or self.previous is None:
+            return ""
+        text = self.change(name)
+        return f"，{text}" if text else ""
+
+    def _no_last_year(self, what: str) -> Unfilled:
+        prev = self.year - 1
+        return Unfilled(fill_in(f"{prev}年的{what}（台账中没有{prev}年的台账，或用 --previous 给出上年的统计表）"),
+                        msg("unfilled.last-year", year=prev, what=what))
+
+    # -- placeholders -------------------------------------------------------------------------------
+
+    def _label(self, vocab: str, arg: str) -> str | None:
+        """A label of a vocabulary named in a placeholder: exactly as disclo.toml writes it, or a
+        wording that maps to one (an alias; with or without a final 类)."""
+        v = self.config.vocab[vocab]
+        return arg if arg in v.labels else v.lookup(arg)
+
+    def resolver(self, sentences: Mapping[str, Callable[[], str]]) -> Callable[[str, str | None], str | Unfilled | None]:
+        """The function that answers a prose placeholder: figures, categories, channels, cells,
+        sentences, last year. None: no such placeholder; an Unfilled: known but not fillable."""
         figures = self.figures
 
-        def resolve(name: str, arg: str | None) -> str | None:
-            if arg is None and name in figures:
-                value = figures[name]
-                return fill_in(f"{name}（本年度报告格式中没有此数）") if value in (None, "") else _num(value)
+        def number(value: object) -> str:
+            return _num(value)
+
+        def compare(name: str, what: str) -> str | Unfilled:
+            if self.current(name) is None:
+                return Unfilled(fill_in(f"{what}（本年度没有此数）"), msg("unfilled.blank-figure", name=name))
+            text = self.change(name)
+            return text if text is not None else self._no_last_year(what)
+
+        def resolve(name: str, arg: str | None) -> str | Unfilled | None:
             if arg is None:
+                if name in figures:
+                    value = figures[name]
+                    if value in (None, ""):
+                        return Unfilled(fill_in(f"{name}（本年度报告格式中没有此数）"), msg("unfilled.blank-figure", name=name))
+                    return number(value)
+                x = self.extra(name)
+                if x is not None:
+                    value = self.extra_value(name)
+                    return self.extra_unfilled(x) if value is None else number(value)
+                if name.endswith("_yoy") and (name[:-4] in figures or self.extra(name[:-4])):
+                    return compare(name[:-4], name[:-4])
+                if name in ("on_time", "late", "on_time_rate", "mean_days"):
+                    return self._timeliness_figure(name)
                 return None
             arg = arg.strip()
-            if name in ("category", "category_share"):
-                row = next((r for r in self.categories.rows if r.key == arg), None)
-                known = arg in self.config.vocab["categories"].labels
-                if row is None and not known:
-                    return fill_in(f"没有类别「{arg}」（disclo.toml [categories]）")
-                count = row.count if row else 0
-                return str(count) if name == "category" else share_text(count, self.categories.total) or "0%"
-            if name == "channel":
-                row = next((r for r in self.channels.rows if r.key == arg), None)
-                if row is None and arg not in self.config.vocab["channels"].labels:
-                    return fill_in(f"没有公开渠道「{arg}」")
-                return str(row.count if row else 0)
+            if name in ("yoy", "prev"):
+                if arg not in figures and self.extra(arg) is None:
+                    return None
+                if name == "yoy":
+                    return compare(arg, arg)
+                value = self.last(arg)
+                return self._no_last_year(arg) if value is None else number(value)
+            if name in ("category", "category_share", "category_yoy", "prev_category"):
+                label = self._label("categories", arg)
+                if label is None:
+                    labels = "、".join(self.config.vocab["categories"].labels)
+                    return Unfilled(fill_in(f"没有类别「{arg}」（disclo.toml [categories]）"), msg("unfilled.no-category", name=arg, labels=labels))
+                count = next((r.count for r in self.categories.rows if r.key == label), 0)
+                if name == "category":
+                    return str(count)
+                if name == "category_share":
+                    return share_text(count, self.categories.total) or "0%"
+                last = self.previous.categories if self.previous else None
+                if last is None:
+                    return self._no_last_year(f"「{label}」条数")
+                if name == "prev_category":
+                    return str(last.get(label, 0))
+                return change_text(count, last.get(label, 0))
+            if name in ("channel", "channel_yoy", "prev_channel"):
+                label = self._label("channels", arg)
+                if label is None:
+                    labels = "、".join(self.config.vocab["channels"].labels)
+                    return Unfilled(fill_in(f"没有公开渠道「{arg}」"), msg("unfilled.no-channel", name=arg, labels=labels))
+                count = next((r.count for r in self.channels.rows if r.key == label), 0)
+                if name == "channel":
+                    return str(count)
+                last = self.previous.channels if self.previous else None
+                if last is None:
+                    return self._no_last_year(f"通过「{label}」公开的条数")
+                return str(last.get(label, 0)) if name == "prev_channel" else change_text(count, last.get(label, 0))
             if name == "request_channel":
-                counts = dict(self.request_channels)
-                if arg not in counts and arg not in self.config.vocab["request_channels"].labels:
-                    return fill_in(f"没有申请方式「{arg}」")
-                return str(counts.get(arg, 0))
+                label = self._label("request_channels", arg)
+                if label is None:
+                    labels = "、".join(self.config.vocab["request_channels"].labels)
+                    return Unfilled(fill_in(f"没有申请方式「{arg}」"), msg("unfilled.no-request-channel", name=arg, labels=labels))
+                return str(dict(self.request_channels).get(label, 0))
             if name == "cell":
                 return self.cell(arg)
             if name == "sentence":
@@ -191,7 +308,22 @@ class Facts:
 
         return resolve
 
-    def cell(self, address: str) -> str:
+    def _timeliness_figure(self, name: str) -> str | Unfilled:
+        t = self.timeliness
+        if t is None or not t.answered:
+            return Unfilled(fill_in(f"{name}（本年度没有答复的申请）"), msg("unfilled.none-answered", name=name, year=self.year))
+        if name == "on_time":
+            return str(t.on_time)
+        if name == "late":
+            return str(t.late)
+        judged = t.on_time + t.late
+        if name == "on_time_rate" and judged:
+            return share_text(t.on_time, judged)
+        if name == "mean_days" and t.mean_days is not None:
+            return decimal_text(t.mean_days)
+        return Unfilled(fill_in(f"{name}（没有可判断的答复）"), msg("unfilled.none-judged", name=name, year=self.year))
+
+    def cell(self, address: str) -> str | Unfilled:
         from disclo_cli.errors import UsageError
         from disclo_cli.service import parse_cell
 
@@ -199,9 +331,11 @@ class Facts:
             table, row, column = parse_cell(address, list(self.all_tables))
         except UsageError as exc:
             reason = render(exc.code, exc.params, language="zh_CN")
-            return fill_in(f"单元格 {address}：{reason}")
+            return Unfilled(fill_in(f"单元格 {address}：{reason}"), msg("unfilled.cell", problem=msg(exc.code, **exc.params)))
         value = row.values[column]
-        return fill_in(f"单元格 {address} 为空") if value is None else _num(value)
+        if value is None:
+            return Unfilled(fill_in(f"单元格 {address} 为空"), msg("unfilled.blank-cell", cell=address))
+        return _num(value)
 
 
 # --- sentences --------------------------------------------------------------------------------
@@ -218,10 +352,10 @@ def sentence_items(f: Facts) -> str:
             return f"截至{f.year}年12月31日，{f.we}本年度未主动公开政府信息。"
         rate = figures["e_rate"]
         tail = f"，全文电子化率达{rate}" if rate else ""
-        return f"截至{f.year}年12月31日，累计主动公开政府信息{n}条，通过审核的{_num(figures['items_reviewed'])}条{tail}。"
+        return f"截至{f.year}年12月31日，累计主动公开政府信息{n}条{f.yoy('items')}，通过审核的{_num(figures['items_reviewed'])}条{tail}。"
     if not n:
         return f"{f.year}年，{f.we}未主动公开政府信息。"
-    return f"{f.year}年，{f.we}共主动公开政府信息{n}条。"
+    return f"{f.year}年，{f.we}共主动公开政府信息{n}条{f.yoy('items')}。"
 
 
 def sentence_categories(f: Facts) -> str:
@@ -274,15 +408,15 @@ def sentence_documents(f: Facts) -> str:
 def sentence_requests(f: Facts) -> str:
     get = f.reader("requests")
     n = get("requests")
-    channels = [f"{name}申请{count}件" for name, count in f.request_channels if count]
+    channels = [f"{_REQUEST_CHANNEL_WORDS.get(name, name)}申请{count}件" for name, count in f.request_channels if count]
     if f.legacy_family:
-        head = f"截止{f.year}年12月31日，{f.we}共受理政府信息公开申请{_num(n)}件"
+        head = f"截止{f.year}年12月31日，{f.we}共受理政府信息公开申请{_num(n)}件{f.yoy('requests')}"
         if not n:
             return head + "。"
         text = head + (f"，其中{'、'.join(channels)}" if channels else "") + "。"
         parts = [(label, get(key)) for label, key in (("同意公开", "requests_granted"), ("同意部分公开", "requests_partial"), ("否决公开", "requests_refused"))]
         return text + f"对申请的答复总数{_num(get('requests_answered'))}件，其中" + "，".join(f"{label}{_num(v)}件" for label, v in parts) + "。"
-    head = f"{f.year}年，{f.we}新收政府信息公开申请{_num(n)}件，上年结转{_num(get('requests_carried_in'))}件"
+    head = f"{f.year}年，{f.we}新收政府信息公开申请{_num(n)}件{f.yoy('requests')}，上年结转{_num(get('requests_carried_in'))}件"
     if not n:
         return head + "。"
     return head + (f"。新收申请中，{'，'.join(channels)}" if channels else "") + "。"
@@ -313,8 +447,12 @@ def sentence_cases(f: Facts) -> str:
         complaints = get("complaints")
         if not reviews and not lawsuits and not complaints:
             return f"{f.year}年{f.we}未发生针对本部门有关政府信息公开事务的行政复议案和投诉案。"
-        return (f"{f.year}年{f.we}发生针对本部门有关政府信息公开事务的行政复议案{_num(reviews)}件、"
-                f"行政诉讼案{_num(lawsuits)}件、行政申诉和举报{_num(complaints)}件。")
+        def change(name: str) -> str:
+            text = f.yoy(name)
+            return f"（{text[1:]}）" if text else ""
+
+        return (f"{f.year}年{f.we}发生针对本部门有关政府信息公开事务的行政复议案{_num(reviews)}件{change('reviews')}、"
+                f"行政诉讼案{_num(lawsuits)}件{change('lawsuits')}、行政申诉和举报{_num(complaints)}件。")
     if not reviews and not lawsuits:
         return f"{f.year}年，{f.we}未发生因政府信息公开引起的行政复议、行政诉讼案件。"
 
@@ -322,10 +460,10 @@ def sentence_cases(f: Facts) -> str:
         shown = [f"{name}{_num(v)}件" for name, key in _RESULTS if (v := get(f"{kind}_{key}"))]
         return f"，其中{'、'.join(shown)}" if shown else ""
 
-    parts = [f"被申请行政复议{_num(reviews)}件{detail('reviews')}"]
+    parts = [f"被申请行政复议{_num(reviews)}件{f.yoy('reviews')}{detail('reviews')}"]
     if lawsuits:
         parts.append(f"被提起行政诉讼{_num(lawsuits)}件（未经复议直接起诉{_num(get('lawsuits_direct'))}件，"
-                     f"复议后起诉{_num(get('lawsuits_after_review'))}件）{detail('lawsuits')}")
+                     f"复议后起诉{_num(get('lawsuits_after_review'))}件）{f.yoy('lawsuits')}{detail('lawsuits')}")
     else:
         parts.append("未被提起行政诉讼")
     return f"{f.year}年，{f.we}因政府信息公开{'；'.join(parts)}。"
@@ -344,6 +482,26 @@ def sentence_fees(f: Facts) -> str:
     return f"{f.year}年，{f.we}共收取政府信息公开信息处理费{_num(charged)}元。"
 
 
+def sentence_timeliness(f: Facts) -> str:
+    """「全年答复的54件申请中，按期答复52件，按期答复率96.3%，平均用时8.5个工作日。」 on the working-day
+    calendar (deadlines.md); a year without answers says so, never 「100%」 of nothing."""
+    t = f.timeliness
+    if t is None:
+        return ""
+    if not t.answered:
+        return f"{f.year}年，{f.we}没有答复的政府信息公开申请。"
+    judged = t.on_time + t.late
+    parts = [f"全年答复的{t.answered}件申请中，按期答复{t.on_time}件"]
+    if judged:
+        parts.append(f"按期答复率{share_text(t.on_time, judged)}")
+    if t.mean_days is not None:
+        parts.append(f"平均用时{decimal_text(t.mean_days)}个工作日")
+    text = "，".join(parts)
+    if t.unjudged:
+        text += f"（{t.unjudged}件无法判断是否按期，未计入按期答复率）"
+    return text + "。"
+
+
 SENTENCES: dict[str, Callable[[Facts], str]] = {
     "items": sentence_items,
     "channels": sentence_channels,
@@ -353,4 +511,25 @@ SENTENCES: dict[str, Callable[[Facts], str]] = {
     "outcomes": sentence_outcomes,
     "cases": sentence_cases,
     "fees": sentence_fees,
+    "timeliness": sentence_timeliness,
 }
+
+
+def extra_paragraph(f: Facts, names: Sequence[str]) -> tuple[str, list[ExtraFigure]]:
+    """「全年发布政策解读12条，发布回应关切信息5条。」 for the extra figures `names` (those the office
+    reports), and the ones not given for the year (printed as a 【请填写】, never as 0)."""
+    phrases: list[str] = []
+    missing: list[ExtraFigure] = []
+    for name in names:
+        x = f.extra(name)
+        if x is None:
+            continue
+        value = f.extra_value(name)
+        if value is None:
+            missing.append(x)
+            shown = f.extra_unfilled(x).text
+        else:
+            shown = _num(value)
+        phrase = x.phrase.replace("{value}", shown).replace("{unit}", x.unit)
+        phrases.append(phrase + (f.yoy(name) if value is not None else ""))
+    return ("全年" + "，".join(phrases) + "。" if phrases else ""), missing
