@@ -133,7 +133,7 @@ def test_date_options(seed, disclo) -> None:
 def test_report_level_is_checked(seed, disclo) -> None:
     toml_append(seed, '[report]\nlevel = "county"')
     result = disclo(seed, "report", "--year", 2018)
-    assert result.exit_code == 1 and "[report] level must be department / government, not 'county'" in result.stderr
+    assert result.exit_code == 1 and "[report] level must be \"department\" (a department, township or street office) or \"government\" (a county-or-higher government's own report), not 'county'" in result.stderr
     assert "Traceback" not in result.output
 
 

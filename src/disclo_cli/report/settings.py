@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError
+from disclo_cli.messages import Msg, msg
 
 #: who publishes the report, which decides its deadline (deadlines.md, 2019 text art. 49)
 LEVELS = ("department", "government")
@@ -43,7 +44,7 @@ def report_settings(config: Config) -> ReportSettings:
     if unknown:
         raise ConfigError("report-config-key", where=where, keys=", ".join(unknown), known=", ".join(KEYS))
 
-    def typed(key: str, kind: type | tuple[type, ...], expected: str) -> Any:
+    def typed(key: str, kind: type | tuple[type, ...], expected: Msg) -> Any:
         value = data[key]
         if isinstance(value, bool) and kind is not bool:
             raise ConfigError("report-config-type", where=where, key=key, expected=expected, value=repr(value)[:60])
@@ -53,27 +54,27 @@ def report_settings(config: Config) -> ReportSettings:
 
     out: dict[str, Any] = {}
     if "level" in data:
-        level = typed("level", str, "department / government")
+        level = typed("level", str, msg("expected.level"))
         if level not in LEVELS:
-            raise ConfigError("report-config-type", where=where, key="level", expected="department / government", value=repr(level)[:60])
+            raise ConfigError("report-config-type", where=where, key="level", expected=msg("expected.level"), value=repr(level)[:60])
         out["level"] = level
     for key in ("charts", "year_over_year"):
         if key in data:
-            out[key] = typed(key, bool, "true / false")
+            out[key] = typed(key, bool, msg("expected.flag"))
     for key in ("template", "previous"):
         if key in data:
-            text = typed(key, str, "a file name")
+            text = typed(key, str, msg("expected.file"))
             if not text.strip():
-                raise ConfigError("report-config-type", where=where, key=key, expected="a file name", value=repr(text))
+                raise ConfigError("report-config-type", where=where, key=key, expected=msg("expected.file"), value=repr(text))
             out[key] = config.workspace / text
     if "extra_figures" in data:
-        names = typed("extra_figures", list, "a list of names")
+        names = typed("extra_figures", list, msg("expected.names"))
         if not all(isinstance(n, str) and n.strip() for n in names):
-            raise ConfigError("report-config-type", where=where, key="extra_figures", expected="a list of names", value=repr(names)[:60])
+            raise ConfigError("report-config-type", where=where, key="extra_figures", expected=msg("expected.names"), value=repr(names)[:60])
         out["extra_figures"] = tuple(dict.fromkeys(n.strip() for n in names))
     if "overview_max_chars" in data:
-        limit = typed("overview_max_chars", int, "a number of characters")
+        limit = typed("overview_max_chars", int, msg("expected.chars"))
         if limit <= 0:
-            raise ConfigError("report-config-type", where=where, key="overview_max_chars", expected="a number of characters", value=repr(limit))
+            raise ConfigError("report-config-type", where=where, key="overview_max_chars", expected=msg("expected.chars"), value=repr(limit))
         out["overview_max_chars"] = limit
     return ReportSettings(**out)
