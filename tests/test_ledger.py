@@ -318,7 +318,7 @@ def test_kind_option_overrides_detection(ws, run) -> None:
     # read as requests, the register lacks what the 2018 table counts requests by: it is refused, the
     # fields named (issue "No silent wrong number"), instead of filing a request with no outcome
     assert (forced.exit_code, forced.stdout) == (1, line("登记.xlsx", "requests", r=1) + "\n")
-    assert "the register has no 「办理结果」 column (outcome), which Table 附表 counts by" in forced.stderr
+    assert "the register has no 「办理结果」 column (outcome), which 附表 counts by" in forced.stderr
     assert "the register has no 「答复日期」 column (answered)" in forced.stderr
     with Ledger.open(config_of(ws)) as lg:
         assert lg.requests() == []

@@ -10,7 +10,7 @@ import pytest
 
 from disclo_cli import render
 from disclo_cli.service import build_tables
-from workspaces import EX18, MAIN18, SUPP18, config_of, copy_workspace, set_key, write_items, write_requests
+from workspaces import EX18, MAIN18, SUPP18, config_of, copy_workspace, in_section, none_of, set_key, write_items, write_requests
 
 ROW_IDS = ("items", "items_website", "items_gazette", "requests", "requests_in_person", "requests_online", "requests_letter",
            "answers", "answers_granted", "answers_partial", "answers_refused", "fees_waived", "reviews", "lawsuits", "complaints")
@@ -138,7 +138,7 @@ def test_opening_balance_and_through(tmp_path, run, through, expected_2017, expe
 
 
 def test_requests_answered_after_through_count_in_the_cumulative_answers(tmp_path, run) -> None:
-    copy_workspace(EX18, tmp_path, files=False, edit=lambda t: set_key(set_key(set_key(t, "requests", "7"), "answers", "6"), "answers_granted", "6"))
+    copy_workspace(EX18, tmp_path, files=False, edit=lambda t: none_of(set_key(set_key(set_key(t, "requests", "7"), "answers", "6"), "answers_granted", "6"), "items", "cases"))
     write_requests(tmp_path / "req.xlsx", [
         ["Q-1", "2017-12-28", "当面", "自然人", "", "予以公开", "", "2018-01-05"],
         ["Q-2", "2018-03-01", "网上", "自然人", "", "予以公开", "", "2018-03-05"],
@@ -173,7 +173,7 @@ LEGACY6_ROWS = [
 @pytest.fixture
 def six(tmp_path, run):
     def edit(text: str) -> str:
-        return set_key(set_key(text, "requests", "5"), "requests_fax", "5")
+        return none_of(set_key(set_key(text, "requests", "5"), "requests_fax", "5"), "items", "cases")
 
     ws = copy_workspace(EX18, tmp_path, files=False, edit=edit)
     write_requests(ws / "依申请2018.xlsx", LEGACY6_ROWS, header=LEGACY6_HEADER)
@@ -211,7 +211,7 @@ def test_the_same_data_in_the_three_channel_table(six, run) -> None:
 
 
 def test_fee_waiver_from_the_yearly_figures(tmp_path, run) -> None:
-    ws = copy_workspace(EX18, tmp_path, files=False, edit=lambda t: t + "\n[yearly.2018]\nfees_waived = 120\n")
+    ws = copy_workspace(EX18, tmp_path, files=False, edit=lambda t: in_section(none_of(t, "items", "cases"), "yearly.2018", "fees_waived = 120"))
     write_requests(ws / "r.xlsx", LEGACY6_ROWS[:2], header=LEGACY6_HEADER)
     assert run("ingest", "r.xlsx").exit_code == 0
     result = run("table", "--year", "2018", "--standard", "legacy6", "--format", "json")

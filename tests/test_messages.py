@@ -285,7 +285,9 @@ def test_warnings_and_hints_are_chinese(run, messy) -> None:
     check = run("check", "--year", "2018", messy.name, env=NO_LANGUAGE)
     assert check.exit_code == 1
     assert "    → 请更正该单元格，或在 disclo.toml 中对应：[categories.aliases] \"未知类\" = \"…\"。" in check.stdout.splitlines()
-    assert check.stderr == "2018 年校验（legacy）：错误 2 个，警告 1 个\n"
+    # the second warning: the files' 历年累计 with no [opening] through (no workspace says what came before)
+    assert "警告 [opening-missing] 单元格 附表.items/历年累计：disclo.toml 未写明 [opening] through：累计数只计台账中 2018 年以来的数字，不含此前各年" in check.stdout.splitlines()
+    assert check.stderr == "2018 年校验（legacy）：错误 2 个，警告 2 个\n"
 
 
 @pytest.mark.parametrize("env", ENGLISH)

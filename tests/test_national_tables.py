@@ -163,7 +163,10 @@ def test_a_request_answered_next_january_counts_in_both_years(tmp_path) -> None:
     assert v23["二"] == v22["四"]  # 上年结转
     assert v23["（一）"] == v23["（七）"] == (1, 0, 0, 0, 0, 0, 1)  # 办理结果 in 2023
     assert v23["四"] == (0, 1, 0, 0, 0, 0, 1)
-    assert t22.findings == t23.findings == ()
+    assert t22.findings == ()
+    # nothing received in 2023 is filed: the 2023 register is missing, and the table says so
+    assert [(f.code, dict(f.params)) for f in t23.findings] == [
+        ("register-not-filed", {"register": "依申请公开台账", "year": 2023, "tables": "表三", "kind": "requests"})]
 
 
 def test_next_years_2_equals_this_years_4_in_the_example(office, tables) -> None:

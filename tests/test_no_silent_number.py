@@ -143,7 +143,7 @@ def test_a_register_without_an_applicant_type_column_is_refused_naming_the_field
     write_xlsx(office / "导出.xlsx", {"S": [header, ["2023-03-01", "张三", "网上", "x", "予以公开", "2023-03-05"]]})
     result = _ingest(run, office, office / "导出.xlsx")
     assert result.exit_code == 1
-    assert "error: 导出.xlsx, sheet 'S': the register has no 「申请人类型」 column (applicant), which Table 三 counts by: its rows are not filed" in result.stderr
+    assert "error: 导出.xlsx, sheet 'S': the register has no 「申请人类型」 column (applicant), which 表三 counts by: its rows are not filed" in result.stderr
     assert "Headers accepted: 申请人类型/申请人性质/申请主体/申请人类别" in result.stderr
     assert "[defaults.requests] applicant" in result.stderr
     assert _content(office)["requests"] == []
@@ -262,3 +262,53 @@ def test_chinese_quotes_in_disclo_toml_are_named(tmp_path, run) -> None:
     result = run("--config", ws / "disclo.toml", "ledger", "summary")
     assert result.exit_code == 1
     assert "TOML needs ASCII quotes" in result.stderr
+
+
+# --- a register not filed at all, a history not given --------------------------------------------------
+
+def _warnings(result) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line.startswith(("warning [", "error ["))]
+
+
+def test_a_register_not_filed_is_said_until_the_office_says_the_year_had_none(office, run) -> None:
+    write_xlsx(office / "主动公开台账2023.xlsx", {"S": [ITEMS, ["A-1", "通知", "通知公告", "2023-03-01", "政府网站"]]})
+    assert _ingest(run, office, office / "主动公开台账2023.xlsx").exit_code == 0
+    check = run("--config", office / "disclo.toml", "check", "--year", 2023)
+    assert check.exit_code == 0  # a warning: the office may truly have had none
+    assert [w for w in _warnings(check) if "[register-not-filed]" in w] == [
+        "warning [register-not-filed] no 依申请公开台账 of 2023 is filed: the figures of 表三 that count it are 0 only because nothing was filed",
+        "warning [register-not-filed] no 行政复议诉讼台账 of 2023 is filed: the figures of 表四 that count it are 0 only because nothing was filed"]
+    table = run("--config", office / "disclo.toml", "table", "--year", 2023, "--table", "三", "--format", "json")
+    assert "no 依申请公开台账 of 2023 is filed" in table.stderr and "行政复议诉讼台账" not in table.stderr  # only the tables asked for
+    chinese = run("--config", office / "disclo.toml", "check", "--year", 2023, env={"DISCLO_LANG": "zh_CN"})
+    assert "警告 [register-not-filed] 没有录入 2023 年的依申请公开台账：表三中据此统计的各项为 0，只是因为没有录入" in chinese.stdout.splitlines()
+    # the office says 2023 had no review or lawsuit; a request register with no row, named for the year, says it had no request
+    text = (office / "disclo.toml").read_text(encoding="utf-8")
+    (office / "disclo.toml").write_text(in_section(text, "yearly.2023", 'none = ["cases"]'), encoding="utf-8")
+    write_xlsx(office / "依申请公开台账2023.xlsx", {"S": [REQUESTS, ["本年度无政府信息公开申请"]]})
+    filed = _ingest(run, office, office / "依申请公开台账2023.xlsx")
+    assert filed.exit_code == 0, filed.stderr
+    assert "info: 依申请公开台账2023.xlsx, sheet 'S', row 2: a note, not a register row ('本年度无政府信息公开申请'): skipped" in filed.stderr.splitlines()
+    again = run("--config", office / "disclo.toml", "check", "--year", 2023)
+    assert [w for w in _warnings(again) if "[register-not-filed]" in w or "[none-but-filed]" in w] == []
+
+
+def test_a_year_said_to_have_none_with_rows_filed_is_an_error(office, run) -> None:
+    text = (office / "disclo.toml").read_text(encoding="utf-8")
+    (office / "disclo.toml").write_text(in_section(text, "yearly.2023", 'none = ["requests"]'), encoding="utf-8")
+    write_xlsx(office / "申请.xlsx", {"S": [REQUESTS, ["2023-03-01", "张三", "自然人", "网上", "x", "予以公开", "", "2023-03-05"]]})
+    assert _ingest(run, office, office / "申请.xlsx").exit_code == 0
+    check = run("--config", office / "disclo.toml", "check", "--year", 2023)
+    assert check.exit_code == 1
+    assert ("error [none-but-filed] disclo.toml says the office had no 依申请公开台账 rows in 2023 ([yearly.2023] none), "
+            "but the ledger holds 1") in check.stdout.splitlines()
+
+
+def test_none_names_a_register_kind(office, run) -> None:
+    text = (office / "disclo.toml").read_text(encoding="utf-8")
+    (office / "disclo.toml").write_text(in_section(text, "yearly.2023", 'none = ["申请"]'), encoding="utf-8")
+    result = run("--config", office / "disclo.toml", "table", "--year", 2023)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"disclo: error: {office / 'disclo.toml'}: [yearly.2023] none names '申请', which is not a register kind",
+        "  Register kinds: items, requests, cases."]

@@ -51,6 +51,11 @@ def set_key(text: str, key: str, value: str | None) -> str:
     return pattern.sub("" if value is None else f"{key} = {value}", text, count=1)
 
 
+def none_of(text: str, *kinds: str) -> str:
+    """The seed's disclo.toml with [yearly.2018] none (the registers it truly had none of) set to kinds."""
+    return set_key(text, "none", "[" + ", ".join(f'"{k}"' for k in kinds) + "]" if kinds else None)
+
+
 def config_of(ws: Path):
     from disclo_cli import config
 

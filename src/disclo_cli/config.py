@@ -76,6 +76,7 @@ class Config:
     opening: Mapping[str, int | float] = field(default_factory=dict)
     opening_through: int | None = None  # the last year the opening balances cover
     yearly: Mapping[int, Mapping[str, object]] = field(default_factory=dict)
+    none_kept: Mapping[int, frozenset[str]] = field(default_factory=dict)  # [yearly.Y] none: kinds the office truly had no row of
     db_path: Path | None = None
     lock_timeout: float = 60.0  # seconds to wait for another disclo's write to the ledger
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the file's other sections, for the modules that own them
@@ -237,6 +238,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         opening[key] = _count(value, f"{where}: [opening] {key}", amount=key in OPENING_AMOUNTS)
 
     yearly: dict[int, dict] = {}
+    none_kept: dict[int, frozenset[str]] = {}
     for key, value in _table(data, "yearly", where).items():
         try:
             year = int(key)
@@ -244,7 +246,14 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
             raise ConfigError("config-yearly-key", where=where, key=key) from exc
         if not isinstance(value, dict):
             raise ConfigError("config-not-table", where=where, section=f"yearly.{key}")
-        yearly[year] = dict(value)
+        figures = dict(value)
+        if "none" in figures:
+            kinds = _strings(figures.pop("none"), f"{where}: [yearly.{key}] none")
+            wrong = [k for k in kinds if k not in KINDS]
+            if wrong:
+                raise ConfigError("config-yearly-none", where=where, year=year, value=wrong[0], kinds=", ".join(KINDS))
+            none_kept[year] = frozenset(kinds)
+        yearly[year] = figures
 
     db_path = db
     ledger = _table(data, "ledger", where)
@@ -266,6 +275,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         opening=opening,
         opening_through=through,
         yearly=yearly,
+        none_kept=none_kept,
         db_path=db_path,
         raw={k: data[k] for k in ("report", "calendar", "units") if k in data},
     )

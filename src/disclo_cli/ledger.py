@@ -722,6 +722,20 @@ class Ledger:
         names = ("version", "source", "name", "file_key", "kind", "status", "sha256", "ingested_at", "rows", "added", "changed", "withdrawn", "unchanged", "rejected")
         return [dict(zip(names, r, strict=True)) for r in self.conn.execute(q)]
 
+    def rows_of_year(self, year: int) -> dict[str, int]:
+        """kind -> how many rows of that kind the ledger holds dated in the year (the kind's date)."""
+        out = {}
+        for kind in KINDS:
+            col = spec(kind).date
+            out[kind] = self.conn.execute(f"SELECT count(*) FROM {kind} WHERE {col} >= ? AND {col} <= ?", (f"{year}-01-01", f"{year}-12-31")).fetchone()[0]
+        return out
+
+    def files_named_for(self, year: int) -> set[str]:
+        """The kinds of the active files whose name gives the year (依申请公开台账2023.xlsx), rows or not."""
+        from disclo_cli.ingest.dates import year_hint
+
+        return {kind for kind, name in self.conn.execute("SELECT kind, name FROM sources WHERE status = 'active'") if year_hint(name) == year}
+
     def stored_findings(self, year: int | None = None) -> list[Finding]:
         """The problems found in the latest version of every file the ledger holds; with `year`, of
         the files that may hold rows of that year: rows dated in it, no row filed at all (a refused

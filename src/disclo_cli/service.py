@@ -76,7 +76,7 @@ def sheet_requirements(read, config: Config) -> list:
     """The columns the tables of the rows' years count by that the register lacks: an error each
     (the sheet's rows are not filed), or a note where the rules can do without (schema `missing`)."""
     from disclo_cli.formats.engine import load_definition, standard_for_year
-    from disclo_cli.formats.needs import fields_needed
+    from disclo_cli.formats.needs import fields_needed, table_names
     from disclo_cli.model import Finding, Place
     from disclo_cli.schema import spec
 
@@ -99,7 +99,7 @@ def sheet_requirements(read, config: Config) -> list:
             continue
         if name == "channels" and config.default_channel:
             continue
-        shown = "、".join(sorted(t.split(":", 1)[1] for t in tables))
+        shown = table_names(t.split(":", 1)[1] for t in tables)
         words = "/".join(f.headers[:4])
         if f.missing == "error":
             out.append(Finding.of("error", "missing-column", place, variant=read.kind, field=name, label=f.label, tables=shown, words=words, kind=read.kind))
@@ -201,12 +201,40 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
     if regs.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
         # grouped records have no row numbers: count again row by row, so each unplaced row is named
         filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables)
-    future = future_year(year)
-    if future and filled:
+    first = future_year(year) + (unfiled_registers(config, year, definition, only=tables) if registers is None else [])
+    if first and filled:
         import dataclasses
 
-        filled[0] = dataclasses.replace(filled[0], findings=(*future, *filled[0].findings))
+        filled[0] = dataclasses.replace(filled[0], findings=(*first, *filled[0].findings))
     return filled
+
+
+def unfiled_registers(config: Config, year: int, definition, *, only: Sequence[str] | None = None) -> list:
+    """A register the year's tables count of which the ledger holds nothing for the year: its cells
+    are 0 only because nothing was filed (a warning), unless disclo.toml says the office truly had
+    none ([yearly.Y] none; then an error if rows of it are filed after all). A file named for the
+    year (依申请公开台账2023.xlsx) with no row says the year had none."""
+    from disclo_cli.formats.needs import table_names, tables_counting
+    from disclo_cli.ledger import Ledger
+    from disclo_cli.model import Finding, Place
+    from disclo_cli.schema import KINDS, spec
+
+    with Ledger.open(config, create=False) as ledger:
+        rows = ledger.rows_of_year(year)
+        named = ledger.files_named_for(year)
+    declared = config.none_kept.get(year, frozenset())
+    out = []
+    for kind in KINDS:
+        tables = {t for t in tables_counting(definition, kind) if not only or t in only}
+        if not tables:
+            continue
+        register = spec(kind).title
+        if kind in declared:
+            if rows[kind]:
+                out.append(Finding.of("error", "none-but-filed", Place(), register=register, year=year, count=rows[kind], kind=kind))
+        elif not rows[kind] and kind not in named:
+            out.append(Finding.of("warning", "register-not-filed", Place(), register=register, year=year, tables=table_names(tables), kind=kind))
+    return out
 
 
 def future_year(year: int, today=None) -> list:
@@ -342,6 +370,7 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
         weights = None
     else:
         regs = registers if registers is not None else load_registers(config, year)
+        findings += unfiled_registers(config, year, definition)
         findings += filed_problems(config, year)
         findings += request_deadlines(config, year)
         pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]

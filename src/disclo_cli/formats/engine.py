@@ -190,14 +190,26 @@ class Filler:
             return Breakdown((abolished, added), spec.opening)
         return Breakdown((added,), spec.opening if cumulative else "")
 
-    def count(self, spec: CellSpec, scope: str) -> int:
+    def _no_opening(self, label: str) -> None:
+        """A cumulative cell while disclo.toml does not say which years [opening] covers: it counts the
+        ledger's years only, which is right only for an office whose ledger holds its whole history."""
+        if self.through is None and ("opening", 0) not in self._warned:
+            self._warned.add(("opening", 0))
+            first = self._first_year()
+            self.findings.append(Finding.of("warning", "opening-missing", Place(cell=label), first=first, before=first - 1, year=self.year))
+
+    def count(self, spec: CellSpec, scope: str, label: str = "") -> int:
         b = self.breakdown(spec, scope)
+        if b.opening:
+            self._no_opening(label)
         return self.config.opening.get(b.opening, 0) + sum(t.sign * sum(n for _, n in t.records) for t in b.terms)
 
     def figure(self, spec: CellSpec, scope: str, label: str) -> Value:
         key = spec.figure
         if scope == "year":
             return self._figure_of(key, self.year, spec, label)
+        if spec.opening:
+            self._no_opening(label)
         first = (self.through + 1) if self.through is not None else self._first_year()
         total: int | Decimal = self.config.opening.get(spec.opening, 0) if spec.opening else 0
         for y in range(first, self.year + 1):
@@ -232,7 +244,7 @@ class Filler:
     def cell(self, spec: CellSpec, scope: str, label: str) -> Value:
         if spec.figure:
             return self.figure(spec, scope, label)
-        return self.count(spec, scope)
+        return self.count(spec, scope, label)
 
 
 def cell_specs(table: TableDef, row: RowDef, index: int) -> list[tuple[CellSpec, str]]:

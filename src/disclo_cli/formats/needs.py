@@ -28,6 +28,16 @@ def _specs(table: TableDef) -> Iterable[CellSpec]:
             yield row.spec
 
 
+def table_names(ids) -> str:
+    """Table ids as a report names them, in order: 表三、表四; the legacy table is 附表."""
+    return "、".join(i if i.startswith("附") else f"表{i}" for i in sorted(set(ids)))
+
+
+def tables_counting(definition: Definition, register: str) -> set[str]:
+    """The ids of the tables of `definition` with a cell that counts rows of `register`."""
+    return {table.id for table in definition.tables if any(spec.count == register for spec in _specs(table))}
+
+
 def fields_needed(definition: Definition, register: str) -> dict[str, set[str]]:
     """field -> the ids of the tables of `definition` that count `register` by it."""
     out: dict[str, set[str]] = {}

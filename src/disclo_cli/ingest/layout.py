@@ -345,7 +345,11 @@ def data_block(sheet: Sheet, layout: Layout) -> Block:
                  tuple(sorted((first + i + 1, text) for i, text in notes.items())))
 
 
-_NOTE = re.compile(r"^(本月|本季度?|本年|当月|该月)?(无|没有)(申请|信息|记录|案件|数据)?(登记)?[。.]?$")
+# a register's row that says the period had nothing: 本月无申请, 本年度无政府信息公开申请, 暂无, 全年未发生行政复议、诉讼
+_NOTE_WHAT = r"(?:政府信息公开|依申请公开|主动公开|信息公开)?(?:申请|信息|记录|案件|数据|事项|行政复议|行政诉讼|复议|诉讼|案例|情况)"
+_NOTE = re.compile(r"^(?:(?:本|当|该|全|今)(?:月|季度?|年度?|期))?(?:内|度)?(?:共|均)?"
+                   r"(?:无|没有|暂无|未收到|未受理|未发生|未有|未产生|无任何)(?:任何)?"
+                   rf"(?:{_NOTE_WHAT}(?:[、和及与或/]{_NOTE_WHAT})*)?(?:的)?(?:登记|发生)?[。.！!]?$")
 
 
 def _note_rows(mapped: Sequence[list[object]], keep: Sequence[int]) -> dict[int, str]:
