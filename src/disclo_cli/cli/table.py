@@ -33,8 +33,10 @@ def table(ctx: click.Context, year: int, standard: str | None, tables: tuple[str
     from disclo_cli.render import stat_grid, stat_json
     from disclo_cli.service import build_tables
 
+    from disclo_cli.cli.calendar import workspace_calendar
+
     config = load_config(ctx, required=True)
-    results = build_tables(config, year, standard=standard, tables=tables or None)
+    results = build_tables(config, year, standard=standard, tables=tables or None, calendar=lambda: workspace_calendar(ctx))
     findings = tuple(f for t in results for f in t.findings)
     report_findings(findings)
     render_grids([stat_grid(t) for t in results], stat_json(results), fmt, output)
@@ -59,8 +61,10 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
     from disclo_cli.render import Grid, fmt as fmt_value
     from disclo_cli.service import explain_cell
 
+    from disclo_cli.cli.calendar import workspace_calendar
+
     config = load_config(ctx, required=True)
-    result = explain_cell(config, year, cell, standard=standard)
+    result = explain_cell(config, year, cell, standard=standard, calendar=lambda: workspace_calendar(ctx))
     def shown(value: object) -> str:
         return "（空）" if value is None else fmt_value(value)  # a blank cell is not "None" (nor 0)
 
