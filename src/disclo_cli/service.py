@@ -109,12 +109,13 @@ def sheet_requirements(read, config: Config) -> list:
 
 
 def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = None, sheet: str | None = None, strict: bool = False,
-                 replaces: Sequence[str] = (), today=None):
+                 replaces: Sequence[str] = (), today=None, unit=None):
     """Read every file, then file all their rows in one transaction. Returns (FileResults, findings).
 
     A file filed before is held exactly as it now is (ledger.py). A register that lacks a column the
     year's tables count by is not filed (an error naming the field). In strict mode any error in any
-    row stops the ingest before the ledger is touched.
+    row stops the ingest before the ledger is touched. `unit` (a county's rollup.units.Unit): every
+    row is that unit's (`disclo ingest --unit KEY`).
     """
     from disclo_cli.errors import DataError, UsageError
     from disclo_cli.ingest.registers import locate, read_sheet
@@ -131,6 +132,11 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
         key = file_key(path, config)
         for s, layout in locate(path, config, kind, sheet):
             read = read_sheet(s, layout, config, strict=strict, today=today)
+            if unit is not None:
+                from disclo_cli.rollup.units import tag
+
+                read.records[:], tagged = tag(read.records, unit, Place(path.name, s.name))
+                read.findings.extend(tagged)
             missing = sheet_requirements(read, config)
             batch = per_kind.get(layout.kind)
             if batch is None:
