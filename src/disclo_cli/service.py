@@ -115,7 +115,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     A file filed before is held exactly as it now is (ledger.py). A register that lacks a column the
     year's tables count by is not filed (an error naming the field). In strict mode any error in any
     row stops the ingest before the ledger is touched. `unit` (a county's rollup.units.Unit): every
-    row is that unit's (`disclo ingest --unit KEY`).
+    row is that unit's (`disclo ingest --unit KEY`); in a county, a row's key holds its unit.
     """
     from disclo_cli.errors import DataError, UsageError
     from disclo_cli.ingest.registers import locate, read_sheet
@@ -137,6 +137,10 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
 
                 read.records[:], tagged = tag(read.records, unit, Place(path.name, s.name))
                 read.findings.extend(tagged)
+            if config.units:  # a county's ledger: a row is its unit's (rollup/units.py)
+                from disclo_cli.rollup.units import county_keys
+
+                read.records[:] = county_keys(read.records)
             missing = sheet_requirements(read, config)
             batch = per_kind.get(layout.kind)
             if batch is None:

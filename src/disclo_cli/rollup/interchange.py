@@ -123,7 +123,19 @@ def checksum(payload: Mapping[str, Any]) -> str:
 
 
 def export_text(payload: Mapping[str, Any]) -> str:
-    return json.dumps(payload, ensure_ascii=False, indent=1, default=_plain) + "\n"
+    """The file's text: indented, each list of plain values (a register row, a table row's values)
+    on one line, so that a person can read it and a diff shows the rows that changed."""
+    return _dump(payload, 0) + "\n"
+
+
+def _dump(value: object, level: int) -> str:
+    pad, inner = " " * level, " " * (level + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and value and any(isinstance(v, (dict, list)) for v in value):
+        return "[\n" + ",\n".join(inner + _dump(v, level + 1) for v in value) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False, default=_plain)
 
 
 def _plain(value: object):

@@ -176,21 +176,32 @@ def _check_places(units: Sequence[Unit], where: str, workspace: Path | None) -> 
 
 def tag(records: Sequence, unit: Unit, place) -> tuple[list, list]:
     """The records of a unit's register filed into its county's ledger (`disclo ingest --unit KEY`):
-    each row's unit column says the unit, and its key is the unit's own (two units' 申请编号
-    2023-001 are two requests). Returns (records, findings): a note where a row named another unit."""
+    each row's unit column says the unit. Returns (records, findings): a note where a row named
+    another unit."""
     from dataclasses import replace
 
     from disclo_cli.model import Finding
-    from disclo_cli.schema import key_of
 
     value = unit.wordings[0]
     other = sum(1 for r in records if r.unit and norm(r.unit) not in {norm(w) for w in unit.wordings})
+    findings = [Finding.of("info", "unit-overridden", place, rows=other, unit=unit.label)] if other else []
+    return [replace(r, unit=value) for r in records], findings
+
+
+def county_keys(records: Sequence) -> list:
+    """In a county's ledger a row is its unit's: two units' 申请编号 2023-001 are two requests, so
+    the key of a row that names its unit holds the unit too (a row without one keeps its key)."""
+    from dataclasses import replace
+
+    from disclo_cli.schema import key_of
+
     out = []
     for r in records:
-        prefix, _, rest = key_of(r).partition(":")
-        out.append(replace(r, unit=value, key=f"{prefix}:{unit.key}/{rest}"))
-    findings = [Finding.of("info", "unit-overridden", place, rows=other, unit=unit.label)] if other else []
-    return out, findings
+        if r.unit:
+            prefix, _, rest = key_of(r).partition(":")
+            r = replace(r, key=f"{prefix}:{norm(r.unit)}/{rest}")
+        out.append(r)
+    return out
 
 
 def column_unit(units: Sequence[Unit], key: str) -> Unit:
