@@ -115,8 +115,9 @@ def _each_unit(config, year: int, standard, output, date, force: bool, volume: b
 def _progress(label: str):
     """A progress bar on stderr when it is a terminal (none in a pipe, a log or a test)."""
     import contextlib
+    import sys
 
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr
 
     @contextlib.contextmanager
     def bar():

@@ -171,12 +171,14 @@ def read_export(path: Path, year: int) -> Export:
         raise InputError("export-too-big", path=str(path), size=len(data), limit=MAX_BYTES)
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:  # a character cut in two at the end
+            raise InputError("export-truncated", path=str(path), size=len(data)) from None
         raise InputError("export-not-json", path=str(path), problem="not UTF-8 text") from None
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if text.lstrip().startswith("{") and not text.rstrip().endswith("}"):  # an export ends where its object does
             raise InputError("export-truncated", path=str(path), size=len(data)) from exc
         raise InputError("export-not-json", path=str(path), problem=f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
