@@ -113,7 +113,7 @@ def generate(n_units: int = 30, seed: int = 2023) -> list[Unit]:
                              f"申请公开{name}的信息{i + 1}", outcome, reason, answered.isoformat(), "是" if extended else ""])
             if year == 2022 and key != "whj" and rng.random() < 0.5:  # received in December, answered in January: carried over
                 received = dt.date(2022, 12, rng.randint(19, 23))
-                rows.append(["2022-099", received.isoformat(), "网上申请", "自然人", "年末申请", "予以公开", "", _workday_after(received, 8).isoformat(), ""])
+                rows.append(["2022-099", received.isoformat(), "网上申请", "自然人", f"{name}年末申请", "予以公开", "", _workday_after(received, 8).isoformat(), ""])
             u.requests[year] = rows
             u.cases[year] = [[f"{key}-{year}-A{i + 1}", type_, route, _day(rng, year).isoformat(), result]
                              for i, (type_, route, result) in enumerate(rng.choice(CASES) for _ in range(rng.choice([0, 0, 0, 1, 2])))]

@@ -161,6 +161,18 @@ def test_an_export_filed_for_two_units_and_rows_of_no_unit_are_errors(county, tm
     assert (stray.args["rows"], stray.args["value"]) == (1, "县档案局") and "in no table" in stray.hint
 
 
+def test_a_register_filed_in_two_units_ledgers_is_an_error(county, tmp_path: Path) -> None:
+    from disclo_cli.rollup.checks import check_rollup
+
+    ws = tmp_path / "c"
+    shutil.copytree(county, ws)
+    shutil.copy(ws / "units" / "cgz" / "主动公开台账2023.csv", ws / "units" / "dlz" / "城关镇的台账.csv")
+    MAKE["_ingest"](ws / "units" / "dlz", [ws / "units" / "dlz" / "城关镇的台账.csv"])
+    (twice,) = [f for f in check_rollup(cfg.load(ws / "disclo.toml"), 2023).findings if f.code == "unit-file-twice"]
+    assert (twice.place.unit, twice.place.file, twice.args["other"], twice.args["first"]) == (
+        "示例县东岭镇人民政府（dlz）", "城关镇的台账.csv", "示例县城关镇人民政府（cgz）", "主动公开台账2023.csv")
+
+
 # --- the invariant and FOIA.gov's rules can fail -----------------------------------------------------
 
 def test_a_combined_cell_that_is_not_the_sum_is_an_error(rollup) -> None:

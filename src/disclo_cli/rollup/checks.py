@@ -93,7 +93,9 @@ def duplicates(r: RollUp) -> list[Finding]:
             if first is not u:
                 out.append(Finding.of("error", "unit-duplicate", Place(d.origin.path, unit=d.unit.label), other=first.data.unit.label))
                 continue
-        for name, sha, _when in d.origin.files:
+        for name, sha, _when, rows in d.origin.files:
+            if not rows:
+                continue  # two empty registers (a template sent as it is) are not the same data
             seen = by_file.setdefault(sha, (u, name))
             # one file in two ledgers (or exports); a county register with a unit column holds several units by design
             if seen[0] is not u and seen[0].data.origin.path != d.origin.path:

@@ -27,7 +27,7 @@ class Origin:
     path: str  # the member's ledger, the export file, the county's ledger
     digest: str  # the export's checksum; for a ledger, a digest of the files it holds
     when: str  # the export's time, or the latest filing
-    files: tuple[tuple[str, str, str], ...] = ()  # (name, sha256, filed at) of the files behind the rows
+    files: tuple[tuple[str, str, str, int], ...] = ()  # (name, sha256, filed at, rows) of the files behind the rows
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,8 @@ def unit_config(county: Config, unit: Unit, office: Office | None = None) -> Con
                    opening_through=unit.opening_through, yearly=dict(unit.yearly), units=())
 
 
-def _digest(files: Sequence[tuple[str, str, str]]) -> str:
-    return "sha256:" + hashlib.sha256("\n".join(sorted(sha for _n, sha, _w in files)).encode()).hexdigest()
+def _digest(files: Sequence[tuple[str, str, str, int]]) -> str:
+    return "sha256:" + hashlib.sha256("\n".join(sorted(f[1] for f in files)).encode()).hexdigest()
 
 
 def _workspace(county: Config, unit: Unit, year: int) -> UnitData:
@@ -120,9 +120,9 @@ def _workspace(county: Config, unit: Unit, year: int) -> UnitData:
     member = cfg.load(folder / cfg.CONFIG_NAME)
     with Ledger.open(member, create=False) as ledger:
         regs = ledger.grouped(through=year)
-        files = tuple((s.name, s.sha256, s.ingested_at) for s in ledger.sources())
+        files = tuple((s.name, s.sha256, s.ingested_at, s.rows) for s in ledger.sources())
         problems = tuple(f for f in ledger.stored_findings(year) if f.code != "unknown-category")
-    origin = Origin("workspace", str(member.db_path), _digest(files), max((w for _n, _s, w in files), default=""), files)
+    origin = Origin("workspace", str(member.db_path), _digest(files), max((f[2] for f in files), default=""), files)
     return UnitData(unit, replace(member, units=()), regs, origin, problems)
 
 
@@ -131,7 +131,7 @@ def _export(county: Config, unit: Unit, year: int) -> UnitData:
 
     path = unit.path(county.workspace, year)
     export = read_export(path, year)
-    files = tuple((str(s.get("name", "")), str(s.get("sha256", "")), str(s.get("ingested_at", ""))) for s in export.sources)
+    files = tuple((str(s.get("name", "")), str(s.get("sha256", "")), str(s.get("ingested_at", "")), int(s.get("rows") or 0)) for s in export.sources)
     origin = Origin("export", str(path), export.checksum, export.exported_at, files)
     return UnitData(unit, export.config(county), export.registers, origin, export.problems, export.tables, export.days, export.unit)
 
@@ -178,20 +178,22 @@ def _county_rows(config: Config, year: int, columns: Sequence[Unit], others: Seq
     for u in columns:
         regs_u = Registers(*(parts[u.key][k][0] for k in KINDS), counts={k: parts[u.key][k][1] for k in KINDS})
         mine = tuple(f for w in u.wordings for f in files.get(norm(w), ()))
-        origin = Origin("column", str(config.db_path), _digest(mine), max((w for _n, _s, w in mine), default=""), tuple(dict.fromkeys(mine)))
+        origin = Origin("column", str(config.db_path), _digest(mine), max((f[2] for f in mine), default=""), tuple(dict.fromkeys(mine)))
         out[u.key] = UnitData(u, unit_config(config, u), regs_u, origin)
         if not any(getattr(r, spec(k).date).year == year for k in KINDS for r in parts[u.key][k][0]):
             findings.append(Finding.of("warning", "unit-no-rows", Place(str(config.db_path), unit=u.label), year=year, wordings="、".join(u.wordings)))
     return out, [*findings, *problems]
 
 
-def _files_by_unit(ledger, year: int) -> dict[str, tuple[tuple[str, str, str], ...]]:
-    """The files of the county's ledger holding rows of each unit-column value (up to the year's end)."""
-    out: dict[str, set[tuple[str, str, str]]] = {}
+def _files_by_unit(ledger, year: int) -> dict[str, tuple[tuple[str, str, str, int], ...]]:
+    """The files of the county's ledger holding rows of each unit-column value (up to the year's
+    end), with how many rows of that unit each holds."""
+    out: dict[str, dict[tuple[str, str, str], int]] = {}
     for kind in KINDS:
         date = spec(kind).date
-        q = (f"SELECT DISTINCT t.unit, s.name, s.sha256, s.ingested_at FROM {kind} t JOIN sources s ON s.id = t.source_id "
-             f"WHERE t.{date} <= ?")
-        for value, name, sha, at in ledger.conn.execute(q, (f"{year}-12-31",)):
-            out.setdefault(norm(value or ""), set()).add((name, sha, at))
-    return {k: tuple(sorted(v)) for k, v in out.items()}
+        q = (f"SELECT t.unit, s.name, s.sha256, s.ingested_at, count(*) FROM {kind} t JOIN sources s ON s.id = t.source_id "
+             f"WHERE t.{date} <= ? GROUP BY t.unit, s.id")
+        for value, name, sha, at, n in ledger.conn.execute(q, (f"{year}-12-31",)):
+            held = out.setdefault(norm(value or ""), {})
+            held[(name, sha, at)] = held.get((name, sha, at), 0) + n
+    return {k: tuple(sorted((*f, n) for f, n in v.items())) for k, v in out.items()}

@@ -68,8 +68,8 @@ def reconciliation_rows(r: RollUp) -> list[tuple]:
         place = d.origin.path
         if d.origin.kind == "export":
             out.append((unit.key, unit.name, unit.type, unit.source, place, place.replace("\\", "/").rsplit("/", 1)[-1], d.origin.digest, d.origin.when, d.rows, status))
-        files = d.origin.files or (("", "", ""),)
-        for i, (name, sha, when) in enumerate(files):
+        files = d.origin.files or (("", "", "", 0),)
+        for i, (name, sha, when, _rows) in enumerate(files):
             first = i == 0 and d.origin.kind != "export"
             out.append((unit.key, unit.name, unit.type, unit.source, place, name, sha, when, d.rows if first else "", status if first else ""))
     return out
