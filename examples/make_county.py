@@ -151,7 +151,6 @@ def _member_toml(u: Unit) -> str:
 
 def _write_registers(folder: Path, u: Unit, years=YEARS, *, unit_column: str = "") -> list[Path]:
     out = []
-    extra = ["承办单位"] if unit_column else []
     for year in years:
         if year not in u.items:
             continue

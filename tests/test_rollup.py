@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from disclo_cli import config as cfg
 from disclo_cli.service import build_tables
 

@@ -37,7 +37,8 @@ class ReportDate(click.ParamType):
 @click.option("--new-prose", is_flag=True, help=N_("Only write prose/{year}.md, from last year's text or as a skeleton."))
 @click.option("--each-unit", is_flag=True, help=N_("In a county workspace: every unit's draft, into a folder (--output DIR; default: {year}年各单位年度报告)."))
 @click.option("--volume", is_flag=True, help=N_("With --each-unit: also bind the county's report and every unit's into one DOCX."))
-@click.option("--jobs", type=click.IntRange(0, 64), default=0, help=N_("With --each-unit: processes writing drafts at once (default: as many as the computer has cores, at most 4)."))
+@click.option("--jobs", type=click.IntRange(0, 64), default=0,
+              help=N_("With --each-unit: processes writing drafts at once (default: as many as the computer has cores, at most 4)."))
 @click.pass_context
 def report(ctx: click.Context, year: int, standard: str | None, output: str | None, json_path: str | None, prose_path: str | None,
            date, template: str | None, charts: bool | None, previous: str | None, preview: bool, force: bool, final: bool, new_prose: bool,

@@ -38,7 +38,7 @@ def table(ctx: click.Context, year: int, standard: str | None, tables: tuple[str
     from disclo_cli.service import build_tables
 
     config = load_config(ctx, required=True)
-    calendar = lambda: workspace_calendar(ctx)  # noqa: E731  (read only if a table counts deadlines)
+    calendar = lambda: workspace_calendar(ctx)  # read only if a table counts deadlines
     if config.units:
         return _county(config, year, standard, tables, fmt, output, by, unit_key, calendar)
     if by or unit_key:
@@ -87,12 +87,14 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
 
     Example: disclo explain --year 2023 '三.（三）.1/自然人'
     """
+    from disclo_cli.cli.calendar import workspace_calendar
+    from disclo_cli.errors import UsageError
     from disclo_cli.render import Grid, fmt as fmt_value
     from disclo_cli.service import explain_cell
 
-    from disclo_cli.cli.calendar import workspace_calendar
-
     config = load_config(ctx, required=True)
+    if config.units:  # the county's ledger holds only some units' rows: its cells are not what explain would list
+        raise UsageError("explain-in-county")
     result = explain_cell(config, year, cell, standard=standard, calendar=lambda: workspace_calendar(ctx))
     def shown(value: object) -> str:
         return "（空）" if value is None else fmt_value(value)  # a blank cell is not "None" (nor 0)

@@ -59,7 +59,8 @@ def selects(spec: CellSpec) -> Callable[[RequestClock, Deadline], bool]:
     if name == "unjudged":
         return lambda c, d: c.answered is not None and d.on_time is None
     if name in ("timed", "days"):
-        low, high = (spec.days + (None,))[:2] if spec.days else (0, None)
+        low = spec.days[0] if spec.days else 0
+        high = spec.days[1] if len(spec.days) > 1 else None
         return lambda c, d: (c.answered is not None and d.processing_days is not None and d.processing_days >= low
                              and (high is None or d.processing_days <= high))
     return lambda c, d: c.answered is not None

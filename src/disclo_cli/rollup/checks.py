@@ -218,7 +218,7 @@ def sums(r: RollUp) -> list[Finding]:
             combined = t.rows[ri].values[ci]
             if combined is None or any(v is None for v in values):
                 continue  # a blank is reported where it arises
-            expected = sum(values)
+            expected = sum(values)  # type: ignore[arg-type]
             if combined != expected:
                 out.append(Finding.of("error", "rollup-sum", Place(cell=address), variant="stock" if stock else "", combined=combined,
                                       expected=expected, units=len(values)))
@@ -264,7 +264,7 @@ def order(tables: Sequence[StatTable]) -> list[Finding]:
                 address, v = by_stat.get((ci, name), ("", None))
                 if v is None:
                     continue
-                if (low[1] is not None and v < low[1]) or (high[1] is not None and v > high[1]):
+                if (low[1] is not None and v < low[1]) or (high[1] is not None and v > high[1]):  # type: ignore[operator]
                     out.append(Finding.of("error", "statistic-order", Place(cell=address), value=v, low=low[1], high=high[1]))
     return out
 
@@ -309,7 +309,7 @@ def jumps(r: RollUp, last: Mapping[str, list[dict]]) -> list[Finding]:
             a = then.get(name)
             if name not in VOLUME:
                 continue
-            if a is None or max(a, b) < JUMP_FLOOR:  # type: ignore[type-var]
+            if a is None or max(a, b) < JUMP_FLOOR:  # type: ignore[call-overload]
                 continue
             if a == 0 or b == 0 or b / a > JUMP or b / a < 1 / JUMP:  # type: ignore[operator]
                 out.append(Finding.of("warning", "unit-jump", Place(unit=u.data.unit.label), figure=name, now=b, before=a, year=r.year, previous_year=r.year - 1))
@@ -346,7 +346,7 @@ def exports_differ(r: RollUp, calendar) -> list[Finding]:
         mine = {t.table: t.as_json() for t in u.tables}
         cells = 0
         for sent in d.sent:
-            ours = mine.get(sent.get("table"))
+            ours = mine.get(str(sent.get("table")))
             if ours is None or sent.get("standard") != ours["standard"]:
                 continue
             rows = {row["id"]: row.get("values", []) for row in ours["rows"]}

@@ -252,7 +252,7 @@ def _export(path: Path, payload: Mapping[str, Any], year: int) -> Export:
                 raise _Bad(f"{at}.count: {n!r} is not a count of rows")
             if values.get(reg.date) is None:
                 raise _Bad(f"{at}.{reg.date}: a row needs its date")
-            records[kind].append(reg.make(here, **values))
+            records[kind].append(reg.make(here, "", **values))
             counts[kind].append(n)
     tables = _get(payload, "tables", list, "")
     if not all(isinstance(t, dict) and isinstance(t.get("rows"), list) for t in tables):
@@ -281,7 +281,8 @@ def _value(f: FieldSpec, value: object, at: str) -> object:
 def _finding(data: object, at: str) -> Finding:
     if not isinstance(data, dict) or data.get("severity") not in ("error", "warning", "info") or not isinstance(data.get("code"), str):
         raise _Bad(f"{at}: not a problem")
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    raw = data.get("params")
+    params: dict = raw if isinstance(raw, dict) else {}
     row = data.get("row") if isinstance(data.get("row"), int) else None
     place = Place(str(data.get("file") or ""), str(data.get("sheet") or ""), row, str(data.get("column") or ""))
     return Finding(data["severity"], data["code"], place, tuple(params.items()), str(data.get("variant") or ""))

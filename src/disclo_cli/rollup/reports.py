@@ -111,7 +111,8 @@ def each_unit_reports(config: Config, year: int, *, folder: Path | None = None, 
     except OSError as exc:
         raise OutputError("output-folder-missing", target=str(target), folder=str(target)) from exc
     loaded = load_units(config, year)
-    by_key: dict[str, UnitData | Absent] = {d.unit.key: d for d in (*loaded.present, *loaded.absent)}
+    by_key: dict[str, UnitData | Absent] = {d.unit.key: d for d in loaded.present}
+    by_key.update({a.unit.key: a for a in loaded.absent})
     units = [u for u in config.units if u.exists_in(year)]
     tasks = [_Task(config, u, by_key[u.key], year, standard, target / report_name(u, year), date, force, messages.current()) for u in units]
     if jobs <= 0:  # as many processes as cores (at most 4), when there are enough reports to share
@@ -171,7 +172,7 @@ def unit_report(task: _Task) -> UnitReport:
 def _write(task: _Task, data: UnitData):
     from disclo_cli.report.builder import Prepared, build_report
 
-    options = {"standard": task.standard, "output": task.output, "date": task.date, "force": task.force}
+    options: dict = {"standard": task.standard, "output": task.output, "date": task.date, "force": task.force}
     if data.origin.kind == "workspace":  # a member workspace: its own ledger, prose and checks, as 'disclo report' there
         return build_report(data.config, task.year, **options)
     tables, findings = unit_tables(data, task.year, task.standard)
@@ -184,7 +185,6 @@ def unit_tables(data: UnitData, year: int, standard: str | None):
     from disclo_cli.checks import check_carry_over
     from disclo_cli.errors import UsageError
     from disclo_cli.formats.engine import fill_all, load_definition, standard_for_year
-
     from disclo_cli.rollup.checks import categories
 
     definition = load_definition(standard or standard_for_year(year))

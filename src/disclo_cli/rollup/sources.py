@@ -133,7 +133,7 @@ def _export(county: Config, unit: Unit, year: int) -> UnitData:
     export = read_export(path, year)
     files = tuple((str(s.get("name", "")), str(s.get("sha256", "")), str(s.get("ingested_at", "")), int(s.get("rows") or 0)) for s in export.sources)
     origin = Origin("export", str(path), export.checksum, export.exported_at, files)
-    return UnitData(unit, export.config(county), export.registers, origin, export.problems, export.tables, export.days, export.unit)
+    return UnitData(unit, export.config(county), export.registers, origin, export.problems, export.tables, export.days, export.unit)  # type: ignore[arg-type]
 
 
 def _county_rows(config: Config, year: int, columns: Sequence[Unit], others: Sequence[Unit]) -> tuple[dict[str, UnitData], list[Finding]]:
@@ -168,15 +168,19 @@ def _county_rows(config: Config, year: int, columns: Sequence[Unit], others: Seq
             elif getattr(rec, date).year == year:
                 stray[(kind, rec.unit)] = stray.get((kind, rec.unit), 0) + n
     for (kind, value), n in stray.items():
-        other = elsewhere.get(norm(value))
-        if other is not None:
+        other = elsewhere.get(norm(value)) or next((u for u in others if u.source == "column" and norm(value) in map(norm, u.wordings)), None)
+        if other is not None and not other.exists_in(year):
+            findings.append(Finding.of("error", "unit-rows-twice", Place(str(config.db_path)), variant="not-in-year", rows=n, kind=kind, value=value,
+                                       unit=other.label, year=year))
+        elif other is not None:
             findings.append(Finding.of("error", "unit-rows-twice", Place(str(config.db_path)), rows=n, kind=kind, value=value, unit=other.label, source=other.source))
         else:
             findings.append(Finding.of("error", "unit-rows-unassigned", Place(str(config.db_path)), variant="empty" if not value.strip() else "",
                                        rows=n, kind=kind, value=value, year=year))
     out = {}
     for u in columns:
-        regs_u = Registers(*(parts[u.key][k][0] for k in KINDS), counts={k: parts[u.key][k][1] for k in KINDS})
+        mine_ = parts[u.key]
+        regs_u = Registers(mine_["items"][0], mine_["requests"][0], mine_["cases"][0], {k: mine_[k][1] for k in KINDS})
         mine = tuple(f for w in u.wordings for f in files.get(norm(w), ()))
         origin = Origin("column", str(config.db_path), _digest(mine), max((f[2] for f in mine), default=""), tuple(dict.fromkeys(mine)))
         out[u.key] = UnitData(u, unit_config(config, u), regs_u, origin)
