@@ -28,7 +28,7 @@ class Tables:
 @click.option("--unit", "unit_key", metavar="KEY", help=N_("In a county workspace: one unit's tables."))
 @click.pass_context
 def table(ctx: click.Context, year: int, standard: str | None, tables: tuple[str, ...], fmt: str, output: str | None, by: str | None, unit_key: str | None):
-    """The standard statistics table(s) of a year, from the ledger (a county's: combined from its units).
+    """The standard statistics table(s) of a year, from the ledger.
 
     Example: disclo table --year 2023 --table 三 --format xlsx -o 表三.xlsx
     """
