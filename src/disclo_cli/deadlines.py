@@ -124,18 +124,6 @@ class Deadline(NamedTuple):
     first_due: dt.date | None = None  # the deadline without the extension (when there is one)
 
 
-def clock_of(record: object) -> RequestClock:
-    """The clock of a register's request record (schema: received, answered, extended, extended_on,
-    correction_sent, correction_received, consult_sent, consult_received, fee_notice, fee_paid).
-    A consultation sent is a third party's (the register does not say whom it asked: the 15-day
-    limit of art. 32 caps it)."""
-    get = record.__getattribute__
-    sent = get("consult_sent")
-    pauses = (Pause(sent, get("consult_received"), "third-party"),) if sent is not None else ()
-    return RequestClock(get("received"), get("answered"), bool(get("extended")), get("extended_on"), get("correction_sent"),
-                        get("correction_received"), pauses, get("fee_notice"), get("fee_paid"), get("id") or "", get("place"))
-
-
 def deadline(clock: RequestClock, calendar: Calendar, as_of: dt.date | None = None, *, soon: int = DUE_SOON) -> Deadline:
     """The deadline of a request and, as of a date, its status and working days left."""
     regime = regime_of(clock.received)

@@ -305,7 +305,8 @@ def _failed_lines(errors: Sequence[Finding]) -> Msg:
 class Prepared:
     """What a caller filled and checked instead of the ledger (a county's roll-up, a unit without a
     ledger of its own): the registers, tables and findings; the companions' tables (None: filled from
-    the registers), last year's figures (a LastYear; None: unknown) and the year's timeliness."""
+    the registers), last year's figures (a LastYear; None: unknown), the year's timeliness, and
+    where its prose file would be."""
 
     registers: object
     tables: tuple
@@ -313,6 +314,7 @@ class Prepared:
     companions: tuple | None = None
     previous: object = None
     timeliness_of: Callable[[], object] | None = None
+    prose: Path | None = None  # where its prose file is when there is one (None: the workspace's)
 
 
 @dataclass
@@ -363,7 +365,7 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
     if signed.finding is not None:
         findings.append(signed.finding)
 
-    ppath = Path(prose_path) if prose_path else prose_path_for(config, year)
+    ppath = Path(prose_path) if prose_path else (prepared.prose if prepared is not None and prepared.prose else prose_path_for(config, year))
     text = _read_prose(ppath, given=prose_path is not None)
     if text is None:
         findings.append(Finding.of("warning", "no-prose", Place(), path=str(ppath), year=year))

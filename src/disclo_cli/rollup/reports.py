@@ -69,13 +69,44 @@ def county_report(config: Config, year: int, *, standard: str | None = None, cal
     from disclo_cli.rollup.checks import rollup_findings
     from disclo_cli.rollup.combine import Combined, pooled
     from disclo_cli.rollup.core import roll_up
+    from disclo_cli.service import office_calendar
 
     r = roll_up(config, year, standard=standard, calendar=calendar)
     findings = rollup_findings(config, r, standard, calendar)
     combined = Combined([(u.data, u.filler) for u in r.units], year)
     companions = tuple(t for name in r.definition.companions for t in fill_tables(load_definition(name), combined))
-    prepared = Prepared(pooled([u.data for u in r.units]), r.combined, tuple(findings), companions)
+    registers = pooled([u.data for u in r.units])
+    prepared = Prepared(registers, r.combined, tuple(findings), companions, last_year_published(config, year, options.get("previous")),
+                        timeliness_of(registers, year, calendar or (lambda: office_calendar(config))))
     return build_report(config, year, standard=r.definition.standard, prepared=prepared, **options)
+
+
+def last_year_published(config: Config, year: int, previous) -> object:
+    """Last year's figures of a report made from prepared tables: only what was published (--previous
+    or [report] previous, as `disclo table --format json` wrote it). Counted again from the units'
+    rows they could be wrong without a warning (a unit that filed only this year's register); unknown,
+    the report says so."""
+    from disclo_cli.checks import previous_figures
+    from disclo_cli.report.previous import LastYear, from_json
+    from disclo_cli.report.settings import report_settings
+
+    path = Path(previous) if previous else report_settings(config).previous
+    return LastYear(year - 1, from_json(previous_figures(path), year - 1) if path else {}, json_path=path)
+
+
+def timeliness_of(registers, year: int, calendar) -> Callable[[], object]:
+    """The year's answered requests of the registers against their deadlines (read when the report asks)."""
+
+    def compute():
+        from disclo_cli.deadlines import clock_of, deadlines_of, timeliness
+
+        cal = calendar() if callable(calendar) else calendar
+        answered = [(r, n) for r, n in registers.weighted("requests") if r.answered is not None and r.answered.year == year]
+        clocks = [clock_of(r) for r, _ in answered]
+        pairs = zip(clocks, deadlines_of(clocks, cal), strict=True)
+        return timeliness(pair for pair, (_r, n) in zip(pairs, answered, strict=True) for _ in range(n))
+
+    return compute
 
 
 # --- every unit's ------------------------------------------------------------------------------
@@ -175,9 +206,13 @@ def _write(task: _Task, data: UnitData):
     options: dict = {"standard": task.standard, "output": task.output, "date": task.date, "force": task.force}
     if data.origin.kind == "workspace":  # a member workspace: its own ledger, prose and checks, as 'disclo report' there
         return build_report(data.config, task.year, **options)
+    from disclo_cli.service import office_calendar
+
     tables, findings = unit_tables(data, task.year, task.standard)
     prose = task.county.workspace / "prose" / data.unit.key / f"{task.year}.md"
-    return build_report(data.config, task.year, prose_path=prose, prepared=Prepared(data.registers, tuple(tables), tuple(findings)), **options)
+    prepared = Prepared(data.registers, tuple(tables), tuple(findings), None, last_year_published(data.config, task.year, None),
+                        timeliness_of(data.registers, task.year, lambda: office_calendar(task.county)), prose)
+    return build_report(data.config, task.year, prepared=prepared, **options)
 
 
 def unit_tables(data: UnitData, year: int, standard: str | None):
