@@ -80,6 +80,7 @@ class Config:
     db_path: Path | None = None
     lock_timeout: float = 60.0  # seconds to wait for another disclo's write to the ledger
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the file's other sections, for the modules that own them
+    units: tuple = ()  # a county's [[units]] (rollup/units.py: Unit), checked when the file is read
 
     @property
     def workspace(self) -> Path:
@@ -278,7 +279,16 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         none_kept=none_kept,
         db_path=db_path,
         raw={k: data[k] for k in ("report", "calendar", "units") if k in data},
+        units=_units(data.get("units"), where, path),
     )
+
+
+def _units(raw: object, where: str, path: Path | None) -> tuple:
+    if raw is None:
+        return ()
+    from disclo_cli.rollup.units import parse_units
+
+    return parse_units(raw, where, path.parent if path else None)
 
 
 def _outcome_aliases(aliases: Mapping[str, str], builtin_vocab: Mapping, where: str) -> dict[str, str]:

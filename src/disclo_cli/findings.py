@@ -20,14 +20,16 @@ class Place:
     column: str = ""
     cell: str = ""  # a standard table cell, e.g. 三.（七）/自然人
     line: int | None = None  # a line of a text file (a prose file, disclo.toml)
+    unit: str = ""  # in a county's roll-up: the unit whose data it is in (its name and key)
 
     def render(self, language: str | None = None) -> str:
         """The place as a person reads it, in the given (or the active) language."""
         from disclo_cli.messages import render
 
+        head = [self.unit] if self.unit else []
         if self.cell and not self.file:
-            return render("place.cell", {"cell": self.cell}, language=language)
-        parts = [self.file] if self.file else []
+            return render("place.join", language=language).join([*head, render("place.cell", {"cell": self.cell}, language=language)])
+        parts = [*head, self.file] if self.file else head
         if self.sheet:
             parts.append(render("place.sheet", {"sheet": self.sheet}, language=language))
         if self.row is not None:
@@ -84,11 +86,17 @@ class Finding:
     def with_severity(self, severity: Severity) -> "Finding":
         return Finding(severity, self.code, self.place, self.params, self.variant)
 
+    def in_unit(self, unit: str) -> "Finding":
+        """The finding placed in a unit of a county's roll-up."""
+        from dataclasses import replace
+
+        return Finding(self.severity, self.code, replace(self.place, unit=unit), self.params, self.variant)
+
     def as_dict(self) -> dict:
         from disclo_cli.messages import render, render_hint
 
         args = self.args
-        return {
+        out = {
             "severity": self.severity,
             "code": self.code,
             "message": render(self.key, args, language="en"),
@@ -99,6 +107,9 @@ class Finding:
             "cell": self.place.cell,
             "hint": render_hint(self.key, args, language="en"),
         }
+        if self.place.unit:  # a finding in a unit of a county's roll-up
+            out["unit"] = self.place.unit
+        return out
 
 
 def blocking(findings: Iterable[Finding]) -> bool:

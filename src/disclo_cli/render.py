@@ -60,6 +60,14 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+def rounded(value: object, decimals: int | None) -> object:
+    """A cell's number to the decimals its row is printed with (a mean, a rate: half up); others as they are."""
+    if decimals is None or not isinstance(value, (Decimal, float)):
+        return value
+    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return int(d) if d == d.to_integral() else d
+
+
 def rounded_share(value: Decimal | None) -> Decimal | None:
     """A share as reports print it: one decimal, half up."""
     return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -366,7 +374,8 @@ def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], 
         if d.unit_header:
             cells.append(LayoutCell(r.unit))
         spans = r.spans or (1,) * len(r.values)
-        cells += [LayoutCell(fmt(v), s, 1, v) for v, s in zip(r.values, spans)]
+        values = [rounded(v, r.decimals) for v in r.values]
+        cells += [LayoutCell(fmt(v), s, 1, v) for v, s in zip(values, spans)]
         body.append(cells)
     if d.widths_mm:
         widths = list(d.widths_mm)
@@ -452,7 +461,7 @@ def stat_grid(t) -> Grid:
             label = "\u3000" * r.indent + r.label
         if r.total:
             totals.add(len(body))
-        body.append((label, *((r.unit,) if d.unit_header else ()), *r.values))
+        body.append((label, *((r.unit,) if d.unit_header else ()), *(rounded(v, r.decimals) for v in r.values)))
     total = frozenset(totals)
     # Table 三 must fit 100 columns: its seven value heads take ~80, so the label column may only
     # insist on 16 (it grows when the terminal is wider)

@@ -109,12 +109,13 @@ def sheet_requirements(read, config: Config) -> list:
 
 
 def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = None, sheet: str | None = None, strict: bool = False,
-                 replaces: Sequence[str] = (), today=None):
+                 replaces: Sequence[str] = (), today=None, unit=None):
     """Read every file, then file all their rows in one transaction. Returns (FileResults, findings).
 
     A file filed before is held exactly as it now is (ledger.py). A register that lacks a column the
     year's tables count by is not filed (an error naming the field). In strict mode any error in any
-    row stops the ingest before the ledger is touched.
+    row stops the ingest before the ledger is touched. `unit` (a county's rollup.units.Unit): every
+    row is that unit's (`disclo ingest --unit KEY`); in a county, a row's key holds its unit.
     """
     from disclo_cli.errors import DataError, UsageError
     from disclo_cli.ingest.registers import locate, read_sheet
@@ -131,6 +132,15 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
         key = file_key(path, config)
         for s, layout in locate(path, config, kind, sheet):
             read = read_sheet(s, layout, config, strict=strict, today=today)
+            if unit is not None:
+                from disclo_cli.rollup.units import tag
+
+                read.records[:], tagged = tag(read.records, unit, Place(path.name, s.name))
+                read.findings.extend(tagged)
+            if config.units:  # a county's ledger: a row is its unit's (rollup/units.py)
+                from disclo_cli.rollup.units import county_keys
+
+                read.records[:] = county_keys(read.records)
             missing = sheet_requirements(read, config)
             batch = per_kind.get(layout.kind)
             if batch is None:
@@ -191,16 +201,18 @@ def load_registers(config: Config, year: int, *, grouped: bool = True):
         return ledger.grouped(through=year) if grouped else ledger.registers(through=year)
 
 
-def build_tables(config: Config, year: int, *, standard: str | None = None, tables: Sequence[str] | None = None, registers=None):
-    """The standard tables of a year, filled from the ledger (or the given registers)."""
+def build_tables(config: Config, year: int, *, standard: str | None = None, tables: Sequence[str] | None = None, registers=None,
+                 calendar=None):
+    """The standard tables of a year, filled from the ledger (or the given registers); `calendar`
+    (workdays.Calendar) is what 办理时效's deadlines are counted on."""
     from disclo_cli.formats.engine import fill_all, load_definition, standard_for_year
 
     definition = load_definition(standard or standard_for_year(year))
     regs = registers if registers is not None else load_registers(config, year)
-    filled = fill_all(definition, regs, config, year, tables)
+    filled = fill_all(definition, regs, config, year, tables, calendar=calendar)
     if regs.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
         # grouped records have no row numbers: count again row by row, so each unplaced row is named
-        filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables)
+        filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables, calendar=calendar)
     first = future_year(year) + (unfiled_registers(config, year, definition, only=tables) if registers is None else [])
     if first and filled:
         import dataclasses
@@ -294,17 +306,21 @@ def parse_cell(address: str, tables) -> tuple:
     return table, table.rows[ref.row], ref.column
 
 
-def explain_cell(config: Config, year: int, address: str, *, standard: str | None = None) -> Explanation:
-    """The register rows behind a cell (or the cells of an address with *) of a standard table: the
-    engine's own selection of each."""
-    from disclo_cli.formats.definition import locate_all
-    from disclo_cli.formats.engine import Filler, fill_all, load_definition, standard_for_year
+def explain_cell(config: Config, year: int, address: str, *, standard: str | None = None, calendar=None) -> Explanation:
+    """The register rows behind a cell (or the cells of an address with *) of a standard table (or
+    of a companion table any format can show: 办理时效): the engine's own selection of each."""
+    from disclo_cli.formats.definition import extra_tables, locate_all
+    from disclo_cli.formats.engine import Filler, fill_tables, load_definition, standard_for_year
 
     definition = load_definition(standard or standard_for_year(year))
-    refs = locate_all(address, definition.tables, year)  # a bad address is refused before the ledger is read
+    from disclo_cli.text import norm
+
+    extras = [t for t in extra_tables() if norm(address.strip()).startswith(norm(t.id))]
+    searched = [*definition.tables, *extras]  # a companion table only when the address names it
+    refs = locate_all(address, searched, year)  # a bad address is refused before the ledger is read
     regs = load_registers(config, year, grouped=False)
-    (table,) = fill_all(definition, regs, config, year, [definition.tables[refs[0].table].id])
-    filler = Filler(regs, config, year)
+    filler = Filler(regs, config, year, calendar)
+    (table,) = fill_tables(definition, filler, [searched[refs[0].table].id])
     explained = [_explain(config, filler, table, table.rows[r.row], r.column) for r in refs]
     if "*" not in address:
         return explained[0]

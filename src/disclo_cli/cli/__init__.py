@@ -55,9 +55,9 @@ def run() -> None:
 
 
 def _register() -> None:
-    from disclo_cli.cli import calendar, check, report, requests, table, tally, vocab, workspace
+    from disclo_cli.cli import calendar, check, export, report, requests, table, tally, vocab, workspace
 
-    for module in (tally, workspace, table, report, check, vocab, requests, calendar):
+    for module in (tally, workspace, table, report, check, vocab, requests, calendar, export):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -22,10 +22,17 @@ def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str |
 
     Example: disclo check --year 2023 --previous 2022表.json   (or: disclo check --year 2023 台账*.xlsx)
     """
+    from disclo_cli.cli.calendar import workspace_calendar
     from disclo_cli.service import check_year
 
     config = load_config(ctx, required=not files)
-    result = check_year(config, year, standard=standard, previous=Path(previous) if previous else None, files=files)
+    last = Path(previous) if previous else None
+    if config.units and not files:  # a county: the roll-up checks (docs/rollup.md)
+        from disclo_cli.rollup.checks import check_rollup
+
+        result = check_rollup(config, year, standard=standard, previous=last, calendar=lambda: workspace_calendar(ctx))
+    else:
+        result = check_year(config, year, standard=standard, previous=last, files=files)
     if fmt == "json":
         emit_json(result.as_json(), None)
     else:

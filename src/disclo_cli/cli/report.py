@@ -35,9 +35,14 @@ class ReportDate(click.ParamType):
 @click.option("--force", is_flag=True, help=N_("Write the report even if a check fails (marked as unchecked; for internal review only)."))
 @click.option("--final", is_flag=True, help=N_("Refuse to write while 【请填写】 placeholders remain, or without --date outside the reporting window."))
 @click.option("--new-prose", is_flag=True, help=N_("Only write prose/{year}.md, from last year's text or as a skeleton."))
+@click.option("--each-unit", is_flag=True, help=N_("In a county workspace: every unit's draft, into a folder (--output DIR; default: {year}年各单位年度报告)."))
+@click.option("--volume", is_flag=True, help=N_("With --each-unit: also bind the county's report and every unit's into one DOCX."))
+@click.option("--jobs", type=click.IntRange(0, 64), default=0,
+              help=N_("With --each-unit: processes writing drafts at once (default: as many as the computer has cores, at most 4)."))
 @click.pass_context
 def report(ctx: click.Context, year: int, standard: str | None, output: str | None, json_path: str | None, prose_path: str | None,
-           date, template: str | None, charts: bool | None, previous: str | None, preview: bool, force: bool, final: bool, new_prose: bool):
+           date, template: str | None, charts: bool | None, previous: str | None, preview: bool, force: bool, final: bool, new_prose: bool,
+           each_unit: bool, volume: bool, jobs: int):
     """The annual report (政府信息公开工作年度报告) as a Word draft.
 
     Example: disclo report --year 2018 --date 2019-01-15   (or: disclo report --year 2018 --preview | less)
@@ -45,6 +50,8 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
     from disclo_cli.report import builder
 
     config = load_config(ctx, required=True)
+    if each_unit or volume:
+        return _each_unit(config, year, standard, output, date, force, volume, jobs)
     if new_prose:
         path, how = builder.new_prose(config, year, standard=standard)
         err(_("wrote {path} ({how})").format(path=path, how=how))
@@ -62,8 +69,15 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
         if shown.placeholders:
             err(_("{count} 【请填写】 placeholder(s) to fill before publishing.").format(count=len(shown.placeholders)))
         return None
-    result = builder.build_report(config, year, standard=standard, output=output, json_path=json_path, prose_path=prose_path,
-                                  date=date, force=force, final=final, template=template, charts=charts, previous=previous)
+    options = dict(standard=standard, output=output, json_path=json_path, prose_path=prose_path, date=date, force=force, final=final,
+                   template=template, charts=charts, previous=previous)
+    if config.units:  # a county's own report, from its units' rows combined
+        from disclo_cli.cli.calendar import workspace_calendar
+        from disclo_cli.rollup.reports import county_report
+
+        result = county_report(config, year, calendar=lambda: workspace_calendar(ctx), **options)
+    else:
+        result = builder.build_report(config, year, **options)
     report_findings(result.findings)
     if result.checked:
         wrote(result.path)
@@ -74,6 +88,52 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
     if result.placeholders:
         err(_("{count} 【请填写】 placeholder(s) to fill before publishing (highlighted in yellow).").format(count=len(result.placeholders)))
     return None  # a written report (even a forced one) exits 0; refusals are errors
+
+
+def _each_unit(config, year: int, standard, output, date, force: bool, volume: bool, jobs: int):
+    """Every unit's draft; a progress bar on a terminal; the failures listed last (exit 1 if any)."""
+    from pathlib import Path
+
+    from disclo_cli.rollup.reports import each_unit_reports
+
+    with _progress(_("Writing the units' reports")) as update:
+        result = each_unit_reports(config, year, folder=Path(output) if output else None, standard=standard, date=date, force=force,
+                                   volume=volume, jobs=jobs, on_progress=update)
+    report_findings(result.findings)
+    err(_("wrote {count} report(s) into {folder}").format(count=len(result.written), folder=result.folder))
+    unchecked = [r for r in result.written if not r.checked]
+    if unchecked:
+        err(_("{count} of them UNCHECKED (checks failed, --force): {units}").format(count=len(unchecked), units="、".join(r.key for r in unchecked)))
+    if result.volume is not None:
+        wrote(result.volume)
+    if result.failed:
+        err(_("{count} report(s) not written:").format(count=len(result.failed)))
+        for r in result.failed:
+            err(f"  {r.label}: {r.problem}")
+    return result
+
+
+def _progress(label: str):
+    """A progress bar on stderr when it is a terminal (none in a pipe, a log or a test)."""
+    import contextlib
+    import sys
+
+    stream = sys.stderr
+
+    @contextlib.contextmanager
+    def bar():
+        if not stream.isatty():
+            yield None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(file=stream), transient=True) as progress:
+            task = progress.add_task(label, total=None)
+            yield lambda done, total, what: progress.update(task, completed=done, total=total, description=f"{label}: {what}")
+
+    return bar()
 
 
 COMMANDS = [report]

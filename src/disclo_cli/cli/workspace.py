@@ -46,8 +46,10 @@ class Ingested:
 @click.option("--replaces", multiple=True, metavar="FILE",
               help=N_("The file filed before under another name that this one replaces (its rows are withdrawn unless this file has them)."))
 @click.option("--max-problems", type=int, default=100, show_default=True, help=N_("How many problems to list (0: all)."))
+@click.option("--unit", "unit_key", metavar="KEY", help=N_("In a county workspace: every row of the files is this unit's (a unit counted from the county's registers)."))
 @click.pass_context
-def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, replaces: tuple[str, ...], max_problems: int):
+def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, replaces: tuple[str, ...], max_problems: int,
+           unit_key: str | None):
     """File register rows into the office's ledger: a file filed again is held exactly as it now is.
 
     Example: disclo ingest 依申请公开台账2026.xlsx
@@ -56,7 +58,12 @@ def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: 
 
     config = load_config(ctx, required=True)
     ctx.find_root().obj["max_problems"] = max_problems  # a strict refusal lists its findings
-    results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict, replaces=replaces)
+    unit = None
+    if unit_key:
+        from disclo_cli.rollup.units import column_unit
+
+        unit = column_unit(config.units, unit_key)
+    results, findings = ingest_files(files, config, kind=kind, sheet=sheet, strict=strict, replaces=replaces, unit=unit)
     report_findings(findings, limit=max_problems, infos=True, hints=True)
     for r in results:
         line = _("{file}\t{kind}\tadded {added}\tchanged {changed}\twithdrawn {withdrawn}\tunchanged {unchanged}\trejected {rejected}").format(

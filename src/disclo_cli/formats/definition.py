@@ -22,6 +22,9 @@ from disclo_cli.text import norm
 
 #: The built-in definitions, in the order `standard_for_year` prefers them when years overlap.
 STANDARDS = ("legacy", "legacy6", "2019", "2021")
+#: Built-in definitions of companion tables any format can show (`disclo table --table 办理时效`):
+#: never a year's default format, never printed unless asked for.
+EXTRAS = ("timeliness",)
 
 
 #: A `where` attribute read from a record field of another name (an item has several channels).
@@ -50,7 +53,11 @@ EVENTS: Mapping[str, tuple[str, ...]] = {
 #: Values of `where.channel` on items that stand for the office's channel lists in disclo.toml.
 CHANNEL_LISTS = ("@website", "@gazette")
 
-_SPEC_KEYS = ("count", "on", "where", "figure", "opening", "zero_without")
+_SPEC_KEYS = ("count", "on", "where", "figure", "opening", "zero_without", "stat", "days", "stock")
+
+#: The statistics a `stat` cell may take (formats/stats.py computes them): additive counts of the
+#: answered requests by their deadline, and figures that do not add (recomputed from the rows).
+STAT_NAMES = ("on_time", "late", "unjudged", "timed", "days", "on_time_rate", "median_days", "mean_days", "min_days", "max_days")
 
 
 # --- the definition's parts ------------------------------------------------------------------------
@@ -66,13 +73,17 @@ class CellSpec:
     figure: str = ""
     opening: str = ""  # the [opening] key added where the cell is cumulative
     zero_without: str = ""  # a missing figure is 0 in a year without records of this register
+    stat: str = ""  # a statistic of the requests counted (STAT_NAMES), on their deadlines
+    days: tuple[int, ...] = ()  # stat "days": the processing days taken, (low, high) or (low,) for no bound
+    stock: bool = False  # a stock (现行有效件数): summed across units only where they do not overlap
 
     def merged(self, other: "CellSpec") -> "CellSpec":
         """This spec with `other`'s keys laid over it (`where` attributes are merged)."""
         where = dict(self.where)
         where.update(other.where)
         return CellSpec(other.count or self.count, other.on or self.on, tuple(where.items()),
-                        other.figure or self.figure, other.opening or self.opening, other.zero_without or self.zero_without)
+                        other.figure or self.figure, other.opening or self.opening, other.zero_without or self.zero_without,
+                        other.stat or self.stat, other.days or self.days, other.stock or self.stock)
 
     @property
     def empty(self) -> bool:
@@ -109,6 +120,7 @@ class RowDef:
     headers: tuple[str, ...] = ()  # a row with cells: the heads its values stand under
     indent: int = 0
     total: bool = False
+    decimals: int | None = None  # how many decimals its values are printed with (a mean, a rate)
 
 
 @dataclass(frozen=True)
@@ -213,7 +225,7 @@ def standard_for_year(year: int) -> str:
 
 def load_definition(standard: str) -> Definition:
     """A built-in definition by name, or a definition file (a provincial variant) by path."""
-    if standard in STANDARDS:
+    if standard in STANDARDS or standard in EXTRAS:
         return _builtin(standard)
     path = Path(standard)
     if path.suffix != ".toml" or not path.is_file():
@@ -223,6 +235,25 @@ def load_definition(standard: str) -> Definition:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError("definition-invalid", source=str(path), problem=str(exc)) from exc
     return parse_definition(text, str(path), folder=path.parent)
+
+
+def extra_tables() -> tuple[TableDef, ...]:
+    """The companion tables any format can show (EXTRAS), in order."""
+    return tuple(t for name in EXTRAS for t in _builtin(name).tables)
+
+
+def table_of(definition: Definition, table_id: str) -> tuple[TableDef, str]:
+    """(table, the standard it belongs to): a table of the definition, or a companion table any
+    format can show (EXTRAS: 办理时效)."""
+    try:
+        return definition.table(table_id), definition.standard
+    except UsageError:
+        for name in EXTRAS:
+            extra = _builtin(name)
+            if any(norm(t.id) == norm(table_id) for t in extra.tables):
+                return extra.table(table_id), extra.standard
+        ids = [t.id for t in (*definition.tables, *extra_tables())]
+        raise UsageError("no-such-table", standard=definition.standard, table=table_id, tables="、".join(ids)) from None
 
 
 @lru_cache(maxsize=None)
@@ -405,8 +436,14 @@ def _spec(part: Part) -> CellSpec:
         if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
             raise ConfigError("definition-type", **part.at, key=f"where.{attr}", expected=msg("definition-expects.text-or-texts"), value=wanted)
         pairs.append((attr, tuple(values)))
+    days = part.numbers("days")
+    if days and (len(days) > 2 or not all(isinstance(d, int) and d >= 0 for d in days) or (len(days) == 2 and days[0] > days[1])):
+        raise ConfigError("definition-type", **part.at, key="days", expected=msg("definition-expects.days"), value=list(days))
+    stat = part.text("stat", "")
+    if stat and stat not in STAT_NAMES:
+        raise ConfigError("definition-choice", **part.at, key="stat", value=stat, choices=", ".join(STAT_NAMES))
     return CellSpec(part.text("count", ""), part.text("on", ""), tuple(pairs), part.text("figure", ""),
-                    part.text("opening", ""), part.text("zero_without", ""))
+                    part.text("opening", ""), part.text("zero_without", ""), stat, tuple(int(d) for d in days), part.flag("stock"))
 
 
 def _check_spec(spec: CellSpec, parts: Sequence[tuple[Part, CellSpec]], cell: Part) -> None:
@@ -418,6 +455,10 @@ def _check_spec(spec: CellSpec, parts: Sequence[tuple[Part, CellSpec]], cell: Pa
         raise ConfigError("definition-cell.both", **cell.at)
     if spec.zero_without and spec.zero_without not in EVENTS:
         raise ConfigError("definition-register", **_holder(parts, "zero_without", cell).at, key="zero_without", value=spec.zero_without, registers=", ".join(EVENTS))
+    if spec.stat and spec.count != "requests":
+        raise ConfigError("definition-stat.register", **_holder(parts, "stat", cell).at, stat=spec.stat)
+    if (spec.stat == "days") != bool(spec.days):
+        raise ConfigError("definition-stat.days", **_holder(parts, "days" if spec.days else "stat", cell).at)
     if spec.figure:
         return
     if spec.count not in EVENTS:
@@ -444,7 +485,7 @@ def _holder(parts: Sequence[tuple[Part, CellSpec]], key: str, default: Part) -> 
 _TABLE_KEYS = ("id", "title", "columns", "rows", "identities", "header", "label_columns", "value_columns", "label_header",
                "unit_header", "corner", "widths_mm", "partitions", "carry_over")
 _COLUMN_KEYS = ("id", "label", "sum", "scope", *_SPEC_KEYS)
-_ROW_KEYS = ("id", "label", "labels", "unit", "block", "subheader", "spans", "cells", "indent", "total", *_SPEC_KEYS)
+_ROW_KEYS = ("id", "label", "labels", "unit", "block", "subheader", "spans", "cells", "indent", "total", "decimals", *_SPEC_KEYS)
 
 
 def _table(t: Part) -> TableDef:
@@ -489,8 +530,9 @@ def _table(t: Part) -> TableDef:
             own = _spec(cell)
             cells.append(spec.merged(own))
             _check_spec(cells[-1], [(rp, spec), (cell, own)], cell)
+        decimals = rp.integer("decimals", 0) if rp.has("decimals") else None
         row = RowDef(rid, label, labels, rp.text("unit", ""), "data", spec, tuple(cells), spans, (), heads[1:] if cells else (),
-                     rp.integer("indent", 0), rp.flag("total"))
+                     rp.integer("indent", 0), rp.flag("total"), decimals)
         if not cells and columns:
             for c, cp in zip(columns, column_parts, strict=True):
                 if not c.sum:

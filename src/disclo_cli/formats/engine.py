@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError
@@ -25,12 +25,29 @@ from disclo_cli.formats.definition import (  # noqa: F401  (the engine's public 
     TableDef,
     load_definition,
     standard_for_year,
+    table_of,
 )
 from disclo_cli.messages import Msg, msg
 from disclo_cli.model import Finding, Place, Registers
 from disclo_cli.schema import Record
 
+if TYPE_CHECKING:
+    from disclo_cli.deadlines import Deadline, RequestClock
+    from disclo_cli.workdays import Calendar
+
 Value = int | Decimal | None
+
+
+class CellSource(Protocol):
+    """What `fill` asks of a filler: the year, a cell's value, the findings made while filling,
+    and the partition check of a table (a roll-up's combination checks them per unit)."""
+
+    year: int
+    findings: list[Finding]
+
+    def cell(self, spec: CellSpec, scope: str, label: str) -> Value: ...
+
+    def partition_findings(self, table: TableDef) -> list[Finding]: ...
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -47,6 +64,7 @@ class StatRow:
     headers: tuple[str, ...] = ()  # the column labels this row's values stand under (Table 二)
     indent: int = 0  # characters to indent the label by in printed tables (a sub-item)
     total: bool = False  # a total row, printed in bold
+    decimals: int | None = None  # decimals its values are printed with (the renderer rounds)
 
 
 @dataclass(frozen=True)
@@ -121,12 +139,18 @@ class Breakdown:
 
 
 class Filler:
-    """Evaluates cell specs for one year against one set of registers; caches what it selects."""
+    """Evaluates cell specs for one year against one set of registers; caches what it selects.
 
-    def __init__(self, registers: Registers, config: Config, year: int) -> None:
+    `calendar` (workdays.Calendar, or a function that makes it, called when first needed) is what a
+    `stat` cell counts deadlines on; without one, the package's calendar (a year it does not cover
+    makes deadlines provisional, and says so)."""
+
+    def __init__(self, registers: Registers, config: Config, year: int, calendar: "Calendar | Callable[[], Calendar] | None" = None) -> None:
         self.reg = registers
         self.config = config
         self.year = year
+        self.calendar = calendar
+        self._timed: dict[tuple[str, str], list[tuple[RequestClock, Deadline]]] = {}
         self.start = dt.date(year, 1, 1)
         self.end = dt.date(year, 12, 31)
         self.through = config.opening_through
@@ -180,9 +204,46 @@ class Filler:
 
         return ok
 
+    def deadlines(self, on: str, scope: str) -> list[tuple[RequestClock, Deadline]]:
+        """(clock, deadline) of each request an event selects, in the order of `select`; a warning
+        when some of them rest on a year no calendar covers (provisional: never judged silently)."""
+        key = (on, scope)
+        if key not in self._timed:
+            from disclo_cli.deadlines import clock_of, deadlines_of
+            from disclo_cli.workdays import Calendar
+
+            if self.calendar is None:
+                self.calendar = Calendar.of()
+            elif callable(self.calendar):  # read only when a table counts deadlines
+                self.calendar = self.calendar()
+            clocks = [clock_of(r) for r, _ in self.select("requests", on, scope)]
+            pairs = list(zip(clocks, deadlines_of(clocks, self.calendar), strict=True))
+            self._timed[key] = pairs
+            weights = [n for _, n in self.select("requests", on, scope)]
+            provisional = [(d, n) for (c, d), n in zip(pairs, weights, strict=True) if c.answered is not None and d.status == "provisional"]
+            if provisional:
+                cal = self.calendar
+                years = sorted({y for c, d in pairs if c.answered is not None and d.status == "provisional"
+                                for y in cal.uncovered_years(d.start or c.received, c.answered)})
+                self.findings.append(Finding.of("warning", "timeliness-provisional", Place(), rows=sum(n for _, n in provisional),
+                                                year=self.year, years="、".join(str(y) for y in years)))
+        return self._timed[key]
+
+    def timed(self, spec: CellSpec, scope: str) -> list[tuple[RequestClock, Deadline, int]]:
+        """The requests a stat cell selects, each with its deadline and the rows it stands for."""
+        pred = self.predicate(spec.where, "requests")
+        pairs = self.deadlines(spec.on, scope)
+        return [(c, d, n) for (r, n), (c, d) in zip(self.select("requests", spec.on, scope), pairs, strict=True) if pred(r)]
+
     def breakdown(self, spec: CellSpec, scope: str) -> Breakdown:
         """The records behind a count cell (what `count` adds up, and what explain lists)."""
         pred = self.predicate(spec.where, spec.count)
+        if spec.stat:  # the requests a statistic is taken over (for an additive one: those it counts)
+            from disclo_cli.formats.stats import selects
+
+            test = selects(spec)
+            pairs = zip(self.select("requests", spec.on, scope), self.deadlines(spec.on, scope), strict=True)
+            return Breakdown((Term(1, tuple((r, n) for (r, n), (c, d) in pairs if pred(r) and test(c, d))),))
         added = Term(1, tuple((r, n) for r, n in self.select(spec.count, spec.on, scope) if pred(r)))
         cumulative = spec.on in ("in_force", "published_total") or scope == "cumulative"
         if spec.on == "in_force":  # issued up to the year's end, less those abolished by then
@@ -244,7 +305,14 @@ class Filler:
     def cell(self, spec: CellSpec, scope: str, label: str) -> Value:
         if spec.figure:
             return self.figure(spec, scope, label)
+        if spec.stat:
+            from disclo_cli.formats.stats import value
+
+            return value(spec, self.timed(spec, scope))
         return self.count(spec, scope, label)
+
+    def partition_findings(self, table: TableDef) -> list[Finding]:
+        return check_partitions(table, self)
 
 
 def cell_specs(table: TableDef, row: RowDef, index: int) -> list[tuple[CellSpec, str]]:
@@ -261,7 +329,7 @@ def _label(text: str, year: int) -> str:
     return text.replace("{year}", str(year))
 
 
-def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
+def fill(table: TableDef, filler: "Filler | CellSource", standard: str) -> StatTable:
     """Fill one table; identities and partitions are checked and failures added to its findings."""
     year = filler.year
     columns = tuple(_label(c.label, year) for c in table.columns)
@@ -280,7 +348,7 @@ def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
             # a missing figure names its cell as explain takes it (the head only where the row has several)
             where = [f"{table.id}.{row.id}" + (f"/{h}" if len(row.cells) > 1 else "") for h in (row.headers or ("",) * len(row.cells))]
             values = tuple(filler.cell(c, "year", w) for c, w in zip(row.cells, where, strict=True))
-            rows.append(StatRow(row.id, label, row.unit, values, "data", labels, row.spans, row.headers))
+            rows.append(StatRow(row.id, label, row.unit, values, "data", labels, row.spans, row.headers, decimals=row.decimals))
             continue
         if not table.columns:
             rows.append(StatRow(row.id, label, row.unit, (), "group", labels))
@@ -293,9 +361,9 @@ def fill(table: TableDef, filler: Filler, standard: str) -> StatTable:
             if col.sum:
                 parts = [values_[table.column_index(c)] for c in col.sum]
                 values_[i] = None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
-        rows.append(StatRow(row.id, label, row.unit, tuple(values_), "data", labels, indent=row.indent, total=row.total))
+        rows.append(StatRow(row.id, label, row.unit, tuple(values_), "data", labels, indent=row.indent, total=row.total, decimals=row.decimals))
     result = StatTable(standard, table.id, year, _label(table.title, year), columns, tuple(rows), table, ())
-    findings = list(filler.findings[before:]) + check_identities(result) + check_partitions(table, filler)
+    findings = list(filler.findings[before:]) + check_identities(result) + filler.partition_findings(table)
     return replace(result, findings=tuple(findings))
 
 
@@ -405,7 +473,14 @@ def _why(rec, register: str, wheres: list[dict[str, tuple[str, ...]]]) -> tuple[
     return "combination", {"values": "，".join(f"{a} = {_shown(value[a])!r}" for a in attrs)}
 
 
-def fill_all(definition: Definition, registers: Registers, config: Config, year: int, tables: Iterable[str] | None = None) -> list[StatTable]:
-    filler = Filler(registers, config, year)
-    chosen = [definition.table(t) for t in tables] if tables else list(definition.tables)
-    return [fill(t, filler, definition.standard) for t in chosen]
+def fill_all(definition: Definition, registers: Registers, config: Config, year: int, tables: Iterable[str] | None = None,
+             *, calendar: "Calendar | Callable[[], Calendar] | None" = None) -> list[StatTable]:
+    """The definition's tables (or the named ones, which may be companion tables any format can
+    show: 办理时效) filled for a year."""
+    return fill_tables(definition, Filler(registers, config, year, calendar), tables)
+
+
+def fill_tables(definition: Definition, filler: "Filler | CellSource", tables: Iterable[str] | None = None) -> list[StatTable]:
+    """fill_all with a filler made by the caller (a roll-up's combination of its units')."""
+    chosen = [table_of(definition, t) for t in tables] if tables else [(t, definition.standard) for t in definition.tables]
+    return [fill(t, filler, standard) for t, standard in chosen]

@@ -249,12 +249,13 @@ def _read_prose(path: Path, *, given: bool) -> prose_mod.Prose | None:
 
 
 def _facts(config: Config, year: int, definition: Definition, outline: Outline, regs, tables: list, date: dt.date, *,
-           settings: ReportSettings, previous=None, timeliness_of=None) -> Facts:
+           settings: ReportSettings, previous=None, timeliness_of=None, companions=None) -> Facts:
     from disclo_cli.formats.engine import fill_all
     from disclo_cli.tally import tally
 
     # the companions' tables are filled from the same registers, for figures and {{cell:…}}
-    companions = [t for name in definition.companions for t in fill_all(load_definition(name), regs, config, year)]
+    if companions is None:
+        companions = [t for name in definition.companions for t in fill_all(load_definition(name), regs, config, year)]
     pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
     items, weights = [i for i, _ in pairs], [n for _, n in pairs]
     labels = {"categories": config.vocab["categories"].labels, "channels": config.vocab["channels"].labels}
@@ -300,6 +301,22 @@ def _failed_lines(errors: Sequence[Finding]) -> Msg:
     return msg("failed-lines", text=_FailedLines(errors))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a caller filled and checked instead of the ledger (a county's roll-up, a unit without a
+    ledger of its own): the registers, tables and findings; the companions' tables (None: filled from
+    the registers), last year's figures (a LastYear; None: unknown), the year's timeliness, and
+    where its prose file would be."""
+
+    registers: object
+    tables: tuple
+    findings: tuple
+    companions: tuple | None = None
+    previous: object = None
+    timeliness_of: Callable[[], object] | None = None
+    prose: Path | None = None  # where its prose file is when there is one (None: the workspace's)
+
+
 @dataclass
 class _Composed:
     definition: Definition
@@ -315,7 +332,8 @@ class _Composed:
 
 
 def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSettings], Writer], *, standard: str | None, prose_path: str | Path | None,
-                    date: dt.date | None, force: bool, charts: bool | None, previous: str | Path | None, today: dt.date | None) -> _Composed:
+                    date: dt.date | None, force: bool, charts: bool | None, previous: str | Path | None, today: dt.date | None,
+                    prepared: Prepared | None = None) -> _Composed:
     """Fill, check and compose the year's report into the writer `make_writer` makes."""
     from disclo_cli.report.previous import last_year
     from disclo_cli.report.signing import signature_date
@@ -332,10 +350,13 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
     signed = signature_date(year, today=today or dt.date.today(), level=settings.level, given=date)
     writer = make_writer(settings)  # a template that cannot be used stops the report before anything is counted
 
-    regs = load_registers(config, year)
-    tables = build_tables(config, year, standard=standard, registers=regs)
-    # the same rules as 'disclo check': identities, carry-over from last year, shares, unknown labels
-    findings = list(check_year(config, year, standard=standard, registers=regs, tables=tables).findings)
+    if prepared is None:
+        regs = load_registers(config, year)
+        tables = build_tables(config, year, standard=standard, registers=regs)
+        # the same rules as 'disclo check': identities, carry-over from last year, shares, unknown labels
+        findings = list(check_year(config, year, standard=standard, registers=regs, tables=tables).findings)
+    else:
+        regs, tables, findings = prepared.registers, list(prepared.tables), list(prepared.findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors and not force:
         raise DataError("report-checks-failed", errors, what=_what_failed(errors), lines=_failed_lines(errors))
@@ -344,16 +365,22 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
     if signed.finding is not None:
         findings.append(signed.finding)
 
-    ppath = Path(prose_path) if prose_path else prose_path_for(config, year)
+    ppath = Path(prose_path) if prose_path else (prepared.prose if prepared is not None and prepared.prose else prose_path_for(config, year))
     text = _read_prose(ppath, given=prose_path is not None)
     if text is None:
         findings.append(Finding.of("warning", "no-prose", Place(), path=str(ppath), year=year))
     else:
         findings += text.findings
     last_json = Path(previous) if previous else settings.previous
-    last = last_year(config, year, definition, regs, previous=last_json, standard_given=standard is not None)
+    if prepared is None:
+        last = last_year(config, year, definition, regs, previous=last_json, standard_given=standard is not None)
+    else:
+        from disclo_cli.report.previous import LastYear
+
+        last = prepared.previous if prepared.previous is not None else LastYear(year - 1)
     facts = _facts(config, year, definition, outline, regs, tables, signed.date, settings=settings, previous=last,
-                   timeliness_of=lambda: answered_in(config, year))
+                   timeliness_of=(lambda: answered_in(config, year)) if prepared is None else prepared.timeliness_of,
+                   companions=prepared.companions if prepared is not None else None)
     ctx = _Context(facts, outline, {t.table: t for t in tables}, text, settings, settings.charts if charts is None else charts)
     _compose(ctx, writer, unchecked=errors, date=signed.date)
     findings += writer.findings + ctx.findings
@@ -378,6 +405,7 @@ def build_report(
     charts: bool | None = None,
     previous: str | Path | None = None,
     today: dt.date | None = None,
+    prepared: Prepared | None = None,
 ) -> ReportResult:
     """Fill, check and write the year's annual report (and its tables as JSON).
 
@@ -401,7 +429,7 @@ def build_report(
         return DocxWriter(chosen)
 
     done = _compose_report(config, year, docx_writer, standard=standard, prose_path=prose_path, date=date, force=force, charts=charts,
-                           previous=previous, today=today)
+                           previous=previous, today=today, prepared=prepared)
     writer = done.writer
     assert isinstance(writer, DocxWriter)
     if final and writer.placeholders:
