@@ -135,3 +135,27 @@ def test_a_wrong_stat_cell_is_refused_when_the_definition_is_read(cell: str, mes
     with pytest.raises(ConfigError) as err:
         parse_definition(text, "t.toml")
     assert message in err.value.message, err.value.message
+
+
+def test_the_reports_sentence_and_the_table_give_the_same_figures(tmp_path) -> None:
+    """The report's processing-time sentence (report/timeliness.py) and 办理时效 count the same requests
+    on the same calendar: on the 2023 example office their figures are the same."""
+    from workspaces import EX23, FILES23, config_of, copy_workspace, ingest
+
+    from disclo_cli.report.timeliness import answered_in
+    from disclo_cli.service import build_tables
+
+    from workspaces import write_requests
+
+    ws = copy_workspace(EX23, tmp_path / "office")
+    write_requests(ws / "迟复.xlsx", [["L-1", "2023-03-01", "网上", "自然人", "", "予以公开", "", "2023-06-01"]])  # 3 months: late
+    ingest(ws, *FILES23, "迟复.xlsx")
+    config = config_of(ws)
+    (t,) = build_tables(config, 2023, tables=["办理时效"])
+    cells = column(t)
+    s = answered_in(config, 2023)
+    assert s.answered > 0 and s.late > 0  # the example has late answers: the comparison can fail
+    assert (cells["答复"], cells["按期"], cells["逾期"], cells["无法判断"]) == (s.answered, s.on_time, s.late, s.unjudged)
+    assert cells["按期率"] == Decimal(s.on_time_rate.numerator) * 100 / Decimal(s.on_time_rate.denominator)
+    assert float(cells["平均"]) == pytest.approx(s.mean_days) and float(cells["中位数"]) == s.median_days
+    assert cells["最长"] == s.max_days
