@@ -267,9 +267,9 @@ def test_a_lawsuit_without_route_and_an_unknown_answer_are_unplaced(config) -> N
 
 
 def test_check_fails_on_unplaced_rows_and_the_report_refuses(office, run, monkeypatch, tmp_path) -> None:
-    from disclo_cli import service
+    from disclo_cli import tables as year_tables
 
-    real = service.load_registers
+    real = year_tables.load_registers
     missing = _request(90, applicant="")
 
     def with_one_unplaced(config, year, *, grouped=True):
@@ -277,7 +277,7 @@ def test_check_fails_on_unplaced_rows_and_the_report_refuses(office, run, monkey
         counts = {k: [*v, 1] if k == "requests" else v for k, v in regs.counts.items()}
         return Registers(regs.items, [*regs.requests, missing], regs.cases, counts)
 
-    monkeypatch.setattr(service, "load_registers", with_one_unplaced)
+    monkeypatch.setattr(year_tables, "load_registers", with_one_unplaced)
     result = run("--config", office / "disclo.toml", "check", "--year", 2023)
     assert result.exit_code == 1
     line = "error [unplaced] 申请台账.xlsx, sheet '依申请公开', row 91: table 三: 1 register row(s) counted in no cell of '申请人情况': applicant is empty"

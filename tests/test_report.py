@@ -390,10 +390,10 @@ def test_category_phrase() -> None:
 @pytest.fixture
 def broken_identity(monkeypatch):
     """Table 三 of every build breaks 一 + 二 = 三（七） + 四 in column 自然人."""
-    from disclo_cli import service
+    from disclo_cli import tables as year_tables
     from disclo_cli.model import Finding, Place
 
-    real = service.build_tables
+    real = year_tables.build_tables
 
     def build_tables(*args, **kwargs):
         tables = real(*args, **kwargs)
@@ -401,7 +401,7 @@ def broken_identity(monkeypatch):
                          left=42, right=41, relation="≠")
         return [dataclasses.replace(t, findings=(*t.findings, bad)) if t.table == "三" else t for t in tables]
 
-    monkeypatch.setattr(service, "build_tables", build_tables)
+    monkeypatch.setattr(year_tables, "build_tables", build_tables)
 
 
 def test_identity_failure_stops_the_report(office, disclo, broken_identity) -> None:

@@ -64,7 +64,7 @@ def cells(config: Config, year: int, *, standard: str | None = None, tables: Seq
         r = roll_up(config, year, standard=standard, tables=tables, calendar=calendar)
         rows = table_cells(r.combined) + [c for u in r.units for c in table_cells(u.tables, u.data.unit.key)]
     else:
-        from disclo_cli.service import build_tables
+        from disclo_cli.tables import build_tables
 
         rows = table_cells(build_tables(config, year, standard=standard, tables=tables, calendar=calendar))
     return frame(rows)

@@ -338,7 +338,7 @@ def _compose_report(config: Config, year: int, make_writer: Callable[[ReportSett
     from disclo_cli.report.previous import last_year
     from disclo_cli.report.signing import signature_date
     from disclo_cli.report.timeliness import answered_in
-    from disclo_cli.service import build_tables, check_year, load_registers
+    from disclo_cli.tables import build_tables, check_year, load_registers
 
     settings = report_settings(config)
     definition = load_definition(standard or standard_for_year(year))

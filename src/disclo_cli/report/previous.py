@@ -94,7 +94,7 @@ def _sum(values: Sequence[object]) -> object:
 def from_ledger(config: Config, year: int, definition: Definition, regs, covered: Sequence[str]) -> tuple[dict[str, object], dict[str, int] | None, dict[str, int] | None]:
     """Last year's figures from the ledger's registers, only those whose registers it covers."""
     from disclo_cli.formats.engine import fill_all
-    from disclo_cli.service import parse_cell
+    from disclo_cli.tables import parse_cell
     from disclo_cli.tally import tally
 
     if not covered:

@@ -108,7 +108,7 @@ class Facts:
     # -- figures from the tables -----------------------------------------------------------------
 
     def _at(self, address: str):
-        from disclo_cli.service import parse_cell
+        from disclo_cli.tables import parse_cell
 
         _, row, column = parse_cell(address, list(self.all_tables))
         return row, column
@@ -325,7 +325,7 @@ class Facts:
 
     def cell(self, address: str) -> str | Unfilled:
         from disclo_cli.errors import UsageError
-        from disclo_cli.service import parse_cell
+        from disclo_cli.tables import parse_cell
 
         try:
             table, row, column = parse_cell(address, list(self.all_tables))

@@ -69,7 +69,7 @@ def county_report(config: Config, year: int, *, standard: str | None = None, cal
     from disclo_cli.rollup.checks import rollup_findings
     from disclo_cli.rollup.combine import Combined, pooled
     from disclo_cli.rollup.core import roll_up
-    from disclo_cli.service import office_calendar
+    from disclo_cli.tables import office_calendar
 
     r = roll_up(config, year, standard=standard, calendar=calendar)
     findings = rollup_findings(config, r, standard, calendar)
@@ -206,7 +206,7 @@ def _write(task: _Task, data: UnitData):
     options: dict = {"standard": task.standard, "output": task.output, "date": task.date, "force": task.force}
     if data.origin.kind == "workspace":  # a member workspace: its own ledger, prose and checks, as 'disclo report' there
         return build_report(data.config, task.year, **options)
-    from disclo_cli.service import office_calendar
+    from disclo_cli.tables import office_calendar
 
     tables, findings = unit_tables(data, task.year, task.standard)
     prose = task.county.workspace / "prose" / data.unit.key / f"{task.year}.md"
