@@ -7,14 +7,15 @@ downstream meets a surprise.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from disclo_cli.errors import ConfigError
 from disclo_cli.schema import KINDS, spec
-from disclo_cli.text import XML_ILLEGAL
+from disclo_cli.text import XML_ILLEGAL, norm
 from disclo_cli.vocab import Vocabulary, builtin, builtin_data
 
 CONFIG_NAME = "disclo.toml"
@@ -80,7 +81,7 @@ class Config:
     db_path: Path | None = None
     lock_timeout: float = 60.0  # seconds to wait for another disclo's write to the ledger
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the file's other sections, for the modules that own them
-    units: tuple = ()  # a county's [[units]] (rollup/units.py: Unit), checked when the file is read
+    units: tuple = ()  # a county's [[units]] (Unit, below), checked when the file is read
 
     @property
     def workspace(self) -> Path:
@@ -286,7 +287,6 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
 def _units(raw: object, where: str, path: Path | None) -> tuple:
     if raw is None:
         return ()
-    from disclo_cli.rollup.units import parse_units
 
     return parse_units(raw, where, path.parent if path else None)
 
@@ -335,3 +335,157 @@ def _defaults(section: Mapping, vocab: Mapping[str, Vocabulary], where: str) -> 
                 raise ConfigError("config-defaults-value", where=where, kind=kind, field=name, value=text, labels="、".join(vocab[f.vocab].labels))
             out.setdefault(kind, {})[name] = vocab[f.vocab].lookup(text) if f.type == "label" else text  # type: ignore[assignment]
     return out
+
+
+# --- a county's units ([[units]]): values checked when the file is read; rollup/ counts them --------
+# A key (a unit's name is not a key — every county has a 财政局), a display name, a type, a parent,
+# the years it existed, and the one place its data is — a member workspace, an exported JSON file, or
+# the rows of the county's own registers whose unit column names it. docs/rollup.md describes every key.
+
+SOURCES = ("workspace", "export", "column")
+UNIT_KEYS = ("key", "name", "type", "parent", "years", *SOURCES, "stock_in", "follows", "opening", "yearly")
+KEY_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,39}")
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of a county: where its data is and the years it existed."""
+
+    key: str
+    name: str
+    type: str
+    source: str  # workspace | export | column
+    location: str = ""  # workspace: a folder; export: a file ({year} replaced); relative to the county's disclo.toml
+    wordings: tuple[str, ...] = ()  # column: what the county's registers' unit column says for it
+    parent: str = ""
+    years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)
+    stock_in: str = ""  # its stocks (documents in force) are counted by this unit too: stock cells leave it out
+    follows: tuple[str, ...] = ()  # the units it continues (renamed from, merged from)
+    opening: Mapping[str, int | float] = field(default_factory=dict)  # column units: their [opening]
+    opening_through: int | None = None
+    yearly: Mapping[int, Mapping[str, object]] = field(default_factory=dict)  # column units: their [yearly]
+
+    def exists_in(self, year: int) -> bool:
+        return self.years[0] <= year <= self.years[1]
+
+    def path(self, workspace: Path, year: int) -> Path:
+        """The folder (workspace) or the file (export) of the unit's data for a year."""
+        path = Path(self.location.replace("{year}", str(year)))
+        return path if path.is_absolute() else workspace / path
+
+    @property
+    def label(self) -> str:
+        """How messages name the unit: its name and key."""
+        return f"{self.name}（{self.key}）"
+
+
+def parse_units(raw: object, where: str, workspace: Path | None) -> tuple[Unit, ...]:
+    """The `[[units]]` of a disclo.toml, checked: unknown keys, a missing or duplicate key, a unit
+    with no place or two, two units in one place, a parent, stock_in or follows that names no unit."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError("units-not-list", where=where)
+    units = [_unit_of(entry, i, where) for i, entry in enumerate(raw)]
+    _check_unit_keys(units, where)
+    _check_unit_places(units, where, workspace)
+    return tuple(units)
+
+
+def _unit_of(entry: object, index: int, where: str) -> Unit:
+    at = f"{where}: [[units]] #{index + 1}"
+    if not isinstance(entry, dict):
+        raise ConfigError("units-not-list", where=where)
+    if isinstance(entry.get("key"), str):
+        at = f"{where}: [[units]] key = {entry['key']!r}"
+    unknown = [k for k in entry if k not in UNIT_KEYS]
+    if unknown:
+        raise ConfigError("units-unknown-key", where=at, keys=", ".join(unknown), known=", ".join(UNIT_KEYS))
+    for required in ("key", "name", "type"):
+        if not entry.get(required):
+            raise ConfigError("units-missing", where=at, key=required)
+    key = _text(entry["key"], f"{at} key")
+    if not KEY_RE.fullmatch(key):
+        raise ConfigError("units-bad-key", where=at, value=key)
+    sources = [s for s in SOURCES if s in entry]
+    if len(sources) != 1:
+        raise ConfigError("units-source" if not sources else "units-two-sources", where=at, sources=", ".join(sources or SOURCES))
+    source = sources[0]
+    wordings: tuple[str, ...] = ()
+    location = ""
+    if source == "column":
+        value = entry["column"]
+        wordings = tuple(_strings([value] if isinstance(value, str) else value, f"{at} column"))
+        if not wordings or not all(w.strip() for w in wordings):
+            raise ConfigError("units-missing", where=at, key="column")
+    else:
+        location = _text(entry[source], f"{at} {source}")
+        if not location.strip():
+            raise ConfigError("units-missing", where=at, key=source)
+    if source != "column" and ("opening" in entry or "yearly" in entry):
+        raise ConfigError("units-figures-not-column", where=at, source=source)
+    opening, through, yearly = _unit_figures(entry, at)
+    return Unit(key, _text(entry["name"], f"{at} name"), _text(entry["type"], f"{at} type"), source, location, wordings,
+                _text(entry.get("parent", ""), f"{at} parent"), _unit_years(entry.get("years"), at),
+                _text(entry.get("stock_in", ""), f"{at} stock_in"), tuple(_strings(entry.get("follows", []), f"{at} follows")),
+                opening, through, yearly)
+
+
+def _unit_years(value: object, at: str) -> tuple[int, int]:
+    if value is None:
+        return (FIRST_YEAR, LAST_YEAR)
+    ok = isinstance(value, list) and len(value) == 2 and all(isinstance(y, int) and not isinstance(y, bool) and FIRST_YEAR <= y <= LAST_YEAR for y in value)
+    if not ok or value[0] > value[1]:  # type: ignore[index]
+        raise ConfigError("units-years", where=at, value=repr(value)[:60])
+    return (value[0], value[1])  # type: ignore[index]
+
+
+def _unit_figures(entry: Mapping[str, Any], at: str) -> tuple[dict[str, int | float], int | None, dict[int, dict[str, object]]]:
+    """A column unit's own [opening] and [yearly] figures (the same keys as disclo.toml's)."""
+    if "opening" not in entry and "yearly" not in entry:
+        return {}, None, {}
+    sub = from_dict({k: entry[k] for k in ("opening", "yearly") if k in entry}, Path(at))  # messages name the unit
+    return dict(sub.opening), sub.opening_through, {y: dict(v) for y, v in sub.yearly.items()}
+
+
+def _check_unit_keys(units: Sequence[Unit], where: str) -> None:
+    seen: dict[str, Unit] = {}
+    for u in units:
+        folded = u.key.lower()
+        if folded in seen:
+            raise ConfigError("units-duplicate-key", where=where, key=u.key, other=seen[folded].key)
+        seen[folded] = u
+    keys = {u.key for u in units}
+    for u in units:
+        for name, value in (("parent", u.parent), ("stock_in", u.stock_in), *(("follows", f) for f in u.follows)):
+            if value and (value not in keys or value == u.key):
+                raise ConfigError("units-no-such-unit", where=where, unit=u.key, key=name, value=value, keys=", ".join(sorted(keys)))
+    parents = {u.key: u.parent for u in units}
+    for u in units:  # a parent chain that comes back to the unit
+        chain, current = [u.key], u.parent
+        while current:
+            if current in chain:
+                raise ConfigError("units-parent-loop", where=where, units=" → ".join([*chain, current]))
+            chain.append(current)
+            current = parents.get(current, "")
+
+
+def _units_overlap(a: Unit, b: Unit) -> bool:
+    return a.years[0] <= b.years[1] and b.years[0] <= a.years[1]
+
+
+def _check_unit_places(units: Sequence[Unit], where: str, workspace: Path | None) -> None:
+    """Two units of the same years in one place would count the same rows twice."""
+    base = workspace or Path(".")
+    places: list[tuple[Unit, str]] = []
+    for u in units:
+        if u.source == "column":
+            places += [(u, "column:" + norm(w)) for w in u.wordings]
+        else:
+            places.append((u, f"{u.source}:{Path(base, u.location).resolve(strict=False)}".lower()))
+    for i, (a, pa) in enumerate(places):
+        for b, pb in places[i + 1:]:
+            if pa == pb and a.key != b.key and _units_overlap(a, b):
+                shown = a.location if a.source != "column" else pa.split(":", 1)[1]
+                raise ConfigError("units-same-place", where=where, first=a.key, second=b.key, place=shown)

@@ -20,7 +20,7 @@ from disclo_cli.formats.definition import Definition
 from disclo_cli.messages import msg, render
 from disclo_cli.model import Tally
 from disclo_cli.render import change_text, decimal_text, fmt, share_text
-from disclo_cli.report.outline import ExtraFigure
+from disclo_cli.report.outline import SENTENCE_NAMES, ExtraFigure
 from disclo_cli.report.previous import LastYear
 from disclo_cli.report.prose import Unfilled
 from disclo_cli.report.settings import ReportSettings
@@ -513,6 +513,7 @@ SENTENCES: dict[str, Callable[[Facts], str]] = {
     "fees": sentence_fees,
     "timeliness": sentence_timeliness,
 }
+assert tuple(SENTENCES) == SENTENCE_NAMES  # the outline's list and this one are the same list
 
 
 def extra_paragraph(f: Facts, names: Sequence[str]) -> tuple[str, list[ExtraFigure]]:
