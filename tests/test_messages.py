@@ -385,3 +385,18 @@ def test_json_and_csv_are_byte_identical_in_both_languages(run, tmp_path, messy,
     for language in ("zh_CN", "en"):
         assert run("report", "--year", "2018", "--json", f"{language}.json", env={"DISCLO_LANG": language}).exit_code == 0
     assert (ws18 / "zh_CN.json").read_bytes() == (ws18 / "en.json").read_bytes()
+
+
+def test_the_message_reference_is_made_from_the_catalogues() -> None:
+    """docs/messages.md and docs/messages.en.md list every message with its hint, as the catalogues say."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("make_message_docs", ROOT / "tools" / "make_message_docs.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.main(["--check"]) == 0, "run: python tools/make_message_docs.py"
+    zh = (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
+    assert "| `missing-column (requests)` | 台账中没有「{label}」列（字段 {field}），而{tables}须按此统计：这些行未录入 |" in zh
+    assert "| `register-not-filed` | no {register} of {year} is filed" in (ROOT / "docs" / "messages.en.md").read_text(encoding="utf-8")
