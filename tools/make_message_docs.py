@@ -48,7 +48,7 @@ INTRO = {
 }
 HEAD = {"zh_CN": ("代码", "消息", "怎么办"), "en": ("code", "message", "what to do")}
 #: pieces of other messages, not messages of their own
-PIECE = re.compile(r"^(place\.|long-text|expected\.|definition-expects\.|outline-expects\.|definition-at\.|outline-at\.|unfilled\.|repeat-|vocab-why)")
+PIECE = re.compile(r"^(place\.|field\.|readme\.|long-text|expected\.|definition-expects\.|outline-expects\.|definition-at\.|outline-at\.|unfilled\.|repeat-|vocab-why)")
 
 
 def _read(language: str) -> list[tuple[str, str, str]]:
