@@ -219,3 +219,33 @@ def test_python_m_disclo_cli_is_the_disclo_command(offices) -> None:
     assert (failed.returncode, failed.stderr.decode()) == (1, "disclo：错误：nosuch.xlsx：文件不存在\n  请核对文件名和所在文件夹。\n")
     summary = disclo("ledger", "summary", "--format", "csv", cwd=offices / "23", env={"DISCLO_LANG": "en"})
     assert summary.stdout.decode().splitlines()[:2] == ["kind,year,rows", "items,2019,1"]
+
+
+def test_a_long_table_for_a_file_is_laid_out_as_rich_lays_it_out() -> None:
+    """Above render.PLAIN_ROWS rows a table for a file or a pipe is drawn without rich (rich takes
+    seconds for thousands of rows): the text is the same, box, padding, justification, sections, title
+    and caption, in a Unicode and in a narrow encoding."""
+    import random
+    from decimal import Decimal
+
+    from disclo_cli import render
+    from disclo_cli.render import Grid
+
+    rng = random.Random(5)
+    words = ["自然人", "工作动态", "a", "通知公告123", "—", "x y", "2%", "33.3%", "", None, 5, 120, Decimal("12.5"), "ZRZY-YSQ-2023-055",
+             "依申请公开台账2023.xlsx", "…", "√", "×", "Ａ全角", "é", "[bold]x", "ﾃｽﾄ"]
+    for _ in range(150):
+        n, m = rng.randint(1, 6), rng.randint(0, 12)
+        grid = Grid(rng.choice(["", "2023年主动公开信息统计", "截至 2026-12-01 尚未办结的申请"]),
+                    tuple(rng.choice(["编号", "收到日期", "条数", "占比", "Item", ""]) for _ in range(n)),
+                    tuple(tuple(rng.choice(words) for _ in range(rng.randint(max(n - 1, 1), n))) for _ in range(m)),
+                    block_rows=frozenset(i for i in range(m) if rng.random() < 0.1),
+                    total_rows=frozenset(i for i in range(m) if rng.random() < 0.1),
+                    widths=tuple(rng.choice([0, 5, 12, 50]) for _ in range(n)) if rng.random() < 0.5 else (),
+                    note=rng.choice(["", "注：合计不含重复"]))
+        for encoding in ("utf-8", "gbk"):
+            if not render._wraps(grid):
+                assert render.plain_text(grid, encoding=encoding) == render.to_text([grid], encoding=encoding)
+    big = Grid("尚未办结的申请", ("编号", "剩余工作日"), tuple((f"YSQ-{i:05d}", i - 300) for i in range(render.PLAIN_ROWS + 1)))
+    text = render.to_text([big])
+    assert text.splitlines()[4] == "│ YSQ-00000 │       -300 │" and len(text.splitlines()) == render.PLAIN_ROWS + 6

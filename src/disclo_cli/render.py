@@ -199,8 +199,10 @@ def to_rich(grid: Grid):
         min_width = int(min(grid.widths[i], 40)) if i < len(grid.widths) else None
         numeric = i > 0 and all(isinstance(row[i], (int, float, Decimal)) or row[i] in (None, "") or str(row[i]).endswith("%") for row in grid.rows if i < len(row))
         table.add_column(c, justify="right" if numeric else "left", overflow="fold", min_width=min_width)
+    from rich.markup import escape
+
     for i, row in enumerate(grid.rows):
-        cells = [fmt(v) for v in row]
+        cells = [escape(fmt(v)) for v in row]  # a register's text is never markup ('[bold]x' stays as written)
         if i in grid.block_rows:
             table.add_section()
             table.add_row(f"[bold]{cells[0]}[/bold]", *[""] * (len(grid.columns) - 1))
@@ -208,7 +210,7 @@ def to_rich(grid: Grid):
         if i in grid.total_rows:
             table.add_section()
             cells = [f"[bold]{c}[/bold]" for c in cells]
-        table.add_row(*[c.replace("[", "\\[") if "[bold]" not in c else c for c in cells])
+        table.add_row(*cells)
     if grid.note:
         table.caption = grid.note
     return table
@@ -227,6 +229,87 @@ class _Sink(io.StringIO):
         return self._encoding
 
 
+def _cell_len(text: str) -> int:
+    """Terminal columns of a text: wide and full-width characters (CJK) take two."""
+    import unicodedata
+
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def _numeric(grid: Grid, i: int) -> bool:
+    return i > 0 and all(isinstance(row[i], (int, float, Decimal)) or row[i] in (None, "") or str(row[i]).endswith("%") for row in grid.rows if i < len(row))
+
+
+def plain_text(grid: Grid, *, encoding: str = "utf-8") -> str:
+    """A grid as a boxed text table at its full width, laid out as to_rich's table prints it (the
+    same box, padding, justification, sections, title and caption), without rich: a table of
+    thousands of rows (the open requests of a county) in a fraction of rich's time."""
+    unicode = encoding.lower().replace("-", "").startswith("utf")
+    (tl, h, td, tr), (vl, vm, vr), (hl, hc, hr), (bl, bd, br) = (
+        (("┌", "─", "┬", "┐"), ("│", "│", "│"), ("├", "┼", "┤"), ("└", "┴", "┘")) if unicode else
+        (("+", "-", "-", "+"), ("|", "|", "|"), ("|", "+", "|"), ("+", "-", "+")))
+    n = len(grid.columns)
+    body, widths = _plain_layout(grid)
+    right = [_numeric(grid, i) for i in range(n)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = []
+        for i, text in enumerate(cells):
+            room = widths[i] - 2 - _cell_len(text)
+            parts.append(" " + (" " * room + text if right[i] else text + " " * room) + " ")
+        return vl + vm.join(parts) + vr
+
+    def rule(left: str, mid: str, end: str, fill: str) -> str:
+        return left + mid.join(fill * w for w in widths) + end
+
+    total = sum(widths) + n + 1
+    out = []
+    if grid.title:
+        out.append(" " * max((total - _cell_len(grid.title)) // 2, 0) + grid.title)
+    out.append(rule(tl, td, tr, h))
+    out.append(line(grid.columns))
+    out.append(rule(hl, hc, hr, h if unicode else "-"))
+    for k, (cells, section) in enumerate(body):
+        if section and k:
+            out.append(rule(hl, hc, hr, h if unicode else "-"))
+        out.append(line(cells))
+    out.append(rule(bl, bd, br, h))
+    if grid.note:
+        out.append(" " * max((total - _cell_len(grid.note)) // 2, 0) + grid.note)
+    return "".join(x.rstrip() + "\n" for x in out)
+
+
+def _wraps(grid: Grid) -> bool:
+    """Whether rich would wrap the grid's title or caption (wider than the table): left to rich."""
+    return max(_cell_len(grid.title), _cell_len(grid.note)) > sum(_plain_layout(grid)[1]) + len(grid.columns) + 1
+
+
+def _plain_layout(grid: Grid) -> tuple[list[tuple[list[str], bool]], list[int]]:
+    """The rows as shown (cells, whether a section line comes before) and each column's width with
+    its padding, as to_rich lays them out."""
+    n = len(grid.columns)
+    body: list[tuple[list[str], bool]] = []
+    for i, row in enumerate(grid.rows):
+        cells = [fmt(v) for v in row] + [""] * (n - len(row))
+        if i in grid.block_rows:
+            body.append(([cells[0]] + [""] * (n - 1), True))
+        else:
+            body.append((cells[:n], i in grid.total_rows))
+    widths = []
+    for i, c in enumerate(grid.columns):
+        content = max([_cell_len(c), *(_cell_len(cells[i]) for cells, _ in body)])
+        minimum = int(min(grid.widths[i], 40)) if i < len(grid.widths) else 0
+        widths.append(max(content, minimum) + 2)  # rich's min_width is of the text; one space each side
+    return body, widths
+
+
+#: above this many rows a table for a file or a pipe is laid out by plain_text, not rich (rich takes
+#: seconds for a few thousand rows; the two give the same text, tests/test_console.py compares them)
+PLAIN_ROWS = 200
+
+
 def to_text(grids: Sequence[Grid], *, width: int | None = None, encoding: str = "utf-8", fit: Callable[[str], str] | None = None) -> str:
     """Grids as plain text tables at their full width (a file or a pipe is never cut to a
     terminal's width), or fitted into `width` columns when one is asked for; box lines in ASCII
@@ -242,6 +325,9 @@ def to_text(grids: Sequence[Grid], *, width: int | None = None, encoding: str = 
         if fit is not None:
             grid = replace(grid, title=fit(grid.title), columns=tuple(fit(c) for c in grid.columns), note=fit(grid.note),
                            rows=tuple(tuple(fit(v) if isinstance(v, str) else v for v in row) for row in grid.rows))
+        if width is None and len(grid.rows) > PLAIN_ROWS and not _wraps(grid):
+            out.append(plain_text(grid, encoding=encoding))
+            continue
         table = to_rich(grid)
         if width is None:
             measure = Console(file=_Sink(encoding), width=100_000, color_system=None, legacy_windows=False)
