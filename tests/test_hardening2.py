@@ -844,3 +844,60 @@ def test_init_writes_files_with_the_folders_usual_mode(tmp_path, run) -> None:
     target.chmod(0o640)
     assert run("tally", write_xlsx(tmp_path / "台账.xlsx", {"S": ROWS}), "--format", "csv", "-o", target).exit_code == 0
     assert target.stat().st_mode & 0o777 == 0o640  # an output written again keeps its mode
+
+
+# --- already on main: held to a test here (issue 16, items 2, 6 and 12) -----------------------------------------
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("items = 1.5", "[opening] items must be a whole number from 0 to 1,000,000,000, not 1.5"),
+    ("items = 99999999999999999999", "[opening] items must be a whole number from 0 to 1,000,000,000, not 99999999999999999999"),
+])
+def test_opening_counts_are_whole_numbers(tmp_path, run, line: str, message: str) -> None:
+    from workspaces import set_key
+
+    ws = copy_workspace(EX18, tmp_path / "ws", edit=lambda t: set_key(t, "items", line.split(" = ")[1]))
+    stderr = _failed(run("--config", ws / "disclo.toml", "table", "--year", "2018"))
+    assert message in stderr
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("123", "[office] name must be a text in quotes, not 123"),
+    ('"' + "街" * 10_000 + '"', "[office] name is 10000 characters long; at most 200 are accepted"),
+    ('"柳城\\u0001街道"', "[office] name holds control characters"),
+])
+def test_office_name_is_a_short_text(tmp_path, run, value: str, message: str) -> None:
+    from workspaces import set_key
+
+    ws = copy_workspace(EX18, tmp_path / "ws", edit=lambda t: set_key(t, "name", value.replace("\\", "\\\\")))
+    stderr = _failed(run("--config", ws / "disclo.toml", "ledger", "summary"))
+    assert message in stderr and len(stderr) < 1000
+
+
+def test_control_characters_in_a_cell_are_removed(office, run) -> None:
+    rows = [HEADER, ["2018-03-05", "甲_x0001_通知", "工作动态_x0001_类", "政府网站", "C-1"]]  # how xlsx writes \x01
+    write_xlsx(office / "控制.xlsx", {"S": rows})
+    with zipfile_open(office / "控制.xlsx") as data:
+        assert b"_x0001_" in data
+    assert run("ingest", "控制.xlsx").exit_code == 0
+    conn = sqlite3.connect(office / "disclo.sqlite")
+    assert conn.execute("SELECT title, category FROM items WHERE id = 'C-1'").fetchone() == ("甲通知", "工作动态类")
+    conn.close()
+    assert run("report", "--year", "2018", "-o", "r.docx", "--force").exit_code == 0
+
+
+def zipfile_open(path: Path):
+    import contextlib
+    import zipfile
+
+    @contextlib.contextmanager
+    def sheet():
+        with zipfile.ZipFile(path) as zf:
+            yield zf.read("xl/worksheets/sheet1.xml")
+
+    return sheet()
+
+
+def test_a_misspelt_required_header_is_named(tmp_path, run) -> None:
+    rows = [["发布日起", "标题", "类别", "公开渠道"], ["2018-03-05", "甲", "工作动态类", "政府网站"]]
+    stderr = _failed(run("tally", write_xlsx(tmp_path / "台账.xlsx", {"S": rows})))
+    assert "it lacks the column(s) " in stderr and "「发布日起」" in stderr
