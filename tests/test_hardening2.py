@@ -661,7 +661,8 @@ def test_a_far_cell_after_a_million_rows_is_found(tmp_path) -> None:
     assert seconds < 10
 
 
-@pytest.mark.parametrize("order", ["in order", "far row first", "far column in the middle", "attributes in another order"])
+@pytest.mark.parametrize("order", ["in order", "far row first", "far column in the middle", "attributes in another order",
+                                   "lower case", "eight digits", "leading zeros", "single quotes", "spaces and a tab", "a prefix"])
 def test_the_guard_finds_the_extent_however_the_cells_are_written(tmp_path, order: str) -> None:
     from disclo_cli.ingest.guards import MAX_CELLS, guard_xlsx
     from disclo_cli.errors import InputError
@@ -675,9 +676,16 @@ def test_the_guard_finds_the_extent_however_the_cells_are_written(tmp_path, orde
     elif order == "far column in the middle":
         far = b'<row r="1501"><c r="A1501"><v>1</v></c><c r="ZZZ1501"><v>2</v></c></row>'
         body = b"".join(cells[:1500]) + far + b"".join(cells[1500:])
-    else:
+    elif order == "attributes in another order":
         far = b'<row r="2800000"><c s="1" r="F2800000"><v>1</v></c></row>'
         body = b"".join(cells[:10]) + far + b"".join(cells[10:])
+    elif order in ("lower case", "eight digits", "leading zeros"):  # what calamine reads as far away too
+        ref = {"lower case": b"f2800000", "eight digits": b"F12345678", "leading zeros": b"F002800000"}[order]
+        body = b"".join(cells[:10]) + b'<row r="11"><c r="' + ref + b'"><v>1</v></c></row>' + b"".join(cells[10:])
+    else:  # XML calamine reads the same: <c r='…'>, <c\tr = "…">, <x:c> of the same namespace
+        cell = {"single quotes": b"<c r='F2800000'><v>1</v></c>", "spaces and a tab": b'<c\tr = "F2800000"><v>1</v></c>',
+                "a prefix": b'<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="F2800000"><x:v>1</x:v></x:c>'}[order]
+        body = b"".join(cells[:10]) + b'<row r="11">' + cell + b"</row>" + b"".join(cells[10:])
     path = _workbook(tmp_path / "x.xlsx", body, b"", 0)
     with pytest.raises(InputError) as info:
         guard_xlsx(path)

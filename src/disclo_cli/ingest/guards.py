@@ -210,14 +210,16 @@ class Extent:
     prefixed: bool = False  # the worksheet's elements have a namespace prefix (<x:c>)
 
 
-_LAST_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+#: a cell reference as calamine reads it: letters in either case, any number of digits (leading zeros too)
+_LAST_REF = re.compile(rb'<c r="([A-Za-z]{1,4})([0-9]{1,12})"')
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]")
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")  # calamine reads <x:c> as a cell too
 _SEAM = 256  # bytes either side of where two unpacked pieces meet: a cell tag is shorter
 
 
 def _col_number(letters: bytes | str) -> int:
     n = 0
-    for ch in letters if isinstance(letters, str) else letters.decode("ascii"):
+    for ch in (letters if isinstance(letters, str) else letters.decode("ascii")).upper():
         n = n * 26 + ord(ch) - 64
     return n
 
@@ -232,18 +234,26 @@ def _col_letters(n: int) -> str:
 
 def _greater(text: str, alphabet: str, most: int) -> str:
     """A regular expression for the strings over `alphabet` (in its order, without leading zeros for
-    digits) of up to `most` characters that are greater than `text` as numbers (longer is greater)."""
+    digits) of up to `most` characters that are greater than `text` as numbers (longer is greater).
+    Letters match in either case (calamine reads r="f12" as F12): the classes say so, which keeps
+    the search case-sensitive and fast."""
+    letters = alphabet[0] == "A"
+
+    def span(a: str, b: str) -> str:
+        return f"[{a}-{b}{a.lower()}-{b.lower()}]" if letters else f"[{a}-{b}]"
+
     low, high = alphabet[0], alphabet[-1]
     first = alphabet[1] if alphabet[0] == "0" else alphabet[0]  # no leading zero
     options = []
     n = len(text)
     if n < most:
-        options.append(f"[{first}-{high}][{low}-{high}]{{{n},{most - 1}}}")
+        options.append(f"{span(first, high)}{span(low, high)}{{{n},{most - 1}}}")
     for i, ch in enumerate(text):
         k = alphabet.index(ch)
         if k + 1 < len(alphabet):
             rest = n - i - 1
-            options.append(re.escape(text[:i]) + f"[{alphabet[k + 1]}-{high}]" + (f"[{low}-{high}]{{{rest}}}" if rest else ""))
+            prefix = "".join(span(c, c) if letters else re.escape(c) for c in text[:i])
+            options.append(prefix + span(alphabet[k + 1], high) + (f"{span(low, high)}{{{rest}}}" if rest else ""))
     return "(?:" + "|".join(options) + ")" if options else "(?!)"
 
 
@@ -254,9 +264,9 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def _beyond(cols: int, rows: int) -> re.Pattern:
     """A cell tag that is not <c r="A1"> in shape (no reference, or not as the first attribute), or
     whose reference reaches beyond column `cols` or row `rows`."""
-    col_gt = _greater(_col_letters(cols), _LETTERS, 3)
-    row_gt = _greater(str(rows) if rows else "", "0123456789", 7) + '"'
-    return re.compile(rb'<c(?: r="(?:%s|[A-Z]{1,3}%s)|(?! r=")[ >/])' % (col_gt.encode(), row_gt.encode()))
+    col_gt = _greater(_col_letters(cols), _LETTERS, 4)
+    row_gt = _greater(str(rows) if rows else "", "0123456789", 12) + '"'
+    return re.compile(rb'<c(?: r="(?:%s|[A-Za-z]{1,4}0*%s)|(?! r=")[\s>/])' % (col_gt.encode(), row_gt.encode()))
 
 
 def _empty(buf: bytes, start: int) -> bool | None:
@@ -277,7 +287,7 @@ def _scan(ext: Extent, buf: bytes) -> None:
     """Grow ext by the cells of buf (see sheet_extent)."""
     last = buf.rfind(b'<c r="')
     while last >= 0:  # the last whole cell with content: in a register, the furthest down
-        ref = _ref(buf[last : last + 20])
+        ref = _ref(buf[last : last + 32])
         if ref and _empty(buf, last) is False:
             ext.cols, ext.rows = max(ext.cols, ref[0]), max(ext.rows, ref[1])
             break
@@ -288,9 +298,9 @@ def _scan(ext: Extent, buf: bytes) -> None:
         if m is None:
             return
         pos = m.end()
-        ref = _ref(buf[m.start() : m.start() + 20])
+        ref = _ref(buf[m.start() : m.start() + 32])
         if ref is None:
-            if m.start() + 20 > len(buf) and buf[m.start() + 2 : m.start() + 6] == b' r="'[: len(buf) - m.start() - 2]:
+            if m.start() + 32 > len(buf) and buf[m.start() + 2 : m.start() + 6] == b' r="'[: len(buf) - m.start() - 2]:
                 continue  # a reference cut at the end of buf: the seam has it whole
             ext.exact = False  # no reference, not as the first attribute, or not A1-shaped: the XML must be parsed
             return
@@ -314,6 +324,9 @@ def sheet_extent(pieces: Iterator[bytes], p: Path, part: str) -> Extent:
             if _PREFIXED.search(head):
                 ext.exact, ext.prefixed = False, True  # cells in a prefixed namespace (<x:c>): parse them
         ext.size += len(piece)
+        if b":" in piece and _PREFIXED_CELL.search(tail + piece):  # ':' is rare in cells (a memchr): the search seldom runs
+            ext.exact, ext.prefixed = False, True
+            return ext
         if tail:
             _scan(ext, tail + piece[:_SEAM])
         _scan(ext, piece)
@@ -323,11 +336,10 @@ def sheet_extent(pieces: Iterator[bytes], p: Path, part: str) -> Extent:
     return ext
 
 
-_ROW_TAG = re.compile(rb'<row r="([0-9]{1,9})"')
-_ROW_TAG_PREFIXED = re.compile(rb':row r="([0-9]{1,9})"')
+_ROW_TAG = re.compile(rb'row\s+r\s*=\s*["\']([0-9]{1,12})')  # <row r="5">, <x:row r='5'>
 
 
-def odd_extent(chunks: Iterator[bytes], prefixed: bool = False) -> tuple[int, int]:
+def odd_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
     """An upper bound on (last row, last column) of a sheet whose cells are not all <c r="A1">
     (calamine places a cell without a reference after the one before it, a row without one after
     the row before it), from C-level counts: rows at most the furthest reference plus the number of
@@ -339,13 +351,17 @@ def odd_extent(chunks: Iterator[bytes], prefixed: bool = False) -> tuple[int, in
     row_tags = rows = per_row = 0
     for buf in chunks:
         _scan_refs(ext, buf)
-        row_tags += buf.count(b":row " if prefixed else b"<row")
-        tags = (_ROW_TAG_PREFIXED if prefixed else _ROW_TAG).findall(buf)
+        row_tags += buf.count(b"<row") + buf.count(b":row")
+        tags = _ROW_TAG.findall(buf)
         if tags:
             rows = max(rows, max(map(int, tags)))
         parts = buf.split(b"row>")  # the end of each row (</row>, </x:row>)
-        per_row = max(per_row, max(map(bytes.count, parts, repeat(b":c " if prefixed else b"<c"))))
+        per_row = max(per_row, *map(_add, map(bytes.count, parts, repeat(b"<c")), map(bytes.count, parts, repeat(b":c"))))
     return max(rows, ext.rows) + row_tags, ext.cols + per_row
+
+
+def _add(a: int, b: int) -> int:
+    return a + b
 
 
 def _measured(pieces: Iterator[bytes], ext: Extent) -> Iterator[bytes]:
@@ -369,9 +385,9 @@ def _scan_refs(ext: Extent, buf: bytes) -> None:
 @lru_cache(maxsize=256)
 def _any_beyond(cols: int, rows: int) -> re.Pattern:
     """A cell reference (r="B12", any attribute order) beyond column `cols` or row `rows`."""
-    col_gt = _greater(_col_letters(cols), _LETTERS, 3)
-    row_gt = _greater(str(rows) if rows else "", "0123456789", 7)
-    return re.compile(rb' r="(?=%s[0-9]|[A-Z]{1,3}%s")([A-Z]{1,3})([0-9]{1,7})"' % (col_gt.encode(), row_gt.encode()))
+    col_gt = _greater(_col_letters(cols), _LETTERS, 4)
+    row_gt = _greater(str(rows) if rows else "", "0123456789", 12)
+    return re.compile(rb'\sr\s*=\s*["\'](?=%s[0-9]|[A-Za-z]{1,4}0*%s["\'])([A-Za-z]{1,4})([0-9]{1,12})["\']' % (col_gt.encode(), row_gt.encode()))
 
 
 def count_values(pieces: Iterator[bytes]) -> int:
@@ -388,7 +404,7 @@ def exact_extent(pieces: Iterator[bytes], p: Path, part: str) -> tuple[int, int]
     import xml.parsers.expat
 
     state = {"row": 0, "col": 0, "cell": None, "max_row": 0, "max_col": 0}
-    ref = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+    ref = re.compile(r"([A-Za-z]{1,4})([0-9]{1,12})$")
 
     def start(name: str, attrs: dict) -> None:
         local = name.rsplit(" ", 1)[-1]
@@ -512,7 +528,7 @@ def guard_xlsx(p: Path, data: bytes | None = None) -> dict[str, str]:
         rows, cols = ext.rows, ext.cols
         if not ext.exact:  # cells without a reference, or in a prefixed namespace: a bound first, in C
             sized = Extent()
-            rows, cols = odd_extent(_measured(pieces(), sized), prefixed=ext.prefixed)
+            rows, cols = odd_extent(_measured(pieces(), sized))
             ext.size = sized.size
             if rows * cols > MAX_CELLS:
                 if ext.size > (64 << 20):  # too large to parse in Python within seconds
