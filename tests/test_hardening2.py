@@ -76,6 +76,22 @@ def test_a_link_to_the_ledger_is_the_ledger(office, run, link: str) -> None:
     assert _files(office) == before
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_an_output_is_never_put_in_place_of_a_device_or_a_pipe(office, run) -> None:
+    os.mkfifo(office / "管道.csv")  # (a device such as /dev/null is the same case; as root, replacing it would break the machine)
+    stderr = _failed(run("table", "--year", "2018", "--format", "csv", "-o", "管道.csv"))
+    assert "disclo: error: 管道.csv: is a device or a pipe, not a file; nothing was written" in stderr
+    assert stat_is_fifo(office / "管道.csv")
+    stderr = _failed(run("--db", "管道.csv", "ledger", "summary"))
+    assert "管道.csv: is a device or a pipe, not a ledger file" in stderr
+
+
+def stat_is_fifo(path: Path) -> bool:
+    import stat
+
+    return stat.S_ISFIFO(os.stat(path).st_mode)
+
+
 def test_other_outputs_are_still_written(office, run) -> None:
     assert run("table", "--year", "2018", "--format", "csv", "-o", "表.csv").exit_code == 0
     assert run("report", "--year", "2018", "-o", "r.docx", "--json", "r.json").exit_code == 0

@@ -74,7 +74,7 @@ def test_foreign_sqlite_and_garbage_are_refused(ws, run) -> None:
     junk.write_bytes(b"this is not sqlite at all" * 100)
     result = run("--db", junk, "ledger", "summary")
     assert result.exit_code == 1
-    assert f"{junk}: the ledger is damaged (file is not a database): restore a backup" in result.stderr
+    assert f"{junk}: not an SQLite file (file is not a database), so not a ledger" in result.stderr
     assert "disclo ledger backup" in result.stderr
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -72,6 +73,12 @@ def check_target(target: str | os.PathLike, *, protect: Iterable[Protected] | No
     for p in protected() if protect is None else protect:
         if p.what != own and same_file(path, p.path):
             raise OutputError("output-protected", target=str(path), what=msg(p.what), path=str(p.path))
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return  # not there yet (or not reachable: the write says why)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a device, a FIFO: replacing it would not write to it
+        raise OutputError("output-not-regular", target=str(path))
 
 
 def _why(exc: BaseException) -> tuple[str, Msg]:

@@ -346,6 +346,8 @@ class Ledger:
         a new ledger."""
         if path.exists() and path.is_dir():
             raise LedgerError("ledger-is-folder", path=str(path))
+        if path.exists() and not path.is_file():  # a device, a FIFO: not a file SQLite can keep a ledger in
+            raise LedgerError("ledger-not-a-file", path=str(path))
         size = path.stat().st_size if path.exists() else None
         if size is None and not create:
             raise LedgerError("ledger-gone" if workspace else "ledger-missing", path=str(path), found=backups_note(path))
@@ -881,7 +883,18 @@ def ledger_error(exc: BaseException, path: Path, timeout: float = BUSY_TIMEOUT_S
         return LedgerError("ledger-cannot-open", path=str(path), problem=problem)
     if kind == "io":
         return LedgerError("ledger-io", path=str(path), problem=problem)
+    if not _sqlite_header(path):  # disclo.toml or a workbook given as --db: restoring a backup over it would be wrong
+        return LedgerError("ledger-not-sqlite", path=str(path), problem=problem, found=backups_note(path))
     return LedgerError("ledger-is-damaged", path=str(path), problem=problem, found=backups_note(path))
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether a file begins as every SQLite database does (an empty or unreadable one: False)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _problem(lines: Sequence[str]) -> str:
