@@ -831,6 +831,11 @@ def test_one_unreadable_file_stops_the_batch_and_says_so(office, run) -> None:
     assert _files(office) == before
 
 
+def test_backup_onto_a_folder(office, run) -> None:
+    stderr = _failed(run("ledger", "backup", ""))  # "" is the current folder (a folder by name is click's usage error)
+    assert "disclo: error: .: is a folder; nothing was written" in stderr and "Device or resource busy" not in stderr
+
+
 def test_backup_into_a_missing_folder(office, run) -> None:
     stderr = _failed(run("ledger", "backup", "新备份/x.sqlite"))
     assert stderr.splitlines() == [

@@ -77,7 +77,9 @@ def check_target(target: str | os.PathLike, *, protect: Iterable[Protected] | No
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return  # not there yet (or not reachable: the write says why)
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a device, a FIFO: replacing it would not write to it
+    if stat.S_ISDIR(mode):
+        raise OutputError("output-is-folder", target=str(path))
+    if not stat.S_ISREG(mode):  # a device, a FIFO: replacing it would not write to it
         raise OutputError("output-not-regular", target=str(path))
 
 
