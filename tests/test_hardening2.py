@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import HEADER, write_csv, write_xlsx
 from test_hardening import ROWS, _failed, _subprocess
 from workspaces import EX18, MAIN18, SUPP18, copy_workspace
@@ -454,6 +453,7 @@ def test_a_pipe_is_read_once(tmp_path, run, name: str) -> None:
     rows = [HEADER, *(["2018-03-05", f"标题{i}", "工作动态类", "政府网站", f"P-{i}"] for i in range(200))]
     data = write_csv(tmp_path / "x.csv", rows).read_bytes()
     from click.testing import CliRunner
+
     from disclo_cli.cli import main
 
     result = CliRunner().invoke(main, ["tally", name, "--format", "json"], input=data, env={"DISCLO_LANG": "en"})
@@ -476,6 +476,7 @@ def test_a_real_pipe_is_read_once(tmp_path) -> None:
 
 def test_ingest_refuses_standard_input(office, run) -> None:
     from click.testing import CliRunner
+
     from disclo_cli.cli import main
 
     before = _files(office)
@@ -566,7 +567,6 @@ _SHEET_TAIL = b"</sheetData></worksheet>"
 def _workbook(path: Path, head: bytes, block: bytes, times: int, *, shared: bytes = b"", declared: int | None = None) -> Path:
     """An .xlsx whose sheet is head + block × times + tail, packed by packing block once and
     repeating its deflate output (so that a gigabyte of rows costs the test milliseconds)."""
-    import struct
     import zipfile
     import zlib
 
@@ -680,8 +680,8 @@ def test_a_far_cell_after_a_million_rows_is_found(tmp_path) -> None:
 @pytest.mark.parametrize("order", ["in order", "far row first", "far column in the middle", "attributes in another order",
                                    "lower case", "eight digits", "leading zeros", "single quotes", "spaces and a tab", "a prefix"])
 def test_the_guard_finds_the_extent_however_the_cells_are_written(tmp_path, order: str) -> None:
-    from disclo_cli.ingest.guards import MAX_CELLS, guard_xlsx
     from disclo_cli.errors import InputError
+    from disclo_cli.ingest.guards import MAX_CELLS, guard_xlsx
 
     cells = [b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>v</t></is></c><c r="G%d"><v>1</v></c></row>' % (r, r, r) for r in range(1, 3001)]
     far = b'<row r="2800000"><c r="F2800000"><v>1</v></c></row>'  # 2.8M rows × 7 columns > MAX_CELLS

@@ -8,6 +8,7 @@ them, compared by resolved path and by inode, so that a symlink or a hard link i
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -141,10 +142,8 @@ def _set_mode(tmp: Path, target: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    try:
+    with contextlib.suppress(OSError):  # a file system without modes (FAT on a USB stick): the temp file's mode stays
         os.chmod(tmp, mode)
-    except OSError:
-        pass  # a file system without modes (FAT on a USB stick): the temp file's mode stays
 
 
 def _remove(tmp: Path) -> None:

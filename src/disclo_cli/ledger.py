@@ -380,7 +380,7 @@ class Ledger:
         except BaseException as exc:
             conn.close()
             if _translatable(exc):
-                raise ledger_error(exc, path, timeout) from exc  # type: ignore[arg-type]
+                raise ledger_error(exc, path, timeout) from exc
             raise
         return cls(conn, path, timeout)
 
@@ -822,7 +822,7 @@ def _tx(conn: sqlite3.Connection, path: Path, timeout: float):
     except BaseException as exc:
         _rollback(conn)
         if _translatable(exc):
-            raise ledger_error(exc, path, timeout) from exc  # type: ignore[arg-type]
+            raise ledger_error(exc, path, timeout) from exc
         raise
     try:
         conn.execute("COMMIT")

@@ -69,7 +69,7 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
         if shown.placeholders:
             err(_("{count} 【请填写】 placeholder(s) to fill before publishing.").format(count=len(shown.placeholders)))
         return None
-    _check_outputs(builder.default_output(config, year) if not output else output, json_path)
+    _check_outputs(output or builder.default_output(config, year), json_path)
     options = dict(standard=standard, output=output, json_path=json_path, prose_path=prose_path, date=date, force=force, final=final,
                    template=template, charts=charts, previous=previous)
     if config.units:  # a county's own report, from its units' rows combined

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclo_cli.errors import InputError
-from disclo_cli.messages import msg
 from disclo_cli.ingest.guards import MAX_CELLS, chunks, guard_ods, guard_xlsx, guard_zip, too_big, zip_format
+from disclo_cli.messages import msg
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
