@@ -156,4 +156,7 @@ def _remove(tmp: Path) -> None:
 
 
 def write_bytes(path: str | os.PathLike, data: bytes, *, own: str = "") -> Path:
-    return atomic_write(path, lambda tmp: tmp.write_bytes(data), own=own)
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return atomic_write(path, write, own=own)
