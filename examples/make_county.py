@@ -170,6 +170,10 @@ def _ingest(ws: Path, files: list[Path], unit: str = "") -> None:
     from disclo_cli.service import ingest_files
 
     conf = cfg.load(ws / "disclo.toml")
+    if not Path(conf.db_path).exists():  # what `disclo init` makes: only init makes a ledger
+        from disclo_cli.ledger import Ledger
+
+        Ledger.open(conf, create=True).close()
     kw = {}
     if unit:
         from disclo_cli.rollup.units import column_unit

@@ -84,8 +84,9 @@ def test_the_workspace_is_found_from_a_subfolder(tmp_path, run, monkeypatch) -> 
 
 
 def test_config_and_db_options_and_variables(tmp_path, run) -> None:
-    ws = copy_workspace(EX18, tmp_path / "ws")
+    ws = copy_workspace(EX18, tmp_path / "ws", ledger=False)
     other = tmp_path / "elsewhere.sqlite"
+    assert run("--config", ws / "disclo.toml", "--db", other, "init", ws).exit_code == 0  # only init makes a ledger
     result = run("--config", ws / "disclo.toml", "--db", other, "ingest", ws / MAIN18)
     assert result.exit_code == 0, result.stderr
     assert other.is_file() and not (ws / "disclo.sqlite").exists()

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from conftest import write_csv
+from workspaces import new_ledger
 
 COUNTY = '''[office]
 name = "示例县人民政府"
@@ -28,6 +29,7 @@ HEADER = ["申请编号", "收到日期", "申请方式", "申请人类型", "�
 
 def county(tmp_path: Path) -> Path:
     (tmp_path / "disclo.toml").write_text(COUNTY, encoding="utf-8")
+    new_ledger(tmp_path)  # as 'disclo init' makes it
     return tmp_path / "disclo.toml"
 
 

@@ -347,8 +347,8 @@ def test_locked_ledger_waits_then_says_so(tmp_path, run) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     stderr = _failed(result)
-    assert f"disclo: error: {ws / 'disclo.sqlite'}: the ledger is locked by another disclo (waited 0.3 s)" in stderr
-    assert "Wait for the other ingest to finish" in stderr
+    assert f"disclo: error: {ws / 'disclo.sqlite'}: another disclo is writing the ledger; waited 0.3 s (SQLite cannot tell which program holds it)" in stderr
+    assert "The ledger is not damaged. Wait for the other ingest or backup to finish" in stderr and "restore" not in stderr
     assert waited >= 0.3
     assert dump(ws / "disclo.sqlite") == before
     assert run("--config", cfg, "ingest", ws / MAIN18).exit_code == 0  # once free, it goes through
@@ -504,7 +504,7 @@ def test_ledger_backup_on_a_full_disk(tmp_path, run, monkeypatch) -> None:
     assert run("--config", cfg, "ledger", "backup", target).exit_code == 0
     before, listing = target.read_bytes(), _listing(ws)
 
-    def full(self, dest):
+    def full(self, dest, **kwargs):
         sqlite3.connect(str(dest)).execute("CREATE TABLE half (x)")  # the copy got under way
         raise sqlite3.OperationalError("database or disk is full")
 

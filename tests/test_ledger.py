@@ -26,7 +26,7 @@ def line(name: str, kind: str = "items", a: int = 0, u: int = 0, n: int = 0, r: 
 
 @pytest.fixture
 def ws(tmp_path):
-    """The seed office's workspace (opening 1112 through 2017) with its 2018 registers, no ledger yet."""
+    """The seed office's workspace (opening 1112 through 2017) with its 2018 registers and an empty ledger (as init makes it)."""
     return copy_workspace(EX18, tmp_path)
 
 
@@ -74,15 +74,16 @@ def test_foreign_sqlite_and_garbage_are_refused(ws, run) -> None:
     junk.write_bytes(b"this is not sqlite at all" * 100)
     result = run("--db", junk, "ledger", "summary")
     assert result.exit_code == 1
-    assert "not a disclo ledger or damaged" in result.stderr
+    assert f"{junk}: not an SQLite file (file is not a database), so not a ledger" in result.stderr
     assert "disclo ledger backup" in result.stderr
 
 
 def test_table_without_a_ledger_says_what_to_do(ws, run) -> None:
+    (ws / "disclo.sqlite").unlink()
     result = run("table", "--year", "2018")
     assert result.exit_code == 1
-    assert "no ledger here yet" in result.stderr
-    assert "disclo init" in result.stderr
+    assert "the ledger is missing: disclo.toml is here, its ledger is not" in result.stderr
+    assert "restore the newest backup" in result.stderr and "'disclo init' makes an empty one" in result.stderr
     assert not (ws / "disclo.sqlite").exists()
 
 
@@ -432,6 +433,7 @@ def _old_ledger(ws, version: int) -> None:
     with Ledger.open(config_of(fresh)) as lg:
         items = lg.items()
     db = ws / "disclo.sqlite"
+    db.unlink(missing_ok=True)
     with sqlite3.connect(db) as conn:
         for stmt in V3_SCHEMA.split(";"):
             if stmt.strip():

@@ -14,6 +14,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 
 from conftest import ROOT
+from workspaces import new_ledger
 
 SEED_DIR = ROOT / "examples" / "2018-liucheng"
 OFFICE_DIR = ROOT / "examples" / "2023-office"
@@ -75,6 +76,7 @@ def highlighted(document) -> list[str]:
 
 def copy_workspace(source: Path, target: Path, *, prose: bool = True) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.sqlite*", *(() if prose else ("prose",))))
+    new_ledger(target)  # as 'disclo init' makes it
     return target
 
 
@@ -460,9 +462,10 @@ def test_json_equals_disclo_table_legacy(seed, disclo) -> None:
 
 def test_missing_ledger_is_a_clear_error(tmp_path, disclo) -> None:
     ws = copy_workspace(SEED_DIR, tmp_path / "empty")
+    (ws / "disclo.sqlite").unlink()
     result = disclo(ws, "report", "--year", 2018)
     assert result.exit_code == 1
-    assert "no ledger here yet" in result.stderr and "disclo ingest" in result.stderr
+    assert "the ledger is missing" in result.stderr and "disclo init" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -10,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from conftest import ROOT
+from workspaces import new_ledger
 
 REPORT_2018 = "2018年政府信息公开工作年度报告.docx"
 
@@ -18,6 +19,7 @@ def _seed_report(tmp_path, run):  # type: ignore[no-untyped-def]
     ws = tmp_path / "liucheng"
     shutil.copytree(ROOT / "examples" / "2018-liucheng", ws, ignore=shutil.ignore_patterns("*.sqlite*"))
     config = ws / "disclo.toml"
+    new_ledger(ws)  # as 'disclo init' makes it
     assert run("--config", config, "ingest", ws / "主动公开台账2018.xlsx").exit_code == 0
     result = run("--config", config, "report", "--year", 2018, "--date", "2019-01-15")
     assert result.exit_code == 0, result.output

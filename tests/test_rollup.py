@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from workspaces import new_ledger
 
 from disclo_cli import config as cfg
 from disclo_cli.service import build_tables
@@ -72,6 +73,7 @@ def _own_tables(county: Path, unit, tmp: Path) -> list[dict]:
     from disclo_cli.service import ingest_files
 
     own = cfg.load(ws / "disclo.toml")
+    new_ledger(ws)  # as 'disclo init' makes it
     ingest_files([str(f) for f in files], own)
     return [t.as_json() for t in build_tables(own, 2023)]
 

@@ -24,13 +24,16 @@ ITEM_HEADER = ["索引号", "标题", "类别", "发布日期", "发布渠道"]
 REQUEST_HEADER = ["申请编号", "收到日期", "申请方式", "申请人类型", "申请内容", "办理结果", "具体情形", "答复日期"]
 
 
-def copy_workspace(example: Path, dest: Path, *, files: bool = True, edit=None) -> Path:
-    """dest/disclo.toml from the example (optionally edited), and the example's registers beside it."""
+def copy_workspace(example: Path, dest: Path, *, files: bool = True, edit=None, ledger: bool = True) -> Path:
+    """dest/disclo.toml from the example (optionally edited), its empty ledger (as 'disclo init' makes
+    it; only init makes a ledger), and the example's registers beside it."""
     dest.mkdir(parents=True, exist_ok=True)
     text = (example / "disclo.toml").read_text(encoding="utf-8")
     if edit is not None:
         text = edit(text)
     (dest / "disclo.toml").write_text(text, encoding="utf-8")
+    if ledger:
+        new_ledger(dest)
     if files:
         for f in sorted(example.glob("*.xlsx")):
             shutil.copy2(f, dest / f.name)
@@ -56,6 +59,21 @@ def none_of(text: str, *kinds: str) -> str:
     return set_key(text, "none", "[" + ", ".join(f'"{k}"' for k in kinds) + "]" if kinds else None)
 
 
+def new_ledger(ws: Path) -> Path:
+    """The workspace's empty ledger, as 'disclo init' makes it (beside disclo.toml when that does
+    not load: a test of a broken disclo.toml)."""
+    from disclo_cli.errors import ConfigError
+    from disclo_cli.ledger import Ledger
+
+    try:
+        path = Path(config_of(ws).db_path)
+    except ConfigError:
+        path = ws / "disclo.sqlite"
+    if not path.exists():
+        Ledger.open_path(path, create=True).close()
+    return path
+
+
 def config_of(ws: Path):
     from disclo_cli import config
 
@@ -63,9 +81,11 @@ def config_of(ws: Path):
 
 
 def ingest(ws: Path, *names: str, **kw):
-    """Ingest the named files of the workspace through the library (what `disclo ingest` calls)."""
+    """Ingest the named files of the workspace through the library (what `disclo ingest` calls), into
+    its ledger (made as 'disclo init' makes it, if the workspace has none yet)."""
     from disclo_cli.service import ingest_files
 
+    new_ledger(ws)
     return ingest_files([str(ws / n) for n in names], config_of(ws), **kw)
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from disclo_cli.errors import LedgerError
+from disclo_cli.messages import msg
 from disclo_cli.model import Finding, Place, Registers
 from disclo_cli.schema import KINDS, Record, RegisterSpec, digest, from_sql, key_of, spec, to_sql
 
@@ -336,17 +337,33 @@ class Ledger:
 
     # --- opening ------------------------------------------------------------------------------
     @classmethod
-    def open_path(cls, path: Path, *, create: bool = True, timeout: float = BUSY_TIMEOUT_S) -> "Ledger":
-        if not create and not path.exists():
-            raise LedgerError("ledger-missing", path=str(path))
+    def open_path(cls, path: Path, *, create: bool = True, timeout: float = BUSY_TIMEOUT_S, write: bool = False,
+                  workspace: bool = False) -> "Ledger":
+        """Open (or, with create, make) the ledger at path. `write`: it is about to be written, so it
+        is checked first (PRAGMA quick_check: half a second on a ledger of a million rows; writing
+        into a damaged file would spread the damage). `workspace`: path is a workspace's ledger
+        (disclo.toml beside it): missing or empty, it is an error (the office's history gone), not
+        a new ledger."""
         if path.exists() and path.is_dir():
             raise LedgerError("ledger-is-folder", path=str(path))
+        if path.exists() and not path.is_file():  # a device, a FIFO: not a file SQLite can keep a ledger in
+            raise LedgerError("ledger-not-a-file", path=str(path))
+        size = path.stat().st_size if path.exists() else None
+        if size is None and not create:
+            raise LedgerError("ledger-gone" if workspace else "ledger-missing", path=str(path), found=backups_note(path))
+        if size == 0 and (workspace or not create):
+            raise LedgerError("ledger-empty", path=str(path), found=backups_note(path))
         try:
             conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise ledger_error(exc, path, timeout) from exc
+        try:
             conn.execute("PRAGMA foreign_keys = ON")
             # a bulk ingest touches index pages all over: keep up to ~256 MB of them in memory
             conn.execute("PRAGMA cache_size = -262144")
             version = cls._version(conn, path)
+            if version is not None and write:
+                _verify(conn, path, "quick_check")
             if version is None:
                 with _tx(conn, path, timeout):
                     for stmt in schema_ddl():
@@ -360,15 +377,19 @@ class Ledger:
                 if todo or version < SCHEMA_VERSION:
                     with _tx(conn, path, timeout):
                         _apply(conn, todo)
-        except sqlite3.DatabaseError as exc:
-            raise LedgerError("ledger-damaged", path=str(path), problem=str(exc)) from exc
+        except BaseException as exc:
+            conn.close()
+            if _translatable(exc):
+                raise ledger_error(exc, path, timeout) from exc
+            raise
         return cls(conn, path, timeout)
 
     @classmethod
-    def open(cls, config, *, create: bool = False) -> "Ledger":
+    def open(cls, config, *, create: bool = False, write: bool = False) -> "Ledger":
         if config.db_path is None:
             raise LedgerError("ledger-none")
-        return cls.open_path(Path(config.db_path), create=create, timeout=config.lock_timeout)
+        workspace = config.path is not None and not create
+        return cls.open_path(Path(config.db_path), create=create, timeout=config.lock_timeout, write=write, workspace=workspace)
 
     @staticmethod
     def _version(conn: sqlite3.Connection, path: Path) -> int | None:
@@ -384,7 +405,13 @@ class Ledger:
         try:
             return int(row[0])
         except (TypeError, ValueError) as exc:
-            raise LedgerError("ledger-bad-version", path=str(path), value=str(row[0])[:40]) from exc
+            raise LedgerError("ledger-is-damaged", path=str(path), problem=msg("damage.version", value=str(row[0])[:40]),
+                              found=backups_note(path)) from exc
+
+    def verify(self) -> None:
+        """SQLite's full integrity check (every page, every index against its table); LedgerError
+        ledger-is-damaged when it finds anything."""
+        _verify(self.conn, self.path, "integrity_check")
 
     def close(self) -> None:
         self.conn.close()
@@ -392,8 +419,10 @@ class Ledger:
     def __enter__(self) -> "Ledger":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, typ, exc, tb) -> None:
         self.close()
+        if exc is not None and _translatable(exc):
+            raise ledger_error(exc, self.path, self.timeout) from exc  # an SQLite error in a `with` block says what it means
 
     # --- writing ------------------------------------------------------------------------------
     def ingest(self, batches: Sequence[Batch], *, now: str | None = None) -> list[FileResult]:
@@ -622,13 +651,23 @@ class Ledger:
             self.conn.execute(f"DELETE FROM findings WHERE source_id IN ({marks})", ids)
         return removed
 
-    def backup(self, target: Path) -> None:
-        """A consistent copy through SQLite's backup API (safe while others use the ledger)."""
+    def backup(self, target: Path, *, shown: str | Path | None = None) -> None:
+        """A consistent copy through SQLite's backup API (safe while others use the ledger), checked
+        (integrity_check) before it is called a backup: a copy of a damaged ledger is refused
+        (LedgerError backup-damaged), so that it never replaces a good backup."""
         dest = sqlite3.connect(str(target))
         try:
             self.conn.backup(dest)
+            problems = [r[0] for r in dest.execute("PRAGMA integrity_check(20)")]
+        except sqlite3.DatabaseError as exc:
+            if _kind(exc) != "damaged":
+                raise  # the copy cannot be written (a full disk …): an output error
+            problems = [str(exc)]
         finally:
             dest.close()
+        if problems != ["ok"]:
+            raise LedgerError("backup-damaged", target=str(shown or target), path=str(self.path), problem=_problem(problems),
+                              found=backups_note(self.path))
 
     # --- reading ------------------------------------------------------------------------------
     def _select(self, kind: str, where: str = "", args: Sequence = ()) -> Iterator[Record]:
@@ -772,22 +811,173 @@ def _decimal(value: float) -> object:
 
 @contextmanager
 def _tx(conn: sqlite3.Connection, path: Path, timeout: float):
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception; waits for another writer."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception; waits for another writer. An SQLite
+    error is a LedgerError that says what it means (locked, read-only, disk full, damaged)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise LedgerError("ledger-locked", path=str(path), seconds=f"{timeout:g}") from exc
-        raise LedgerError("ledger-write-failed", path=str(path), problem=str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise ledger_error(exc, path, timeout) from exc
     try:
         yield
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
-            conn.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(conn)
+        if _translatable(exc):
+            raise ledger_error(exc, path, timeout) from exc
         raise
     try:
         conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise ledger_error(exc, path, timeout) from exc
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is left of a transaction: SQLite may have rolled it back itself (a full disk,
+    an I/O error), and a failed ROLLBACK must not hide the error that caused it."""
+    try:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise LedgerError("ledger-commit-failed", path=str(path), problem=str(exc)) from exc
+    except sqlite3.Error:
+        pass
+
+
+# --- what an SQLite error means ------------------------------------------------------------------------
+
+_TRANSLATED = (sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InternalError)
+
+
+def _translatable(exc: BaseException) -> bool:
+    """An SQLite error that is about the ledger file (not a bug in disclo's SQL: ProgrammingError)."""
+    return isinstance(exc, _TRANSLATED) or type(exc) is sqlite3.DatabaseError
+
+
+def _kind(exc: BaseException) -> str:
+    """locked, full, read-only, cannot-open, io or damaged."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+        return "locked"
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return "full"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")) or "readonly" in text or "read-only" in text:
+        return "read-only"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return "cannot-open"
+    if name.startswith(("SQLITE_IOERR", "SQLITE_NOLFS")) or "disk i/o" in text:
+        return "io"
+    return "damaged"  # SQLITE_CORRUPT, SQLITE_NOTADB, a table or column missing, a constraint broken …
+
+
+def ledger_error(exc: BaseException, path: Path, timeout: float = BUSY_TIMEOUT_S) -> LedgerError:
+    """The LedgerError an SQLite error on the ledger means; never a suggestion to restore a backup
+    when the ledger is only busy."""
+    kind = _kind(exc)
+    problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    if kind == "locked":
+        return LedgerError("ledger-busy", path=str(path), seconds=f"{timeout:g}", holder=lock_holder(path))
+    if kind == "full":
+        return LedgerError("ledger-disk-full", path=str(path))
+    if kind == "read-only":
+        return LedgerError("ledger-read-only", path=str(path), problem=problem)
+    if kind == "cannot-open":
+        return LedgerError("ledger-cannot-open", path=str(path), problem=problem)
+    if kind == "io":
+        return LedgerError("ledger-io", path=str(path), problem=problem)
+    if not _sqlite_header(path):  # disclo.toml or a workbook given as --db: restoring a backup over it would be wrong
+        return LedgerError("ledger-not-sqlite", path=str(path), problem=problem, found=backups_note(path))
+    return LedgerError("ledger-is-damaged", path=str(path), problem=problem, found=backups_note(path))
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether a file begins as every SQLite database does (an empty or unreadable one: False)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _problem(lines: Sequence[str]) -> str:
+    first = lines[0] if lines else ""
+    more = f" (+{len(lines) - 1})" if len(lines) > 1 else ""
+    return first[:160] + more
+
+
+def _verify(conn: sqlite3.Connection, path: Path, pragma: str) -> None:
+    """PRAGMA quick_check or integrity_check; LedgerError ledger-is-damaged unless it says ok."""
+    try:
+        lines = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)")]
+    except sqlite3.DatabaseError as exc:
+        if not _translatable(exc):
+            raise
+        raise ledger_error(exc, path) from exc
+    if lines != ["ok"]:
+        raise LedgerError("ledger-is-damaged", path=str(path), problem=_problem(lines), found=backups_note(path))
+
+
+def lock_holder(path: Path):
+    """Who holds the ledger's lock, as a message: the process (its id and command line) where the
+    system can tell (Linux: the lock SQLite took is a POSIX lock, and F_GETLK names its owner), else
+    that SQLite cannot tell. SQLite itself keeps no record of who holds a lock."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return msg("lock-holder.unknown")
+    try:
+        import fcntl
+        import struct
+
+        pending = 0x40000000  # SQLite's lock bytes: PENDING, RESERVED, then the SHARED range
+        fmt = "hhqqi4x"  # struct flock on Linux: l_type, l_whence, l_start, l_len, l_pid
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            query = struct.pack(fmt, fcntl.F_WRLCK, os.SEEK_SET, pending, 512, 0)
+            l_type, _, _, _, pid = struct.unpack(fmt, fcntl.fcntl(fd, fcntl.F_GETLK, query))
+        finally:
+            os.close(fd)
+    except (OSError, ImportError, struct.error, ValueError):
+        return msg("lock-holder.unknown")
+    if l_type == fcntl.F_UNLCK or pid <= 0:
+        return msg("lock-holder.unknown")  # released meanwhile, or held in this very process
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            command = " ".join(fh.read(4096).replace(b"\0", b" ").decode("utf-8", "replace").split())
+    except OSError:
+        command = ""
+    if len(command) > 80:
+        command = command[:79] + "…"
+    return msg("lock-holder.process", pid=pid, command=command or "?")
+
+
+def backups_note(path: Path):
+    """Where the newest backup near a ledger is (an SQLite file in its folder or a folder beside
+    it, newest first), as a message for the hint; or that none was found there."""
+    import os
+
+    from disclo_cli.fsio import same_file
+
+    folder = path.parent if str(path.parent) else Path(".")
+    found: list[tuple[float, Path]] = []
+    try:
+        candidates = [*folder.glob("*"), *folder.glob("*/*")]
+    except OSError:
+        candidates = []
+    for c in candidates[:5000]:
+        try:
+            if c.name.startswith(".") or not c.is_file() or c.stat().st_size <= 100 or same_file(c, path):
+                continue  # a temp file (.x.tmp), the ledger itself
+            with c.open("rb") as fh:
+                if fh.read(16) == b"SQLite format 3\x00":
+                    found.append((c.stat().st_mtime, c))
+        except OSError:
+            continue
+    if not found:
+        return msg("backup-found.none", folder=str(folder))
+    mtime, newest = max(found)
+    try:
+        shown = os.path.relpath(newest)
+    except ValueError:
+        shown = str(newest)
+    when = dt.datetime.fromtimestamp(mtime).isoformat(sep=" ", timespec="minutes")
+    return msg("backup-found.newest", backup=shown, when=when)

@@ -206,5 +206,5 @@ def import_notice(notice_path: Path, calendar_path: Path, *, year: int | None = 
     merged = calendar_file.merge(existing, lines, [calendar_file.NoticeLine(notice.year, notice.title, source)], replace_lines=replace_lines)
     changed = bool(merged.added or merged.replaced)
     if changed and not dry_run:
-        write_bytes(calendar_path, calendar_file.render(merged.file))
+        write_bytes(calendar_path, calendar_file.render(merged.file), own="protected.calendar")  # the calendar file is its to write
     return Imported(notice, str(calendar_path), merged.added, merged.unchanged, merged.replaced, changed and not dry_run)

@@ -194,5 +194,5 @@ def write_proposal(path: Path, review: Review, today: dt.date) -> int:
         else:
             lines[at + 1 : at + 1] = block
         added += len(block)
-    write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"), own="protected.config")  # disclo.toml is its to write
     return added

@@ -37,27 +37,43 @@ def tally_ledger(config: Config, *, by: Sequence[str], year: int) -> Tally:
 
 # --- workspace and ledger --------------------------------------------------------------------------
 
-def init_workspace(folder: Path, *, name: str = "", force: bool = False) -> tuple[Path, Path]:
-    """Write a commented disclo.toml and create the ledger in `folder`."""
+def init_workspace(folder: Path, *, name: str = "", force: bool = False, db: Path | None = None) -> tuple[Path, Path, bool]:
+    """Write a commented disclo.toml and create the ledger in `folder`. Returns (disclo.toml, the
+    ledger, whether disclo.toml was written: a workspace that has one but no ledger gets only the
+    ledger). An empty (0-byte) ledger is an error: it may be an office's history lost."""
     import json
     from importlib import resources
 
     from disclo_cli import config as cfg
-    from disclo_cli.errors import OutputError
+    from disclo_cli.errors import LedgerError, OutputError
     from disclo_cli.fsio import write_bytes
-    from disclo_cli.ledger import Ledger
+    from disclo_cli.ledger import Ledger, backups_note
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError("init-folder", folder=str(folder), problem=exc.strerror or str(exc)) from exc
     path = folder / cfg.CONFIG_NAME
-    if path.exists() and not force:
+    ledger = Path(db) if db is not None else folder / cfg.DB_NAME
+    has_ledger = ledger.exists() and not ledger.is_dir()
+    if has_ledger and ledger.stat().st_size == 0:
+        raise LedgerError("ledger-empty", path=str(ledger), found=backups_note(ledger))
+    write_config = force or not path.exists()
+    if not write_config and has_ledger:
         raise OutputError("init-exists", path=str(path))
-    template = resources.files("disclo_cli.data").joinpath("disclo.template.toml").read_text(encoding="utf-8")
-    # a TOML basic string: JSON's escapes (\" \\ \uXXXX) are valid TOML, so any name round-trips
-    write_bytes(path, template.replace('"{name}"', json.dumps(name, ensure_ascii=False)).encode("utf-8"))
-    config = cfg.load(path)
-    Ledger.open(config, create=True).close()
+    if write_config:
+        template = resources.files("disclo_cli.data").joinpath("disclo.template.toml").read_text(encoding="utf-8")
+        # a TOML basic string: JSON's escapes (\" \\ \uXXXX) are valid TOML, so any name round-trips
+        write_bytes(path, template.replace('"{name}"', json.dumps(name, ensure_ascii=False)).encode("utf-8"), own="protected.config")
+    config = cfg.load(path, db)
+    try:
+        Ledger.open(config, create=True).close()
+    except BaseException:
+        if write_config and not force:
+            path.unlink(missing_ok=True)  # nothing half-made: no disclo.toml without its ledger
+        raise
     assert config.db_path is not None  # a config read from a file has its ledger beside it
-    return path, config.db_path
+    return path, Path(config.db_path), write_config
 
 
 def file_key(path: Path, config: Config) -> str:
@@ -117,19 +133,36 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     """
     from disclo_cli.errors import DataError
     from disclo_cli.ingest.registers import locate, read_sheet
-    from disclo_cli.ledger import Batch, Ledger, file_sha256
+    from disclo_cli.ledger import Batch, Ledger
     from disclo_cli.model import Finding, Place, blocking, errors_of
 
     if replaces and len(files) != 1:
         raise UsageError("replaces-one-file")
+    from disclo_cli.errors import InputError
+    from disclo_cli.ingest.readers import is_stdin, read_input
+    from disclo_cli.ingest.registers import owner_note
+
     batches: list[Batch] = []
     findings = []
     for f in files:
         path = Path(f)
+        if is_stdin(path):
+            raise InputError("ingest-stdin", path=str(path))
+        skipped = owner_note(path)  # ~$台账.xlsx: 台账.xlsx is open in Excel/WPS
+        if skipped is not None:
+            findings.append(skipped)
+            continue
         per_kind: dict[str, Batch] = {}
         key = file_key(path, config)
-        for s, layout in locate(path, config, kind, sheet):
-            read = read_sheet(s, layout, config, strict=strict, today=today)
+        try:
+            inp = read_input(path)  # read once: the rows filed and the sha256 kept are of the same bytes
+            found = locate(inp, config, kind, sheet)
+        except InputError as exc:
+            if len(files) > 1:  # say that the others are not filed either (one ingest, one transaction)
+                raise InputError("ingest-batch-stopped", problem=exc.message, todo=exc.hint, count=len(files)) from exc
+            raise
+        for s, layout in found:
+            read = read_sheet(s, layout, config, strict=strict, today=today, year_option=False)
             if unit is not None:
                 from disclo_cli.rollup.units import tag
 
@@ -142,7 +175,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
             missing = sheet_requirements(read, config)
             batch = per_kind.get(layout.kind)
             if batch is None:
-                batch = per_kind[layout.kind] = Batch(path, layout.kind, [], key, file_sha256(path), replaces=tuple(replaces),
+                batch = per_kind[layout.kind] = Batch(path, layout.kind, [], key, inp.sha256, replaces=tuple(replaces),
                                                       sheets=[] if sheet is not None else None)
             if batch.sheets is not None:
                 batch.sheets = [*batch.sheets, s.name]
@@ -167,7 +200,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     errors = errors_of(findings)
     if strict and errors:
         raise DataError("strict-refused", findings, count=len(errors))  # the CLI lists them before the error line
-    with Ledger.open(config, create=True) as ledger:
+    with Ledger.open(config, write=True) as ledger:
         results = ledger.ingest(batches)
     return results, findings
 

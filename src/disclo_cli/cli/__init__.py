@@ -31,8 +31,24 @@ def main(ctx: click.Context, config_path: str | None, db_path: str | None, debug
     disclo table --year 2018         the standard statistics table
     disclo report --year 2018        DOCX draft of the annual report
     """
+    from disclo_cli.fsio import protecting
+
     ctx.ensure_object(dict)
     ctx.obj.update(config_path=config_path, db_path=db_path, debug=debug)
+    ctx.with_resource(protecting())  # the files this command's outputs must not replace (fsio.check_target)
+    _check_folder()
+
+
+def _check_folder() -> None:
+    """The current folder must still exist: every relative path, and the search for disclo.toml, start there."""
+    import os
+
+    from disclo_cli.errors import InputError
+
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise InputError("folder-gone", folder=os.environ.get("PWD", "")) from None
 
 
 def _version(ctx: click.Context, value: bool) -> None:

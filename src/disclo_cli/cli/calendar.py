@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from disclo_cli.cli.options import emit, emit_json, err, load_config, wrote
+from disclo_cli.cli.options import InputPath, emit, emit_json, err, load_config, wrote
 from disclo_cli.messages import N_, _
 
 
@@ -38,7 +38,7 @@ def calendar() -> None:
 
 
 @calendar.command("import")
-@click.argument("notice", type=click.Path(dir_okay=False))
+@click.argument("notice", type=InputPath(dir_okay=False))
 @click.option("--year", type=click.IntRange(2000, 2100), help=N_("The notice's year, when its text does not say it."))
 @click.option("--replace", "replace_lines", is_flag=True, help=N_("Let the notice's days replace different lines of the calendar file."))
 @click.option("--dry-run", is_flag=True, help=N_("Show what the notice says; write nothing."))

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
-from disclo_cli.cli.options import SEVERITY_WORDS, emit, emit_json, err, load_config
+from disclo_cli.cli.options import SEVERITY_WORDS, InputPath, emit, emit_json, err, load_config
 from disclo_cli.messages import N_, _
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path())
+@click.argument("files", nargs=-1, type=InputPath())
 @click.option("--year", required=True, type=click.IntRange(1990, 2100), help=N_("The report year."))
 @click.option("--standard", help=N_("As for 'disclo table' (default: the format in force for --year)."))
-@click.option("--previous", type=click.Path(dir_okay=False), help=N_("Last year's published figures, as 'disclo table --format json' wrote them."))
+@click.option("--previous", type=InputPath(dir_okay=False), help=N_("Last year's published figures, as 'disclo table --format json' wrote them."))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help=N_("Output format."))
 @click.pass_context
 def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str | None, previous: str | None, fmt: str):
@@ -32,6 +32,11 @@ def check(ctx: click.Context, files: tuple[str, ...], year: int, standard: str |
 
         result = check_rollup(config, year, standard=standard, previous=last, calendar=lambda: workspace_calendar(ctx))
     else:
+        if not files:
+            from disclo_cli.ledger import Ledger
+
+            with Ledger.open(config) as ledger:
+                ledger.verify()  # the ledger first (SQLite's integrity check), then the figures
         result = check_year(config, year, standard=standard, previous=last, files=files)
     if fmt == "json":
         emit_json(result.as_json(), None)

@@ -224,6 +224,12 @@ class DiscloGroup(click.Group):
             ctx.exit(EXIT_PIPE)
         except Exception:
             exc_type, exc_value, _tb = sys.exc_info()
+            failed = _stdout_failure(exc_value)
+            if failed is not None:  # stdout is a full disk or a closed file: an output error, not a bug
+                _silence_stdout()
+                err(_("disclo: error: {message}").format(message=failed.message))
+                err(f"  {failed.hint}")
+                ctx.exit(failed.exit_code)
             if debugging(ctx):
                 _traceback()
             first = str(exc_value).splitlines()[0][:300] if str(exc_value) else ""
@@ -249,6 +255,32 @@ def _say_what_was_lost() -> None:
     if count:
         err(_("note: {count} character(s) of the output cannot be shown in the console's encoding ({encoding}) and were printed as ?; "
               "write the output to a file with --output, or set PYTHONIOENCODING=utf-8.").format(count=count, encoding=console.encoding_of(sys.stdout)))
+
+
+def _stdout_failure(exc: BaseException | None):
+    """The OutputError for an OSError raised while writing stdout (a full disk behind '> file',
+    /dev/full, a file closed under disclo), None for any other error. Told by the traceback: a
+    frame that was writing to stdout (click.echo's file, a rich Console's file)."""
+    if not isinstance(exc, OSError):
+        return None
+    stdout = sys.stdout
+    streams = {id(s) for s in (stdout, getattr(stdout, "buffer", None), sys.__stdout__, getattr(sys.__stdout__, "buffer", None)) if s is not None}
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            if id(value) in streams or (type(value).__name__ == "Console" and id(_console_file(value)) in streams):
+                from disclo_cli.errors import OutputError
+                from disclo_cli.fsio import _why
+
+                what, todo = _why(exc)
+                return OutputError("stdout-failed", what=what, todo=todo)
+        tb = tb.tb_next
+    return None
+
+
+def _console_file(console) -> object:
+    """Where a rich Console writes (its file, else stdout or stderr)."""
+    return getattr(console, "_file", None) or (sys.stderr if getattr(console, "stderr", False) else sys.stdout)
 
 
 def _silence_stdout() -> None:
@@ -291,7 +323,53 @@ def load_config(ctx: click.Context, *, required: bool = False):
     db = Path(obj["db_path"]) if obj.get("db_path") else None
     if path is None and required:
         raise ConfigError("no-config")
-    return cfg.load(path, db, lock_timeout=os.environ.get("DISCLO_LOCK_TIMEOUT"))
+    config = cfg.load(path, db, lock_timeout=os.environ.get("DISCLO_LOCK_TIMEOUT"))
+    protect_workspace(config)
+    return config
+
+
+def protect_workspace(config) -> None:
+    """No output of this command may replace the workspace's own files (fsio.check_target): the
+    ledger and its journal, disclo.toml, the calendar file, the prose files."""
+    from disclo_cli.calendar_file import CALENDAR_FILE
+    from disclo_cli.fsio import protect
+    from disclo_cli.report.prose import PROSE_DIR
+
+    if config.db_path is not None:
+        db = Path(config.db_path)
+        protect(db, "protected.ledger")
+        for suffix in ("-journal", "-wal", "-shm"):
+            protect(db.with_name(db.name + suffix), "protected.journal")
+    if config.path is not None:
+        protect(config.path, "protected.config")
+    workspace = config.workspace
+    protect(workspace / CALENDAR_FILE, "protected.calendar")
+    try:
+        prose = sorted((workspace / PROSE_DIR).glob("*.md"))
+    except OSError:
+        prose = []
+    for path in prose:
+        protect(path, "protected.prose")
+
+
+class InputPath(click.Path):
+    """A file the command reads: no output of the same command may replace it (fsio.check_target);
+    a FIFO, a device or a socket is refused before anything reads it (it could block for ever or
+    never end). `must_exist`: a missing file is an error here."""
+
+    def __init__(self, *, must_exist: bool = False, dir_okay: bool = True, check: bool = True) -> None:
+        super().__init__(dir_okay=dir_okay)
+        self.must_exist, self.check = must_exist, check
+
+    def convert(self, value, param, ctx):
+        from disclo_cli.fsio import protect
+        from disclo_cli.ingest.readers import check_input
+
+        value = super().convert(value, param, ctx)
+        if self.check:  # check=False: the reader says itself what is wrong with such a file (--prose)
+            check_input(Path(value), must_exist=self.must_exist)
+        protect(value, "protected.input")
+        return value
 
 
 SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from disclo_cli.cli.options import emit, err, load_config, report_findings, wrote
+from disclo_cli.cli.options import InputPath, emit, err, load_config, report_findings, wrote
 from disclo_cli.messages import N_, _
 
 
@@ -24,12 +24,12 @@ class ReportDate(click.ParamType):
 @click.option("--standard", help=N_("legacy, legacy6, 2019 or 2021 (default: the format in force for --year), or a definition .toml file."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("The DOCX to write (default: {year}年政府信息公开工作年度报告.docx in the workspace)."))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help=N_("Also write the report's tables as JSON (the shape of 'disclo table --format json')."))
-@click.option("--prose", "prose_path", type=click.Path(dir_okay=False), help=N_("The office's text (default: prose/{year}.md in the workspace)."))
+@click.option("--prose", "prose_path", type=InputPath(dir_okay=False, check=False), help=N_("The office's text (default: prose/{year}.md in the workspace)."))
 @click.option("--date", type=ReportDate(),
               help=N_("The date under the signature: 2019-01-15, 2019/1/15 or 2019年1月15日 (default: today within the reporting window, else the year's last day)."))
-@click.option("--template", type=click.Path(dir_okay=False), help=N_("The office's letterhead DOCX to build on (default: [report] template in disclo.toml)."))
+@click.option("--template", type=InputPath(dir_okay=False), help=N_("The office's letterhead DOCX to build on (default: [report] template in disclo.toml)."))
 @click.option("--charts/--no-charts", default=None, help=N_("Add the charts of items by month and by category (default: [report] charts)."))
-@click.option("--previous", type=click.Path(dir_okay=False),
+@click.option("--previous", type=InputPath(dir_okay=False),
               help=N_("Last year's published figures, as 'disclo table --format json' wrote them, for the year-over-year comparisons."))
 @click.option("--preview", is_flag=True, help=N_("Print the report as text to stdout and write nothing."))
 @click.option("--force", is_flag=True, help=N_("Write the report even if a check fails (marked as unchecked; for internal review only)."))
@@ -69,6 +69,7 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
         if shown.placeholders:
             err(_("{count} 【请填写】 placeholder(s) to fill before publishing.").format(count=len(shown.placeholders)))
         return None
+    _check_outputs(output or builder.default_output(config, year), json_path)
     options = dict(standard=standard, output=output, json_path=json_path, prose_path=prose_path, date=date, force=force, final=final,
                    template=template, charts=charts, previous=previous)
     if config.units:  # a county's own report, from its units' rows combined
@@ -134,6 +135,17 @@ def _progress(label: str):
             yield lambda done, total, what: progress.update(task, completed=done, total=total, description=f"{label}: {what}")
 
     return bar()
+
+
+def _check_outputs(docx, json_path) -> None:
+    """Neither output may replace a file the command must keep (fsio.check_target), nor the other output."""
+    from pathlib import Path
+
+    from disclo_cli.fsio import Protected, check_target, protected
+
+    check_target(docx)
+    if json_path:
+        check_target(json_path, protect=(*protected(), Protected(Path(docx), "protected.report")))
 
 
 COMMANDS = [report]

@@ -101,7 +101,7 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
 
     machine = fmt != "table"  # CSV and JSON are the same in every language
     language = "en" if machine else None
-    rows = tuple((*r[:5], r[5].text(language)) for r in result.rows)
+    rows = tuple((*r[:5], _spreadsheet_text(r[5]) if fmt == "csv" else r[5].text(language)) for r in result.rows)
     heads = EXPLAIN_COLUMNS if machine else tuple(_(h) for h in EXPLAIN_HEADS)
     title = "；".join(f"{a} = {shown(v)}" for a, v in result.cells) if result.cells else f"{result.address} = {shown(result.value)}"
     grid = Grid(title, heads, rows, widths=(14, 8, 4, 14, 10, 30), note=result.note_in(language))
@@ -111,6 +111,18 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
         payload["cells"] = [{"cell": a, "value": v} for a, v in result.cells]
     render_grids([grid], payload, fmt, None)
     return None
+
+
+def _spreadsheet_text(what) -> str:
+    """A row's description for CSV: disclo's own '+ ' / '− ' become words, so that a spreadsheet does not
+    read the cell as a formula (and the formula guard, render.safe, is left for what came from a register)."""
+    from disclo_cli.messages import msg
+
+    words = {"explain.added": "explain.csv-added", "explain.abolished": "explain.csv-abolished"}
+    code = getattr(what, "code", "")
+    if code in words:
+        return msg(words[code], **what.params).text("en")
+    return what.text("en")
 
 
 COMMANDS = [table, explain]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from disclo_cli.cli.options import FORMAT_CHOICE, load_config, render_grids, report_findings
+from disclo_cli.cli.options import FORMAT_CHOICE, InputPath, load_config, render_grids, report_findings
 from disclo_cli.messages import N_
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, type=InputPath())
 @click.option("--year", type=click.IntRange(1990, 2100), help=N_("Count only items dated in this year."))
 @click.option("--by", "by", multiple=True, type=click.Choice(["category", "channel", "month", "unit"]), help=N_("Dimension (default category); twice for a cross table, e.g. --by category --by month."))
 @click.option("--sheet", help=N_("Only this sheet (name or 1-based number); default: every sheet that looks like a register."))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from disclo_cli.cli.options import err, load_config, render_grids, report_findings, wrote
+from disclo_cli.cli.options import InputPath, err, load_config, render_grids, report_findings, wrote
 from disclo_cli.messages import N_, _
 
 
@@ -15,15 +15,18 @@ from disclo_cli.messages import N_, _
 @click.argument("folder", default=".", type=click.Path(file_okay=False))
 @click.option("--name", default="", help=N_("The office's full name (written into [office] name)."))
 @click.option("--force", is_flag=True, help=N_("Overwrite an existing disclo.toml."))
-def init(folder: str, name: str, force: bool):
+@click.pass_context
+def init(ctx: click.Context, folder: str, name: str, force: bool):
     """Create a workspace: a commented disclo.toml and an empty ledger.
 
     Example: disclo init 柳城街道 --name 南安市柳城街道办事处
     """
     from disclo_cli.service import init_workspace
 
-    config_path, db_path = init_workspace(Path(folder), name=name, force=force)
-    wrote(config_path)
+    db = (ctx.find_root().obj or {}).get("db_path")
+    config_path, db_path, written = init_workspace(Path(folder), name=name, force=force, db=Path(db) if db else None)
+    if written:  # a workspace that has a disclo.toml but no ledger gets only the ledger
+        wrote(config_path)
     err(_("ledger {path}").format(path=db_path))
     err(_("Next: fill in [office] and [opening] in disclo.toml, then 'disclo ingest FILE…'."))
 
@@ -39,7 +42,7 @@ class Ingested:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=InputPath())
 @click.option("--kind", type=click.Choice(["items", "requests", "cases"]), help=N_("The register kind (default: detected from the headers)."))
 @click.option("--sheet", help=N_("Only this sheet (name or 1-based number)."))
 @click.option("--strict", is_flag=True, help=N_("Any problem in any row files nothing (exit 1)."))
@@ -120,9 +123,9 @@ def ledger_sources(ctx: click.Context, fmt: str):
     heads = ("id", "file", "kind", "ingested_at", "rows", "sha256")
     if fmt == "table":
         shown = tuple(_(h) for h in (N_("id"), N_("file"), N_("kind"), N_("ingested at"), N_("rows"), N_("sha256")))
-        grid = Grid(_("Files ingested"), shown, tuple((s.id, s.name, _(KIND_WORDS[s.kind]), s.ingested_at, s.rows, s.sha256[:12]) for s in sources))
-    else:
-        grid = Grid("", heads, tuple((s.id, s.name, s.kind, s.ingested_at, s.rows, s.sha256) for s in sources))
+        grid = Grid(_("Files ingested"), shown, tuple((s.id, s.file_key or s.name, _(KIND_WORDS[s.kind]), s.ingested_at, s.rows, s.sha256[:12]) for s in sources))
+    else:  # the file as the workspace knows it (台账/2018/台账.xlsx): two 台账.xlsx in two folders are two files
+        grid = Grid("", heads, tuple((s.id, s.file_key or s.name, s.kind, s.ingested_at, s.rows, s.sha256) for s in sources))
     render_grids([grid], {"sources": [s.__dict__ for s in sources]}, fmt, None)
 
 
@@ -137,7 +140,7 @@ def ledger_forget(ctx: click.Context, file: str):
     from disclo_cli.ledger import Ledger
 
     config = load_config(ctx, required=True)
-    with Ledger.open(config) as lg:
+    with Ledger.open(config, write=True) as lg:
         removed = lg.forget(file)
     click.echo("\t".join(_("{kind} removed {count}").format(kind=_(KIND_NAMES[k]), count=n) for k, n in removed.items()))
 
@@ -150,12 +153,16 @@ def ledger_backup(ctx: click.Context, target: str):
 
     Example: disclo ledger backup backup/disclo-2019-01-05.sqlite
     """
+    from disclo_cli.errors import OutputError
     from disclo_cli.fsio import atomic_write
     from disclo_cli.ledger import Ledger
 
     config = load_config(ctx, required=True)
+    folder = Path(target).parent
+    if not folder.is_dir():
+        raise OutputError("backup-folder-missing", target=target, folder=str(folder))
     with Ledger.open(config) as lg:
-        atomic_write(target, lambda tmp: (tmp.unlink(), lg.backup(tmp)))
+        atomic_write(target, lambda tmp: (tmp.unlink(), lg.backup(tmp, shown=target)))
     wrote(target)
 
 

@@ -28,6 +28,7 @@ class RowSource(Protocol):
     cells: Cells
     columns: dict[str, list[object]]
     strict: bool
+    year_option: bool  # the command has --year (ingest has not)
 
     def add(self, severity: str, code: str, row: int | None, name: str = "", *, variant: str = "", **params: object) -> None: ...
 
@@ -83,7 +84,8 @@ def _money(value: object) -> Decimal | None | Bad:
         except InvalidOperation:
             return Bad(clip(cell_text(value)), msg("money.not-an-amount", value=clip(cell_text(value))))
     if amount < 0 or amount > MAX_FEE:
-        return Bad(clip(cell_text(value)), msg("money.out-of-range", value=clip(cell_text(value)), limit=f"{MAX_FEE:,}"))
+        shown = f"{value:g}" if isinstance(value, float) else clip(cell_text(value))  # 1e+308, not its 309 digits
+        return Bad(shown, msg("money.out-of-range", value=shown, limit=f"{MAX_FEE:,}"))
     return amount + 0  # -0 is 0
 
 
@@ -262,7 +264,10 @@ class Row:
     def date(self, name: str, *, required: bool = False, reject: bool = True) -> dt.date | None:
         value = self[name]
         if isinstance(value, DateProblem):
-            self.add("error", "bad-date", name, reject=reject, header=self.read.layout.header_of(name), problem=msg(value.code, **value.params))
+            code = value.code
+            if code == "date.no-year" and not self.read.year_option:
+                code = "date.no-year-in-name"  # ingest has no --year: the year comes from the register itself
+            self.add("error", "bad-date", name, reject=reject, header=self.read.layout.header_of(name), problem=msg(code, **value.params))
             return None
         if value is None and required:
             self.add("error", "missing-date", name, reject=True, header=self.read.layout.header_of(name))

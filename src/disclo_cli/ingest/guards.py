@@ -1,33 +1,58 @@
 """Limits on what a workbook may ask of the reader, checked before calamine unpacks anything.
 
-A zip's directory tells the parts' sizes (decompression bombs); a quick scan of each worksheet's XML
-tells how far its cells reach (one cell at XFD1048576 would make calamine lay out half a terabyte);
-XML that declares entities is refused; an .ods is walked for its extent and its merged ranges.
+A zip's directory tells the parts' sizes (decompression bombs). Each worksheet's XML is then
+unpacked once, by zlib, and looked at in C only (a count and one regular-expression search per
+megabyte, no Python per cell): how far its cells reach (one cell at XFD1048576 would make calamine
+lay out half a terabyte), how many cells hold a value, how much XML it is. XML that declares
+entities is refused. The limits are those of the largest register disclo is made for (a million
+rows of about seven columns: some eight seconds and a gigabyte of memory to read); a workbook over
+them is refused within seconds, saying which limit and by how much. An .ods is walked for its
+extent and its merged ranges.
+
+The totals count the whole workbook: every sheet is read and kept while its registers are found.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import struct
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from disclo_cli.errors import InputError
 
 #: refuse a workbook whose parts unpack to more than this (a decompression bomb) ...
-MAX_UNPACKED = 4 << 30
-#: ... or whose large parts unpack more than this many times their packed size
-MAX_RATIO = 250
-#: refuse a sheet whose cells, laid out from A1, would be more than this many (a million rows × 30 columns)
-MAX_CELLS = 30_000_000
+MAX_UNPACKED = 2 << 30
+#: ... or whose large parts unpack more than this many times their packed size (a real register
+#: packs 5 to 20 times; text repeated to fill memory packs hundreds of times)
+MAX_RATIO = 100
+LARGE_PART = 64 << 20
+#: refuse a workbook whose sheets, laid out from A1, would be more than this many cells (calamine
+#: and Python hold every cell of that rectangle: about 40 bytes each even when empty)
+MAX_CELLS = 16_000_000
+#: ... or whose cells with a value are more than this many (a million rows × 8 columns)
+MAX_VALUES = 8_000_000
+#: ... or whose worksheet XML is more than this (the 1M-row benchmark register is 563 MiB)
+MAX_SHEET_XML = 640 << 20
+#: ... or whose shared strings (xl/sharedStrings.xml) are more than this
+MAX_SHARED_XML = 256 << 20
+#: ... or whose cells would hold more text than this (each cell of a shared string is a copy of it)
+MAX_TEXT = 384 << 20
+
+_CHUNK = 1 << 21  # unpacked bytes looked at at a time
 
 
-
-def guard_zip(p: Path) -> list:
+def guard_zip(p: Path, data: bytes | None = None) -> list:
     """Refuse decompression bombs before anything is unpacked (the zip directory tells the sizes)."""
     import zipfile
 
     try:
-        with zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else p) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
         raise InputError("input-damaged", path=str(p), problem=str(exc)) from exc
@@ -35,7 +60,7 @@ def guard_zip(p: Path) -> list:
     if total > MAX_UNPACKED:
         raise InputError("input-zip-too-big", path=str(p), mib=total >> 20)
     for i in infos:
-        if i.file_size > (64 << 20) and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+        if i.file_size > LARGE_PART and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise InputError("input-zip-bomb", path=str(p), part=i.filename, ratio=i.file_size // max(i.compress_size, 1))
     return [i.filename for i in infos]
 
@@ -92,131 +117,294 @@ def _sheet_parts(zf) -> dict[str, str]:
         return {}
 
 
-def guard_xlsx(p: Path) -> dict[str, str]:
-    """Refuse sheets whose cells would be laid out over more than MAX_CELLS, and XML entities.
+# --- unpacking a part once -------------------------------------------------------------------------
 
-    One cheap pass over each worksheet's XML (no parse) for the usual shape; a finer scan of the cell
-    references when it is not; an XML parse counting only the cells that have a value when that
-    still looks too big. Returns sheet name -> worksheet part.
-    """
+def _raw(data: bytes, info) -> memoryview:
+    """A member's packed bytes, from its local header (as calamine reads them)."""
     import zipfile
 
-    with zipfile.ZipFile(p) as zf:
-        parts = _sheet_parts(zf)
-        names = {v: k for k, v in parts.items()}
-        for part in zf.namelist():
-            if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
-                continue
-            rows, cols, exact = _quick_extent(zf, p, part)
-            if not exact or rows * cols > MAX_CELLS:
-                rows, cols, exact = _scan_extent(zf, p, part)
-            if not exact or rows * cols > MAX_CELLS:
-                rows, cols = _exact_extent(zf, p, part)
-            if rows * cols > MAX_CELLS:
-                raise too_big(p, names.get(part, part), rows, cols)
-        for part in ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"):
-            if part in zf.namelist():
-                with zf.open(part) as fh:
-                    if b"<!DOCTYPE" in fh.read(4096):
-                        raise _refuse_entities(p, part)
-    return parts
+    start = info.header_offset
+    head = data[start : start + 30]
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header of {info.filename}")
+    name_len, extra_len = struct.unpack("<HH", head[26:30])
+    begin = start + 30 + name_len + extra_len
+    return memoryview(data)[begin : begin + info.compress_size]
 
 
-_ROW_TAG = re.compile(rb'<row r="([0-9]{1,8})"')
-_CELL_ROW = re.compile(rb'<c(?: r="[A-Z]{1,3}([0-9]{1,7})")?[ >/]')
-_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-_ODD_CELL: dict[int, re.Pattern] = {}
+def unpacked(data: bytes, info, limit: int, on_limit) -> Iterator[bytes]:
+    """A part's bytes, unpacked by zlib a piece at a time (never more than `limit` in all: past it,
+    on_limit(size) raises). 256 KiB go in at a time: deflate packs at most 1032 to 1, so no piece
+    that comes out is larger than 260 MiB, and one of an ordinary part a few MiB. Other compression
+    methods go through zipfile."""
+    total = 0
+    if info.compress_type == 8:  # deflate
+        raw = _raw(data, info)
+        d = zlib.decompressobj(-15)
+        step = 1 << 18
+        for pos in range(0, len(raw), step):
+            out = d.decompress(raw[pos : pos + step])
+            if out:
+                total += len(out)
+                if total > limit:
+                    on_limit(total)
+                yield out
+            if d.eof:
+                return
+        out = d.flush()
+        if out:
+            total += len(out)
+            if total > limit:
+                on_limit(total)
+            yield out
+        return
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(info) as fh:
+        while True:
+            out = fh.read(_CHUNK)
+            if not out:
+                return
+            total += len(out)
+            if total > limit:
+                on_limit(total)
+            yield out
 
 
-def _odd_cell(digits: int) -> re.Pattern:
-    """A cell tag that is not <c r="X123"> with one column letter and at most `digits` row digits."""
-    if digits not in _ODD_CELL:
-        _ODD_CELL[digits] = re.compile(rb'<c(?! r="[A-Z][0-9]{1,%d}")[ >/]' % digits)
-    return _ODD_CELL[digits]
+def tag_chunks(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """Pieces re-cut to end at a '>' (no tag is cut in two)."""
+    carry = b""
+    for piece in pieces:
+        buf = carry + piece if carry else piece
+        cut = buf.rfind(b">") + 1
+        if cut == 0 and len(buf) < (64 << 20):
+            carry = buf
+            continue
+        yield buf[:cut] if cut else buf
+        carry = buf[cut:] if cut else b""
+    if carry:
+        yield carry
 
 
 def chunks(zf, part: str, size: int = 1 << 23):
-    """A part's bytes in pieces that end at a '>' (no tag is cut in two)."""
-    carry = b""
-    with zf.open(part) as fh:
-        while True:
-            chunk = fh.read(size)
-            if not chunk:
-                if carry:
-                    yield carry
-                return
-            buf = carry + chunk
-            cut = buf.rfind(b">") + 1
-            if cut == 0 and len(buf) < (64 << 20):
-                carry = buf
-                continue
-            yield buf[:cut] if cut else buf
-            carry = buf[cut:] if cut else b""
+    """A part's bytes in pieces that end at a '>' (no tag is cut in two), through zipfile."""
+    def pieces():
+        with zf.open(part) as fh:
+            while True:
+                chunk = fh.read(size)
+                if not chunk:
+                    return
+                yield chunk
+
+    return tag_chunks(pieces())
 
 
-def _quick_extent(zf, p: Path, part: str) -> tuple[int, int, bool]:
-    """A bound on (last row, last column) from one cheap pass; exact=False when the sheet is not
-    the usual shape (columns beyond Z, cells whose first attribute is not their reference), and
-    then _scan_extent measures it.
+# --- the extent of a worksheet ------------------------------------------------------------------------
 
-    The usual shape: every cell is <c r="X123"> with one column letter and no more row digits than
-    the rows so far, so the cells fit in 26 columns by 10**digits rows; only rows of seven digits
-    (a million and more) are looked at one by one.
-    """
-    digits, max_row, exact, first = 1, 0, True, True
-    for buf in chunks(zf, part):
-        if first and (b"<!DOCTYPE" in buf[:4096] or b"<!ENTITY" in buf[:4096]):
-            raise _refuse_entities(p, part)
-        first = False
-        tags = _ROW_TAG.findall(buf)
-        if tags:
-            digits = max(digits, max(map(len, tags)))
-        if _odd_cell(digits).search(buf):
-            return 0, 0, False
-        if 26 * (10 ** digits - 1) > MAX_CELLS:
-            cells = re.findall(rb'<c r="[A-Z]([0-9]{%d})"' % digits, buf)
-            max_row = max(max_row, *map(int, cells), *map(int, tags)) if cells or tags else max_row
-        else:
-            max_row = max(max_row, 10 ** digits - 1)
-    return max_row, 26 if max_row else 0, exact
+@dataclass
+class Extent:
+    rows: int = 0  # the last row and column a cell with a value reaches (1-based)
+    cols: int = 0
+    size: int = 0  # bytes of XML
+    exact: bool = True  # False: cells not in the usual shape (no reference, a prefix): parse the XML
+    prefixed: bool = False  # the worksheet's elements have a namespace prefix (<x:c>)
 
 
-def _scan_extent(zf, p: Path, part: str) -> tuple[int, int, bool]:
-    """(last row, last column) over every cell reference, and whether every cell had one."""
-    max_row, max_col, exact = 0, 0, True
-    for buf in chunks(zf, part):
-        if b":c " in buf or b":c>" in buf:
-            exact = False  # cells in a prefixed namespace (<x:c>): let the exact scan count them
-        cols = _CELL_COL.findall(buf)
-        if cols:
-            longest = max(map(len, cols))
-            top = max(c for c in cols if len(c) == longest) if longest > 1 else max(cols)
-            max_col = max(max_col, _col_number(top))
-        rows = _CELL_ROW.findall(buf)
-        if rows:
-            if b"" in rows:
-                exact = False
-            digits = max(map(len, rows))
-            bound = 10 ** digits - 1  # the largest row these digits can write: exact enough mostly
-            if bound * max(max_col, 1) > MAX_CELLS:
-                bound = max(map(int, filter(None, rows)))
-            max_row = max(max_row, bound)
-    return max_row, max_col, exact
+#: a cell reference as calamine reads it: letters in either case, any number of digits (leading zeros too)
+_LAST_REF = re.compile(rb'<c r="([A-Za-z]{1,4})([0-9]{1,12})"')
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]")
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")  # calamine reads <x:c> as a cell too
+_SEAM = 256  # bytes either side of where two unpacked pieces meet: a cell tag is shorter
 
 
 def _col_number(letters: bytes | str) -> int:
     n = 0
-    for ch in letters if isinstance(letters, str) else letters.decode("ascii"):
+    for ch in (letters if isinstance(letters, str) else letters.decode("ascii")).upper():
         n = n * 26 + ord(ch) - 64
     return n
 
 
-def _exact_extent(zf, p: Path, part: str) -> tuple[int, int]:
+def _col_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _greater(text: str, alphabet: str, most: int) -> str:
+    """A regular expression for the strings over `alphabet` (in its order, without leading zeros for
+    digits) of up to `most` characters that are greater than `text` as numbers (longer is greater).
+    Letters match in either case (calamine reads r="f12" as F12): the classes say so, which keeps
+    the search case-sensitive and fast."""
+    letters = alphabet[0] == "A"
+
+    def span(a: str, b: str) -> str:
+        return f"[{a}-{b}{a.lower()}-{b.lower()}]" if letters else f"[{a}-{b}]"
+
+    low, high = alphabet[0], alphabet[-1]
+    first = alphabet[1] if alphabet[0] == "0" else alphabet[0]  # no leading zero
+    options = []
+    n = len(text)
+    if n < most:
+        options.append(f"{span(first, high)}{span(low, high)}{{{n},{most - 1}}}")
+    for i, ch in enumerate(text):
+        k = alphabet.index(ch)
+        if k + 1 < len(alphabet):
+            rest = n - i - 1
+            prefix = "".join(span(c, c) if letters else re.escape(c) for c in text[:i])
+            options.append(prefix + span(alphabet[k + 1], high) + (f"{span(low, high)}{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(options) + ")" if options else "(?!)"
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@lru_cache(maxsize=256)
+def _beyond(cols: int, rows: int) -> re.Pattern:
+    """A cell tag that is not <c r="A1"> in shape (no reference, or not as the first attribute), or
+    whose reference reaches beyond column `cols` or row `rows`."""
+    col_gt = _greater(_col_letters(cols), _LETTERS, 4)
+    row_gt = _greater(str(rows) if rows else "", "0123456789", 12) + '"'
+    return re.compile(rb'<c(?: r="(?:%s|[A-Za-z]{1,4}0*%s)|(?! r=")[\s>/])' % (col_gt.encode(), row_gt.encode()))
+
+
+def _empty(buf: bytes, start: int) -> bool | None:
+    """Whether the cell tag at `start` is <c …/> or <c …></c> (formatting, no content); None when
+    the tag runs past the end of buf."""
+    end = buf.find(b">", start)
+    if end < 0 or (buf[end - 1] != 0x2F and len(buf) < end + 5):  # 0x2F: '/'
+        return None
+    return buf[end - 1] == 0x2F or buf.startswith(b"</c>", end + 1)
+
+
+def _ref(match: bytes) -> tuple[int, int] | None:
+    m = _LAST_REF.match(match)
+    return (_col_number(m.group(1)), int(m.group(2))) if m else None
+
+
+def _scan(ext: Extent, buf: bytes) -> None:
+    """Grow ext by the cells of buf (see sheet_extent)."""
+    last = buf.rfind(b'<c r="')
+    while last >= 0:  # the last whole cell with content: in a register, the furthest down
+        ref = _ref(buf[last : last + 32])
+        if ref and _empty(buf, last) is False:
+            ext.cols, ext.rows = max(ext.cols, ref[0]), max(ext.rows, ref[1])
+            break
+        last = buf.rfind(b'<c r="', 0, last)
+    pos = 0
+    while True:
+        m = _beyond(ext.cols, ext.rows).search(buf, pos)
+        if m is None:
+            return
+        pos = m.end()
+        ref = _ref(buf[m.start() : m.start() + 32])
+        if ref is None:
+            if m.start() + 32 > len(buf) and buf[m.start() + 2 : m.start() + 6] == b' r="'[: len(buf) - m.start() - 2]:
+                continue  # a reference cut at the end of buf: the seam has it whole
+            ext.exact = False  # no reference, not as the first attribute, or not A1-shaped: the XML must be parsed
+            return
+        if _empty(buf, m.start()) is False:  # an empty cell (formatting only): calamine lays out no cell for it
+            ext.cols, ext.rows = max(ext.cols, ref[0]), max(ext.rows, ref[1])
+
+
+def sheet_extent(pieces: Iterator[bytes], p: Path, part: str) -> Extent:
+    """How far the cells with content of a worksheet reach, and its size, looking at the XML in C
+    only: for each unpacked piece, its last cell reference, then one regular-expression search for a
+    cell beyond what is known so far (rows and columns only grow, so in a register that search finds
+    nothing); where two pieces meet, the few hundred bytes either side once more. exact=False when
+    the cells are not in the usual shape and the XML must be parsed (see exact_extent)."""
+    ext = Extent()
+    tail = b""
+    for piece in pieces:
+        if not ext.size:
+            head = piece[:4096]
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise _refuse_entities(p, part)
+            if _PREFIXED.search(head):
+                ext.exact, ext.prefixed = False, True  # cells in a prefixed namespace (<x:c>): parse them
+        ext.size += len(piece)
+        if b":" in piece and _PREFIXED_CELL.search(tail + piece):  # ':' is rare in cells (a memchr): the search seldom runs
+            ext.exact, ext.prefixed = False, True
+            return ext
+        if tail:
+            _scan(ext, tail + piece[:_SEAM])
+        _scan(ext, piece)
+        tail = piece[-_SEAM:]
+        if not ext.exact or ext.rows * ext.cols > MAX_CELLS:
+            return ext  # to be parsed, or refused: no need to look further
+    return ext
+
+
+_ROW_TAG = re.compile(rb'row\s+r\s*=\s*["\']([0-9]{1,12})')  # <row r="5">, <x:row r='5'>
+
+
+def odd_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
+    """An upper bound on (last row, last column) of a sheet whose cells are not all <c r="A1">
+    (calamine places a cell without a reference after the one before it, a row without one after
+    the row before it), from C-level counts: rows at most the furthest reference plus the number of
+    rows, columns at most the furthest cell reference plus the most cells in a row (exact for a
+    sheet without any reference). No XML is parsed in Python."""
+    from itertools import repeat
+
+    ext = Extent()
+    row_tags = rows = per_row = 0
+    for buf in chunks:
+        _scan_refs(ext, buf)
+        row_tags += buf.count(b"<row") + buf.count(b":row")
+        tags = _ROW_TAG.findall(buf)
+        if tags:
+            rows = max(rows, max(map(int, tags)))
+        parts = buf.split(b"row>")  # the end of each row (</row>, </x:row>)
+        per_row = max(per_row, *map(_add, map(bytes.count, parts, repeat(b"<c")), map(bytes.count, parts, repeat(b":c"))))
+    return max(rows, ext.rows) + row_tags, ext.cols + per_row
+
+
+def _add(a: int, b: int) -> int:
+    return a + b
+
+
+def _measured(pieces: Iterator[bytes], ext: Extent) -> Iterator[bytes]:
+    """The pieces re-cut at tags, their size added up in ext."""
+    for buf in tag_chunks(pieces):
+        ext.size += len(buf)
+        yield buf
+
+
+def _scan_refs(ext: Extent, buf: bytes) -> None:
+    """Grow ext by every cell reference in buf, whatever the order of attributes (for odd_extent)."""
+    pos = 0
+    while True:
+        m = _any_beyond(ext.cols, ext.rows).search(buf, pos)
+        if m is None:
+            return
+        pos = m.end()
+        ext.cols, ext.rows = max(ext.cols, _col_number(m.group(1))), max(ext.rows, int(m.group(2)))
+
+
+@lru_cache(maxsize=256)
+def _any_beyond(cols: int, rows: int) -> re.Pattern:
+    """A cell reference (r="B12", any attribute order) beyond column `cols` or row `rows`."""
+    col_gt = _greater(_col_letters(cols), _LETTERS, 4)
+    row_gt = _greater(str(rows) if rows else "", "0123456789", 12)
+    return re.compile(rb'\sr\s*=\s*["\'](?=%s[0-9]|[A-Za-z]{1,4}0*%s["\'])([A-Za-z]{1,4})([0-9]{1,12})["\']' % (col_gt.encode(), row_gt.encode()))
+
+
+def count_values(pieces: Iterator[bytes]) -> int:
+    """Cells with content (a value, an inline string, a formula): their closing tags."""
+    count, tail = 0, b""
+    for piece in pieces:
+        count += piece.count(b"</c>") + (tail + piece[:3]).count(b"</c>")
+        tail = piece[-3:]
+    return count
+
+
+def exact_extent(pieces: Iterator[bytes], p: Path, part: str) -> tuple[int, int]:
     """(last row, last column) of the cells that have a value, as calamine places them."""
     import xml.parsers.expat
 
     state = {"row": 0, "col": 0, "cell": None, "max_row": 0, "max_col": 0}
-    ref = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+    ref = re.compile(r"([A-Za-z]{1,4})([0-9]{1,12})$")
 
     def start(name: str, attrs: dict) -> None:
         local = name.rsplit(" ", 1)[-1]
@@ -244,15 +432,124 @@ def _exact_extent(zf, p: Path, part: str) -> tuple[int, int]:
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     try:
-        for buf in chunks(zf, part):
+        for buf in pieces:
             parser.Parse(buf, False)
-        parser.Parse(b"", True)
+            if state["max_row"] * state["max_col"] > MAX_CELLS:
+                break
+        else:
+            parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as exc:
         raise InputError("input-damaged-xml", path=str(p), part=part, problem=str(exc)) from exc
     return state["max_row"], state["max_col"]
 
 
-def guard_ods(p: Path) -> dict[str, list]:
+# --- shared strings ----------------------------------------------------------------------------------
+
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>]")
+
+
+def _shared_lengths(data: bytes, info, p: Path) -> list[int]:
+    """The XML length of each shared string (<si>…</si>), an upper bound on its text."""
+    def over(size: int) -> None:
+        raise InputError("input-part-too-big", path=str(p), part=info.filename, mib=size >> 20, limit=MAX_SHARED_XML >> 20)
+
+    if info.file_size > MAX_SHARED_XML:
+        over(info.file_size)
+    lengths: list[int] = []
+    carry = b""
+    first = True
+    for buf in tag_chunks(unpacked(data, info, MAX_SHARED_XML, over)):
+        if first:
+            if b"<!DOCTYPE" in buf[:4096] or b"<!ENTITY" in buf[:4096]:
+                raise _refuse_entities(p, info.filename)
+            first = False
+        pieces = _SI.split(carry + buf)
+        carry = pieces.pop()
+        lengths.extend(map(len, pieces))
+    lengths.append(len(carry))
+    return lengths[1:]  # what comes before the first <si> is the part's head
+
+
+_SHARED_FAST = re.compile(rb't="s"><v>([0-9]{1,9})</v>')  # how Excel, WPS, LibreOffice and openpyxl write it
+_SHARED_CELL = re.compile(rb'<c [^>]*?t="s"[^>]*>\s*<v>([0-9]{1,9})</v>')
+
+
+def _shared_text(chunks: Iterator[bytes], lengths: list[int]) -> int:
+    """The text (XML bytes) the shared-string cells of a worksheet hold, each copy counted."""
+    total, n = 0, len(lengths)
+    get = lengths.__getitem__
+    for buf in chunks:
+        found = _SHARED_FAST.findall(buf)
+        if len(found) != buf.count(b't="s"'):
+            found = _SHARED_CELL.findall(buf)  # another order of attributes
+        total += sum(map(get, (k for k in map(int, found) if k < n)))
+    return total
+
+
+# --- the guard ---------------------------------------------------------------------------------------
+
+def guard_xlsx(p: Path, data: bytes | None = None) -> dict[str, str]:
+    """Refuse a workbook over the limits (cells laid out, cells with content, XML, text) or with XML
+    entities. Returns sheet name -> worksheet part.
+
+    One pass over each worksheet (sheet_extent); a second only for a sheet whose extent could hold
+    more than MAX_VALUES cells (count_values), or whose shared strings could hold more than
+    MAX_TEXT (_shared_text), or whose cells are not in the usual shape (exact_extent)."""
+    import zipfile
+
+    if data is None:
+        data = p.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = _sheet_parts(zf)
+        infos = {i.filename: i for i in zf.infolist()}
+        for part in ("xl/styles.xml", "xl/workbook.xml"):
+            if part in infos:
+                with zf.open(part) as fh:
+                    if b"<!DOCTYPE" in fh.read(4096):
+                        raise _refuse_entities(p, part)
+    names = {v: k for k, v in parts.items()}
+    sheets = [part for part in infos if part.startswith("xl/worksheets/") and part.endswith(".xml")]
+    shared = infos.get("xl/sharedStrings.xml")
+    lengths = _shared_lengths(data, shared, p) if shared is not None else []
+    longest = max(lengths, default=0)
+    laid_out = values = xml = 0
+    for part in sheets:
+        info, name = infos[part], names.get(part, part)
+
+        def over(size: int, name: str = name, before: int = xml) -> None:
+            raise InputError("input-sheet-xml-too-big", path=str(p), sheet=name, mib=(before + size) >> 20, limit=MAX_SHEET_XML >> 20)
+
+        def pieces(info=info, before: int = xml) -> Iterator[bytes]:
+            return unpacked(data, info, MAX_SHEET_XML - before, over)
+
+        if xml + info.file_size > MAX_SHEET_XML:
+            over(info.file_size)
+        ext = sheet_extent(pieces(), p, part)
+        rows, cols = ext.rows, ext.cols
+        if not ext.exact:  # cells without a reference, or in a prefixed namespace: a bound first, in C
+            sized = Extent()
+            rows, cols = odd_extent(_measured(pieces(), sized))
+            ext.size = sized.size
+            if rows * cols > MAX_CELLS:
+                if ext.size > (64 << 20):  # too large to parse in Python within seconds
+                    raise InputError("input-sheet-odd-too-big", path=str(p), sheet=name, rows=f"{rows:,}", columns=f"{cols:,}", limit=f"{MAX_CELLS:,}")
+                rows, cols = exact_extent(tag_chunks(pieces()), p, part)
+        if rows * cols > MAX_CELLS:
+            raise too_big(p, name, rows, cols)
+        laid_out, xml = laid_out + rows * cols, xml + ext.size
+        if laid_out > MAX_CELLS:
+            raise InputError("input-book-too-big", path=str(p), sheet=name, cells=f"{laid_out:,}", limit=f"{MAX_CELLS:,}")
+        values += count_values(pieces()) if values + rows * cols > MAX_VALUES else rows * cols
+        if values > MAX_VALUES:
+            raise InputError("input-too-many-values", path=str(p), sheet=name, values=f"{values:,}", limit=f"{MAX_VALUES:,}")
+        if lengths and rows * cols * longest > MAX_TEXT:  # the cheap bound says it might be: count it
+            text = _shared_text(tag_chunks(pieces()), lengths)
+            if text > MAX_TEXT:
+                raise InputError("input-too-much-text", path=str(p), sheet=name, mib=text >> 20, limit=MAX_TEXT >> 20)
+    return parts
+
+
+def guard_ods(p: Path, data: bytes | None = None) -> dict[str, list]:
     """Refuse an .ods whose repeated cells would be laid out over more than MAX_CELLS; return the
     merged ranges per sheet (calamine does not report them for .ods)."""
     import xml.parsers.expat
@@ -309,7 +606,7 @@ def guard_ods(p: Path) -> dict[str, list]:
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     try:
-        with zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else p) as zf:
             for buf in chunks(zf, "content.xml"):
                 parser.Parse(buf, False)
         parser.Parse(b"", True)

@@ -15,12 +15,14 @@ import csv
 import io
 import os
 import re
+import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclo_cli.errors import InputError
 from disclo_cli.ingest.guards import MAX_CELLS, chunks, guard_ods, guard_xlsx, guard_zip, too_big, zip_format
+from disclo_cli.messages import msg
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,23 +51,145 @@ class Sheet:
     format: str = ""
     encoding: str = ""
     part: str = ""  # an .xlsx sheet's worksheet part (xl/worksheets/sheet1.xml), to look up formulas
+    hidden: str = ""  # "hidden" or "very-hidden" for a sheet the workbook hides (its rows are read all the same)
 
 
-def sniff(path: Path) -> str:
-    """'excel', 'html' or 'csv', from the file's first bytes; raises InputError for what is neither."""
+@dataclass(frozen=True)
+class Input:
+    """A file's bytes, read once: the sniffer, the readers and the ledger's sha256 all use these (a
+    pipe cannot be read twice, and a file changed between two reads would be two files)."""
+
+    path: Path  # as given; "-" for standard input
+    data: bytes = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    @property
+    def stdin(self) -> bool:
+        return str(self.path) == "-"
+
+    @property
+    def sha256(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.data).hexdigest()
+
+
+#: the largest input file read (a register of a million rows is well under 200 MB)
+MAX_INPUT = 1 << 30
+_KINDS = ((stat.S_ISFIFO, "kind.fifo"), (stat.S_ISCHR, "kind.device"), (stat.S_ISBLK, "kind.device"), (stat.S_ISSOCK, "kind.socket"))
+
+
+def _special(mode: int) -> str:
+    """The message code of what a non-regular, non-folder file is ('' for a regular file or a folder)."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    return next((what for test, what in _KINDS if test(mode)), "kind.special")
+
+
+def is_stdin(path: Path) -> bool:
+    """'-', or a name of this process's standard input (/dev/stdin, /dev/fd/0, /proc/self/fd/0)."""
+    return str(path) in ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")
+
+
+def owner_file(path: str | os.PathLike) -> str:
+    """The workbook a lock file stands for ('台账.xlsx' for '~$台账.xlsx', Excel's and WPS's, or for
+    '.~lock.台账.xlsx#', LibreOffice's), '' for any other file. Such a file lies beside a workbook that
+    is open; it is not a register (a few bytes naming who has it open)."""
+    name = Path(path).name
+    if name.startswith("~$") and len(name) > 2:
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock.") : -1]
+    return ""
+
+
+def check_input(path: Path, *, must_exist: bool = False) -> None:
+    """Refuse, before anything opens it, a path that is a FIFO, a device or a socket (reading one
+    could wait for ever, or never end); with must_exist, a missing file too. Standard input ('-',
+    /dev/stdin) is read as a stream (see read_input)."""
+    if is_stdin(path):
+        return
     try:
-        with path.open("rb") as fh:
-            head = fh.read(2048)
-    except IsADirectoryError:
-        raise InputError("input-is-folder", path=str(path)) from None
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise InputError("input-missing", path=str(path)) from None
+        if must_exist:
+            raise InputError("input-missing", path=str(path)) from None
+        return
+    except OSError:
+        return  # read_input says what is wrong
+    what = _special(mode)
+    if what:
+        raise InputError("input-not-regular", path=str(path), what=msg(what))
+
+
+def read_input(path: str | os.PathLike | Input) -> Input:
+    """The bytes of a register file (or of standard input), read once; InputError for a file that
+    cannot be read, is not a regular file, or is larger than MAX_INPUT."""
+    if isinstance(path, Input):
+        return path
+    p = Path(path)
+    if is_stdin(p):
+        return _read_stdin(p)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(p, flags)  # O_NONBLOCK: a FIFO without a writer does not hold the open
+    except IsADirectoryError:
+        raise InputError("input-is-folder", path=str(p)) from None
+    except FileNotFoundError:
+        raise InputError("input-missing", path=str(p)) from None
     except PermissionError:
-        raise InputError("input-permission", path=str(path)) from None
+        if p.is_dir():  # Windows answers a folder with 'permission denied'
+            raise InputError("input-is-folder", path=str(p)) from None
+        raise InputError("input-permission", path=str(p)) from None
     except OSError as exc:
-        raise InputError("input-unreadable", path=str(path), problem=exc.strerror or str(exc)) from exc
+        raise InputError("input-unreadable", path=str(p), problem=exc.strerror or str(exc)) from exc
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("input-is-folder", path=str(p))
+        what = _special(info.st_mode)
+        if what:
+            raise InputError("input-not-regular", path=str(p), what=msg(what))
+        if info.st_size > MAX_INPUT:
+            raise InputError("input-too-big", path=str(p), mib=info.st_size >> 20, limit=MAX_INPUT >> 20)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_INPUT + 1)
+    except OSError as exc:
+        raise InputError("input-unreadable", path=str(p), problem=exc.strerror or str(exc)) from exc
+    finally:
+        os.close(fd)
+    if len(data) > MAX_INPUT:
+        raise InputError("input-too-big", path=str(p), mib=len(data) >> 20, limit=MAX_INPUT >> 20)
+    return Input(p, data)
+
+
+def _read_stdin(p: Path) -> Input:
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None or (hasattr(sys.stdin, "isatty") and sys.stdin.isatty()):
+        raise InputError("input-stdin-terminal", path=str(p))
+    try:
+        data = stream.read(MAX_INPUT + 1)
+    except OSError as exc:
+        raise InputError("input-unreadable", path=str(p), problem=exc.strerror or str(exc)) from exc
+    if len(data) > MAX_INPUT:
+        raise InputError("input-too-big", path=str(p), mib=len(data) >> 20, limit=MAX_INPUT >> 20)
+    return Input(Path("-"), data)
+
+
+def sniff(source: Path | Input | bytes, name: str = "") -> str:
+    """'excel', 'html' or 'csv', from the file's first bytes; raises InputError for what is neither."""
+    if isinstance(source, bytes):
+        head, name = source[:2048], name or "-"
+    else:
+        inp = read_input(source)
+        head, name = inp.data[:2048], inp.name
     if not head:
-        raise InputError("input-empty", path=str(path))
+        raise InputError("input-empty", path=name)
     if head.startswith(_ZIP) or head.startswith(_OLE):
         return "excel"
     text = head
@@ -75,55 +199,58 @@ def sniff(path: Path) -> str:
     if stripped.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<head", b"<body", b"<meta", b"<!--", b"<style")):
         return "html"
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("input-binary", path=str(path))
+        raise InputError("input-binary", path=name)
     return "csv"
 
 
-def read_sheets(path: str | os.PathLike) -> list[Sheet]:
+def read_sheets(path: str | os.PathLike | Input) -> list[Sheet]:
     """Every sheet of a workbook, the tables of an HTML file, or the one 'sheet' of a CSV file."""
-    p = Path(path)
-    kind = sniff(p)
+    inp = read_input(path)
+    p = inp.path
+    kind = sniff(inp.data, inp.name)
     if kind == "excel":
-        return _read_excel(p)
+        return _read_excel(inp)
     if kind == "html":
-        return _read_html(p)
+        return _read_html(inp)
     try:
-        rows, encoding = _read_csv(p)
+        rows, encoding = _read_csv(inp)
     except InputError as exc:
         if p.suffix.lower() in _WORKBOOK_SUFFIXES:  # say first what the clerk expects it to be
             raise InputError("input-fake-workbook", path=str(p), suffix=p.suffix, problem=exc.message.split(": ", 1)[-1]) from exc
         raise
-    return [Sheet(str(p), p.stem, 0, rows, format="csv", encoding=encoding)]
+    return [Sheet(str(p), p.stem if not inp.stdin else "-", 0, rows, format="csv", encoding=encoding)]
 
 
 # --- workbooks -----------------------------------------------------------------------------------
 
-def _read_excel(p: Path) -> list[Sheet]:
+def _read_excel(inp: Input) -> list[Sheet]:
     from python_calamine import CalamineWorkbook
 
-    with p.open("rb") as fh:
-        is_zip = fh.read(4) == _ZIP
+    p, data = inp.path, inp.data
     fmt, parts, ods_merges = "xls", {}, {}
-    if is_zip:
+    if data.startswith(_ZIP):
         import zipfile
         import zlib
 
-        fmt = zip_format(p, guard_zip(p))
+        fmt = zip_format(p, guard_zip(p, data))
         try:
             if fmt == "xlsx":
-                parts = guard_xlsx(p)
+                parts = guard_xlsx(p, data)
             elif fmt == "ods":
-                ods_merges = guard_ods(p)
+                ods_merges = guard_ods(p, data)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, KeyError) as exc:
             # a part that does not unpack (bytes damaged in a copy): calamine would fail on it too
             raise InputError("input-damaged", path=str(p), problem=_first_line(exc)) from exc
+    elif "EncryptedPackage".encode("utf-16-le") in data:  # an encrypted .xlsx is an OLE file with this stream
+        raise InputError("input-password", path=str(p))
     try:
         with _quiet_panics():
-            wb = CalamineWorkbook.from_path(str(p))
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # calamine's own error types for corrupt/encrypted files, or a panic
         if not _calamine_failure(exc):
             raise
         raise _excel_problem(p, exc) from exc
+    hidden = _hidden_sheets(wb)
     sheets = []
     for i, name in enumerate(wb.sheet_names):
         try:
@@ -143,8 +270,22 @@ def _read_excel(p: Path) -> list[Sheet]:
                 raise
             raise InputError("input-sheet-unreadable", path=str(p), sheet=name, problem=_first_line(exc)) from exc
         spans = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (merged or ()))
-        sheets.append(Sheet(str(p), name, i, rows, spans, fmt, part=parts.get(name, "")))
+        sheets.append(Sheet(str(p), name, i, rows, spans, fmt, part=parts.get(name, ""), hidden=hidden.get(name, "")))
     return sheets
+
+
+def _hidden_sheets(wb) -> dict[str, str]:
+    """Sheet name -> 'hidden' / 'very-hidden' for the sheets a workbook hides (calamine's metadata)."""
+    try:
+        metadata = wb.sheets_metadata
+    except Exception:  # an older python-calamine, or a format without it: nothing is known hidden
+        return {}
+    out = {}
+    for m in metadata:
+        state = str(getattr(m, "visible", "")).rsplit(".", 1)[-1]
+        if state in ("Hidden", "VeryHidden"):
+            out[m.name] = "very-hidden" if state == "VeryHidden" else "hidden"
+    return out
 
 
 @contextmanager
@@ -252,15 +393,9 @@ def decode(data: bytes, name: str) -> str:
     return decode_as(data, name)[0]
 
 
-def _read_bytes(p: Path) -> bytes:
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise InputError("input-unreadable", path=str(p), problem=exc.strerror or str(exc)) from exc
-
-
-def _read_csv(p: Path) -> tuple[list[list[object]], str]:
-    text, encoding = decode_as(_read_bytes(p), str(p))
+def _read_csv(inp: Input) -> tuple[list[list[object]], str]:
+    p = inp.path
+    text, encoding = decode_as(inp.data, str(p))
     text = text.replace("\x00", "")  # NULs (from a UTF-16 file read wrongly, or junk) are never data
     sample = text[:8192]
     try:
@@ -269,17 +404,25 @@ def _read_csv(p: Path) -> tuple[list[list[object]], str]:
     except csv.Error:
         delimiter = ","
     csv.field_size_limit(MAX_CSV_FIELD)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": lines end at CR LF, LF or a lone CR (old Mac exports), and a line break inside a
+    # quoted cell stays in the cell; strict: a quote that is never closed is an error, not the rest
+    # of the file swallowed into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[object]] = []
     cells = 0
+    start = 1  # the line the row being read starts on
     try:
         for row in reader:
             cells += len(row)
             if cells > MAX_CELLS:
                 raise InputError("input-csv-too-big", path=str(p), cells=f"{MAX_CELLS:,}")
             rows.append([c if c != "" else None for c in row])
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError("input-bad-csv", path=str(p), row=reader.line_num, problem=str(exc)) from exc
+        problem = str(exc)
+        if "unexpected end of data" in problem or ("expected after" in problem and reader.line_num > start):
+            raise InputError("input-csv-open-quote", path=str(p), line=start, row=len(rows) + 1) from exc
+        raise InputError("input-bad-csv", path=str(p), row=start, problem=problem) from exc
     return rows, encoding
 
 
@@ -289,11 +432,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def _html_text(p: Path) -> tuple[str, str]:
+def _html_text(inp: Input) -> tuple[str, str]:
     """The page's text: in the charset its <meta> declares (when Python knows it), else as a CSV's."""
     import codecs
 
-    data = _read_bytes(p)
+    p, data = inp.path, inp.data
     if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         m = _META_CHARSET.search(data[:4096])
         if m:
@@ -311,9 +454,10 @@ def _html_text(p: Path) -> tuple[str, str]:
     return decode_as(data, str(p))
 
 
-def _read_html(p: Path) -> list[Sheet]:
+def _read_html(inp: Input) -> list[Sheet]:
     """A CMS 'xls' that is really an HTML page: each <table> is a sheet, cell text kept exactly."""
-    text, encoding = _html_text(p)
+    p = inp.path
+    text, encoding = _html_text(inp)
     if text.lstrip("\ufeff \t\r\n").startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text[:4096]:
         raise InputError("input-xml-spreadsheet", path=str(p))
     from lxml import etree, html

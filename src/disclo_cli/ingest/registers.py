@@ -18,7 +18,7 @@ from disclo_cli.config import Config
 from disclo_cli.errors import InputError
 from disclo_cli.ingest.cells import Cells, Row, clip
 from disclo_cli.ingest.layout import KIND_NAMES, Choice, Layout, data_block, detect, found_headers, near_misses
-from disclo_cli.ingest.readers import ENCODING_NAMES, Sheet, formulas, read_sheets
+from disclo_cli.ingest.readers import ENCODING_NAMES, Input, Sheet, formulas, owner_file, read_sheets
 from disclo_cli.ingest.rules import RULES
 from disclo_cli.messages import msg
 from disclo_cli.model import Finding, Place
@@ -69,9 +69,11 @@ def select_sheets(sheets: list[Sheet], wanted: str | None) -> list[Sheet]:
     raise InputError("no-such-sheet", path=sheets[0].file if sheets else "", sheet=wanted, sheets=names, count=len(sheets))
 
 
-def locate(path: str | Path, config: Config, kind: str | None, sheet: str | None) -> list[tuple[Sheet, Layout]]:
-    """Read a file and find the register sheets in it; raises InputError if there are none."""
+def locate(path: str | Path | Input, config: Config, kind: str | None, sheet: str | None) -> list[tuple[Sheet, Layout]]:
+    """Read a file (or its bytes, read once) and find the register sheets in it; raises InputError if there are none."""
     sheets = select_sheets(read_sheets(path), sheet)
+    if isinstance(path, Input):
+        path = path.path
     found: list[tuple[Sheet, Layout]] = []
     for s in sheets:
         layout = detect(s, config.columns, kind)
@@ -93,7 +95,7 @@ def _no_header(path: str | Path, sheets: list[Sheet], config: Config, kind: str 
     )
     seen = max((found_headers(s) for s in sheets), key=len, default=[])
     where = msg("where-sheet", sheet=sheets[0].name) if len(sheets) == 1 else msg("where-sheets", count=len(sheets))
-    found_text = ("「" + "」「".join(seen[:12]) + "」") if seen else msg("found-no-text")
+    found_text = ("「" + "」「".join(seen[:12]) + "」") if seen else _no_header_text(sheets)
     encoding = sheets[0].encoding if sheets and sheets[0].format in ("csv", "html") else ""
     read_as = msg("read-as", encoding=ENCODING_NAMES.get(encoding, encoding)) if encoding else ""
     # a register with one required column misspelt (发布日起): name it and the header that comes closest
@@ -109,11 +111,27 @@ def _no_header(path: str | Path, sheets: list[Sheet], config: Config, kind: str 
     return InputError("no-header" + variant, path=str(path), where=where, read_as=read_as, found=found_text, expected=expected)
 
 
+def _no_header_text(sheets: list[Sheet]):
+    """What a sheet without any header-like text holds: its first text (a sheet of long texts or
+    numbers has text, only none that could be a header), or that it holds none at all."""
+    from disclo_cli.ingest.layout import SCAN_ROWS
+
+    for s in sheets:
+        for row in s.rows[:SCAN_ROWS]:
+            for value in row:
+                text = cell_text(value)
+                if text:
+                    return msg("found-no-header-text", example=clip(text, 40))
+    return msg("found-no-text")
+
+
 class SheetReader:
     """Reads one register sheet: normalises its columns, runs its kind's rules on every row."""
 
-    def __init__(self, sheet: Sheet, layout: Layout, config: Config, *, year: int | None, strict: bool, today: dt.date) -> None:
+    def __init__(self, sheet: Sheet, layout: Layout, config: Config, *, year: int | None, strict: bool, today: dt.date,
+                 year_option: bool = True) -> None:
         self.sheet, self.layout, self.config, self.strict = sheet, layout, config, strict
+        self.year_option = year_option  # whether the command has --year (messages say what it can do)
         self.spec = spec(layout.kind)
         self.block = data_block(sheet, layout)
         self.cells = Cells(sheet, layout, self.block, config, year, today)
@@ -162,6 +180,8 @@ class SheetReader:
                     values[f.name] = row.plain(f)
             records.append(self.spec.make(Place(self.file, self.sheet.name, row.number), keys[i], **values))
         self._finish()
+        if self.sheet.hidden:  # read like any sheet (the file is what the clerk gave), but said
+            self.add("warning", "hidden-sheet", None, variant=self.sheet.hidden.replace("-", "_"), rows=len(records))
         return self.out
 
     # -- the sheet as a whole -----------------------------------------------------------------------
@@ -240,9 +260,12 @@ class SheetReader:
                 self.out.findings[i] = Finding.of(old.severity, "formula-without-value", old.place, formula=clip(formula))
 
 
-def read_sheet(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, today: dt.date | None = None) -> SheetRead:
-    """Every row of one register sheet as a record, or a finding that says why not."""
-    return SheetReader(sheet, layout, config, year=year, strict=strict, today=today or dt.date.today()).run()
+def read_sheet(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, today: dt.date | None = None,
+               year_option: bool = True) -> SheetRead:
+    """Every row of one register sheet as a record, or a finding that says why not. `year_option`:
+    the command has --year (ingest has not: a filed date comes from the register, so that filing the
+    same file again files the same dates)."""
+    return SheetReader(sheet, layout, config, year=year, strict=strict, today=today or dt.date.today(), year_option=year_option).run()
 
 
 def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
@@ -250,6 +273,10 @@ def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | N
     """Read every register sheet of every file; records grouped by kind."""
     result: dict[str, Parsed] = {}
     for path in paths:
+        skipped = owner_note(path)
+        if skipped is not None:
+            result.setdefault(kind or "items", Parsed(kind or "items")).findings.append(skipped)
+            continue
         for s, layout in locate(path, config, kind, sheet):
             read = read_sheet(s, layout, config, year=year, strict=strict, today=today)
             parsed = result.setdefault(layout.kind, Parsed(layout.kind))
@@ -259,3 +286,10 @@ def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | N
     return result
 
 
+def owner_note(path: str | Path) -> Finding | None:
+    """A warning for an Excel/WPS/LibreOffice lock file given as a register (~$台账.xlsx: 台账.xlsx is
+    open), which is then skipped; None for any other file."""
+    workbook = owner_file(path)
+    if not workbook:
+        return None
+    return Finding.of("warning", "owner-file", Place(Path(path).name), name=Path(path).name, workbook=workbook)
