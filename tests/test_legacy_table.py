@@ -219,6 +219,18 @@ def test_fee_waiver_from_the_yearly_figures(tmp_path, run) -> None:
     assert values(json.loads(result.stdout))["fees_waived"] == [120, 120]
 
 
+def test_fee_waiver_with_decimals_in_the_opening_and_the_year(tmp_path, run) -> None:
+    # an amount may have decimals: the opening balance (a float in disclo.toml) adds to the year's
+    # figure (read as a Decimal) exactly, instead of failing with float + Decimal
+    edit = lambda t: in_section(set_key(none_of(t, "items", "cases"), "fees_waived", "12.1"), "yearly.2018", "fees_waived = 3.2")
+    ws = copy_workspace(EX18, tmp_path, files=False, edit=edit)
+    write_requests(ws / "r.xlsx", LEGACY6_ROWS[:2], header=LEGACY6_HEADER)
+    assert run("ingest", "r.xlsx").exit_code == 0
+    result = run("table", "--year", "2018", "--standard", "legacy6", "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert values(json.loads(result.stdout))["fees_waived"] == [3.2, 15.3]
+
+
 def test_legacy6_identity_failure_is_reported(tmp_path, run) -> None:
     # an opening balance for 申请总数 that disagrees with its channels breaks 申请总数 = 六种申请方式之和
     ws = copy_workspace(EX18, tmp_path, files=False, edit=lambda t: set_key(t, "requests", "3"))

@@ -259,11 +259,20 @@ class Filler:
             first = self._first_year()
             self.findings.append(Finding.of("warning", "opening-missing", Place(cell=label), first=first, before=first - 1, year=self.year))
 
-    def count(self, spec: CellSpec, scope: str, label: str = "") -> int:
+    def _opening(self, key: str) -> int | Decimal:
+        """An [opening] balance as a cell adds it: an amount (a float in disclo.toml) as the Decimal
+        its text reads as, so that it adds exactly to a yearly figure (a Decimal)."""
+        v = self.config.opening.get(key, 0)
+        if isinstance(v, float):
+            d = Decimal(str(v))
+            return int(d) if d == d.to_integral() else d
+        return v
+
+    def count(self, spec: CellSpec, scope: str, label: str = "") -> int | Decimal:
         b = self.breakdown(spec, scope)
         if b.opening:
             self._no_opening(label)
-        return self.config.opening.get(b.opening, 0) + sum(t.sign * sum(n for _, n in t.records) for t in b.terms)
+        return self._opening(b.opening) + sum(t.sign * sum(n for _, n in t.records) for t in b.terms)
 
     def figure(self, spec: CellSpec, scope: str, label: str) -> Value:
         key = spec.figure
@@ -272,7 +281,7 @@ class Filler:
         if spec.opening:
             self._no_opening(label)
         first = (self.through + 1) if self.through is not None else self._first_year()
-        total: int | Decimal = self.config.opening.get(spec.opening, 0) if spec.opening else 0
+        total = self._opening(spec.opening) if spec.opening else 0
         for y in range(first, self.year + 1):
             v = self._figure_of(key, y, spec, label)
             if v is None:
