@@ -61,7 +61,7 @@ class StatRow:
     kind: str = "data"  # data | group | block | subheader
     labels: tuple[str, ...] = ()  # the label per label column (official layout)
     spans: tuple[int, ...] = ()  # colspans of the value cells when they are merged
-    headers: tuple[str, ...] = ()  # the column labels this row's values stand under (Table 二)
+    headers: tuple[str, ...] = ()  # the column labels this row's values stand under (Table 二); a subheader row's heads
     indent: int = 0  # characters to indent the label by in printed tables (a sub-item)
     total: bool = False  # a total row, printed in bold
     decimals: int | None = None  # decimals its values are printed with (the renderer rounds)
@@ -350,7 +350,8 @@ def fill(table: TableDef, filler: "Filler | CellSource", standard: str) -> StatT
             rows.append(StatRow(row.id, row.label, "", (), "block", labels))
             continue
         if row.kind == "subheader":
-            rows.append(StatRow(row.id, row.subheader[0], "", row.subheader[1:], "subheader", (row.subheader[0],), row.spans[1:]))
+            # its heads are texts: they stand in `headers`, `values` are numbers
+            rows.append(StatRow(row.id, row.subheader[0], "", (), "subheader", (row.subheader[0],), row.spans[1:], row.subheader[1:]))
             continue
         label = _label(row.label, year)
         if row.cells:
