@@ -132,7 +132,9 @@ def _kind(clause: str) -> DayType | None:
 
 def _clauses(body: str) -> list[str]:
     """The body split at ， ； 。 outside brackets (「（农历正月初九，星期日）」 stays whole)."""
-    out, depth, current = [], 0, []
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in body:
         depth += ch == "("
         depth -= ch == ")" and depth > 0
