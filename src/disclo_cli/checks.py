@@ -68,7 +68,7 @@ def previous_figures(path: Path) -> list[dict]:
     return tables
 
 
-def _number(value):
+def _number(value: object) -> int | float | None:
     """A published cell as a number; blanks, '/', '-' stay None (blank is not zero)."""
     if isinstance(value, bool):
         return None

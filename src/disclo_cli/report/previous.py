@@ -85,10 +85,11 @@ def _registers_of(definition: Definition, addresses: Sequence[str], tables: Sequ
     return needs
 
 
-def _sum(values: Sequence[object]) -> object:
-    if any(v is None for v in values):
-        return None
-    return sum(values)  # type: ignore[arg-type]
+def _sum(values: Sequence[int | float | Decimal | None]) -> int | float | Decimal | None:
+    """The sum of cells, None (blank) if one of them is (floats come from JSON, Decimals from the
+    ledger's tables: never both)."""
+    present = [v for v in values if v is not None]
+    return sum(present) if len(present) == len(values) else None
 
 
 def from_ledger(config: Config, year: int, definition: Definition, regs, covered: Sequence[str]) -> tuple[dict[str, object], dict[str, int] | None, dict[str, int] | None]:
@@ -105,7 +106,7 @@ def from_ledger(config: Config, year: int, definition: Definition, regs, covered
         needs = _registers_of(definition, addresses, tables)
         if needs is None or not set(needs) <= set(covered):
             continue
-        values = []
+        values: list[int | Decimal | None] = []
         for address in addresses:
             _, row, column = parse_cell(address, tables)
             values.append(row.values[column])
@@ -116,8 +117,8 @@ def from_ledger(config: Config, year: int, definition: Definition, regs, covered
         return figures, None, None
     pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
     items, weights = [i for i, _ in pairs], [n for _, n in pairs]
-    labels = {"categories": config.vocab["categories"].labels, "channels": config.vocab["channels"].labels}
-    cats, chans = (tally(items, (dim,), year=year, **labels, weights=weights) for dim in ("category", "channel"))
+    categories, channels = config.vocab["categories"].labels, config.vocab["channels"].labels
+    cats, chans = (tally(items, (dim,), year=year, categories=categories, channels=channels, weights=weights) for dim in ("category", "channel"))
     figures["items"] = cats.total
     return figures, {r.key: r.count for r in cats.rows}, {r.key: r.count for r in chans.rows}
 
@@ -137,7 +138,7 @@ def from_json(tables: Sequence[Mapping], year: int) -> dict[str, object]:
     by_id = {str(t.get("table")): t for t in tables}
     figures: dict[str, object] = {}
     for name, addresses in (*definition.figures, ("items", ("附表.items/year",))):
-        values: list[object] = []
+        values: list[int | float | None] = []
         for address in addresses:
             try:
                 ref = locate(address, defs, year)
@@ -190,7 +191,7 @@ def last_year(config: Config, year: int, definition: Definition, regs, *, previo
     figures, cats, chans = from_ledger(config, prev, prev_def, regs, covered) if prev_def is not None else ({}, None, None)
     if previous is not None:
         published = previous_figures(previous)
-        years = sorted({t.get("year") for t in published if isinstance(t.get("year"), int)})
+        years = sorted({y for t in published if isinstance(y := t.get("year"), int)})
         if years and years != [prev]:
             # this year's own tables given by mistake would compare every figure with itself
             raise InputError("report-previous-year", path=str(previous), years="、".join(map(str, years)), year=prev)

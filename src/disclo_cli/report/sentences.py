@@ -50,10 +50,10 @@ def _num(value: object) -> str:
     return fmt(value)
 
 
-def _sum(values: Sequence[object]) -> Number | None:
-    if any(v is None for v in values):
-        return None
-    return sum(values)  # type: ignore[arg-type, return-value]
+def _sum(values: Sequence[Number | None]) -> Number | None:
+    """The sum of cells, None (blank) if one of them is."""
+    present = [v for v in values if v is not None]
+    return sum(present) if len(present) == len(values) else None
 
 
 @dataclass

@@ -115,15 +115,14 @@ class DocxWriter(Writer):
         from disclo_cli.report.docx_doc import TEXT_WIDTH_MM, TableCell
 
         header, body, widths = official_layout(table)
-        cells = []
+        cells: list[list[TableCell]] = []
         for row, layout in zip(table.rows, body, strict=True):
             center = row.kind in ("subheader", "block")
             # a sub-row's label keeps its indent (「2.政府公报公开」 under 「其中：1.」)
             cells.append([TableCell(_blank(c.text), c.colspan, c.rowspan, "center" if center else None, row.indent if c.text == row.label else 0)
                           for c in layout])
-        for row in (*header, *cells):
-            for cell in row:
-                self._seen(cell.text)
+        for text in [c.text for row in header for c in row] + [c.text for row in cells for c in row]:
+            self._seen(text)
         total = sum(widths)
         if total > TEXT_WIDTH_MM:  # the official widths of a wide table are scaled into the type area
             widths = [w * TEXT_WIDTH_MM / total for w in widths]
