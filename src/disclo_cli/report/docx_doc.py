@@ -52,9 +52,10 @@ themselves were not available where this was written.  What is done, and why:
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import functools
 import datetime as _dt
+import functools
 import io
 import math
 import os
@@ -1229,10 +1230,8 @@ class OfficialDocument:
             os.chmod(tmp, _target_mode(target))
             os.replace(tmp, target)
         except BaseException:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-            except FileNotFoundError:
-                pass
             raise
         _fsync_directory(directory)
 
