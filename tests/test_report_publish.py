@@ -13,8 +13,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import write_xlsx
 from docx.oxml.ns import qn
+
+from conftest import write_xlsx
 from test_report import (  # noqa: F401
     OFFICE_DIR,
     REPORT_2018,
@@ -133,7 +134,9 @@ def test_date_options(seed, disclo) -> None:
 def test_report_level_is_checked(seed, disclo) -> None:
     toml_append(seed, '[report]\nlevel = "county"')
     result = disclo(seed, "report", "--year", 2018)
-    assert result.exit_code == 1 and "[report] level must be \"department\" (a department, township or street office) or \"government\" (a county-or-higher government's own report), not 'county'" in result.stderr
+    assert result.exit_code == 1
+    assert ("[report] level must be \"department\" (a department, township or street office) or \"government\""
+            " (a county-or-higher government's own report), not 'county'") in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -344,9 +347,8 @@ def test_charts_from_disclo_toml_in_the_legacy_outline(seed, disclo) -> None:
 
 def test_a_missing_glyph_in_a_chart_is_a_finding(tmp_path, disclo, monkeypatch) -> None:
     pytest.importorskip("matplotlib")
-    from test_report import copy_workspace
-
     from disclo_cli.report import charts
+    from test_report import copy_workspace
 
     monkeypatch.setattr(charts, "SYSTEM_CJK_FONTS", ())  # no system font to fall back on
     office = copy_workspace(OFFICE_DIR, tmp_path / "office")
