@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError
@@ -24,6 +24,9 @@ from disclo_cli.report.outline import SENTENCE_NAMES, ExtraFigure
 from disclo_cli.report.previous import LastYear
 from disclo_cli.report.prose import Unfilled
 from disclo_cli.report.settings import ReportSettings
+
+if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatTable
 
 Number = int | Decimal
 
@@ -68,8 +71,8 @@ class Facts:
     year: int
     definition: Definition
     wording: str  # legacy | national: which wording the sentences use (the outline's)
-    tables: Mapping[str, object]  # the report's own standard tables by id (StatTable)
-    all_tables: Sequence[object]  # those and the companions' tables, for figures and {{cell:…}}
+    tables: Mapping[str, StatTable]  # the report's own standard tables by id
+    all_tables: Sequence[StatTable]  # those and the companions' tables, for figures and {{cell:…}}
     categories: Tally
     channels: Tally
     request_channels: Sequence[tuple[str, int]]  # (request channel label, requests received), report order
