@@ -224,6 +224,21 @@ def test_year_over_year_from_last_years_json(office, disclo, tmp_path) -> None:
     assert same.exit_code == 1 and "these are the tables of 2023, not of 2022" in same.stderr
 
 
+def test_year_over_year_of_an_amount_with_decimals(seed, disclo, tmp_path) -> None:
+    # last year's published 1.5 (a float in its JSON) against this year's 3.5 (a Decimal): compared, not a crash
+    last = json.loads(disclo(seed, "table", "--year", 2018, "--format", "json").stdout)
+    last["year"] = 2017
+    next(r for r in last["rows"] if r["id"] == "fees_waived")["values"] = [1.5, 1.5]
+    path = tmp_path / "2017.json"
+    path.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    config = seed / "disclo.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[yearly.2018]\n", "[yearly.2018]\nfees_waived = 3.5\n", 1), encoding="utf-8")
+    prose(seed, 2018, "# 一、概述\n减免{{fees_waived}}元，{{fees_waived_yoy}}（上年{{prev:fees_waived}}元）。\n")
+    result = disclo(seed, "report", "--year", 2018, "--date", "2019-01-15", "--previous", path)
+    assert result.exit_code == 0, result.output
+    assert "减免3.5元，同比增长133.3%（上年1.5元）。" in doc_text(docx.Document(str(seed / REPORT_2018)))
+
+
 def test_year_over_year_can_be_turned_off(two_years, disclo) -> None:
     toml_append(two_years, "[report]\nyear_over_year = false")
     result = disclo(two_years, "report", "--year", 2018, "--date", "2019-01-15")

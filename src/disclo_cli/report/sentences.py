@@ -179,7 +179,7 @@ class Facts:
     def extra(self, name: str) -> ExtraFigure | None:
         return next((x for x in self.extra_figures if x.name == name), None)
 
-    def extra_value(self, name: str, year: int | None = None) -> object:
+    def extra_value(self, name: str, year: int | None = None) -> Number | None:
         from disclo_cli.report.previous import yearly_figure
 
         return yearly_figure(self.config, self.year if year is None else year, name)
@@ -190,14 +190,14 @@ class Facts:
 
     # -- last year ----------------------------------------------------------------------------------
 
-    def current(self, name: str) -> object:
+    def current(self, name: str) -> Number | None:
         """This year's value of a figure or an extra figure (None: blank or unknown)."""
         if self.extra(name) is not None:
             return self.extra_value(name)
         value = self.figures.get(name)
         return value if isinstance(value, int | Decimal) and not isinstance(value, bool) else None
 
-    def last(self, name: str) -> object:
+    def last(self, name: str) -> Number | None:
         """Last year's value of a figure (None: not known)."""
         if self.extra(name) is not None:
             return self.extra_value(name, self.year - 1)
@@ -208,7 +208,7 @@ class Facts:
         cur, prev = self.current(name), self.last(name)
         if cur is None or prev is None:
             return None
-        return change_text(cur, prev)  # type: ignore[arg-type]
+        return change_text(cur, prev)
 
     def yoy(self, name: str) -> str:
         """「，同比增长7%」 for a generated sentence, '' when not known or not wanted."""
