@@ -38,6 +38,16 @@ if TYPE_CHECKING:
 Value = int | Decimal | None
 
 
+def cell_sum(values: Iterable[Value]) -> Value:
+    """The sum of cells; None (blank) when one of them is blank: a partial sum is never a total."""
+    present: list[int | Decimal] = []
+    for v in values:
+        if v is None:
+            return None
+        present.append(v)
+    return sum(present)
+
+
 class CellSource(Protocol):
     """What `fill` asks of a filler: the year, a cell's value, the findings made while filling,
     and the partition check of a table (a roll-up's combination checks them per unit)."""
@@ -370,7 +380,7 @@ def fill(table: TableDef, filler: "Filler | CellSource", standard: str) -> StatT
         for i, col in enumerate(table.columns):
             if col.sum:
                 parts = [values_[table.column_index(c)] for c in col.sum]
-                values_[i] = None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
+                values_[i] = cell_sum(parts)
         rows.append(StatRow(row.id, label, row.unit, tuple(values_), "data", labels, indent=row.indent, total=row.total, decimals=row.decimals))
     result = StatTable(standard, table.id, year, _label(table.title, year), columns, tuple(rows), table, ())
     findings = list(filler.findings[before:]) + check_identities(result) + filler.partition_findings(table)
@@ -399,9 +409,9 @@ def check_identities(t: StatTable) -> list[Finding]:
 
 
 def _compare(out: list[Finding], t: StatTable, ident: Identity, left: list[Value], right: list[Value], where: Msg, cell: str) -> None:
-    if any(v is None for v in left + right):
+    lsum, rsum = cell_sum(left), cell_sum(right)
+    if lsum is None or rsum is None:
         return  # a blank cell cannot be checked; the missing figure is reported on its own
-    lsum, rsum = sum(left), sum(right)  # type: ignore[arg-type]
     ok = lsum == rsum if ident.relation == "=" else lsum >= rsum
     if not ok:
         out.append(Finding.of("error", "identity", Place(cell=cell), table=t.table, where=where, identity=ident.name,

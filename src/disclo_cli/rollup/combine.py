@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from disclo_cli.formats.definition import CellSpec, Definition, TableDef
-from disclo_cli.formats.engine import Filler, Registers, StatTable, Value, fill_tables
+from disclo_cli.formats.engine import Filler, Registers, StatTable, Value, cell_sum, fill_tables
 from disclo_cli.model import Finding, Place
 from disclo_cli.rollup.sources import UnitData
 from disclo_cli.schema import KINDS
@@ -44,7 +44,7 @@ class Combined:
         if blank:
             self.findings.append(Finding.of("warning", "rollup-blank", Place(cell=label), units="、".join(blank), count=len(blank)))
             return None
-        return sum(values)  # type: ignore[arg-type]
+        return cell_sum(values)
 
     def partition_findings(self, table: TableDef) -> list[Finding]:
         return []  # every unit's records are checked in its own tables; the union of partitions is one
