@@ -36,11 +36,10 @@ HEADER = ("日期", "类型", "名称", "来源")
 OFF: Final = "休"
 ON: Final = "班"
 NOTICE: Final = "通知"
-#: what a clerk may type in 类型, and what it means
-KIND_WORDS = {"休": OFF, "放假": OFF, "休息": OFF, "班": ON, "上班": ON, "补班": ON, "通知": NOTICE}
-_YEAR = re.compile(r"^(\d{4})\s*年?$")
-
 DayType = Literal["休", "班"]
+#: what a clerk may type in 类型, and what it means
+KIND_WORDS: dict[str, DayType | Literal["通知"]] = {"休": OFF, "放假": OFF, "休息": OFF, "班": ON, "上班": ON, "补班": ON, "通知": NOTICE}
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +125,7 @@ def parse(data: bytes, name: str) -> CalendarFile:
         date = _date(when, place)
         if date in days:
             raise InputError("calendar-twice", place=place, value=date.isoformat(), first=days[date].line)
-        days[date] = DayLine(date, kind, holiday, source, number)  # type: ignore[arg-type]
+        days[date] = DayLine(date, kind, holiday, source, number)
     return CalendarFile(name, tuple(sorted(days.values(), key=lambda d: d.date)), tuple(sorted(notices.values(), key=lambda n: n.year)))
 
 

@@ -246,7 +246,7 @@ class _Sink(io.StringIO):
         self._encoding = encoding
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # typeshed declares a plain attribute; StringIO's is read-only (None), so a property it must be
         return self._encoding
 
 

@@ -36,6 +36,7 @@ from disclo_cli.report.settings import ReportSettings, report_settings
 from disclo_cli.report.writer import ChartData, DocxWriter, TextWriter, Writer, chart_values_by_month
 
 if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatTable
     from disclo_cli.report.previous import LastYear
 
 #: the largest prose file read (a year's text is a few thousand characters; /dev/zero is not one)
@@ -88,7 +89,7 @@ class PreviewResult:
 class _Context:
     facts: Facts
     outline: Outline
-    tables: Mapping[str, object]
+    tables: Mapping[str, StatTable]
     prose: prose_mod.Prose | None
     settings: ReportSettings
     charts: bool
@@ -180,7 +181,7 @@ def _render_block(ctx: _Context, w: Writer, spec: Section, block: prose_mod.Bloc
         # the table follows its heading directly (readers of published reports look for it there);
         # a sentence about it comes after it
         table = ctx.tables[spec.table]
-        w.table(table, caption=table.title if spec.caption else None)  # type: ignore[attr-defined]
+        w.table(table, caption=table.title if spec.caption else None)
     for sentence in generated:
         w.paragraph(sentence)
     for text, _ in paragraphs:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from disclo_cli.model import Finding, Place
+
+if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatTable
 
 _PLACEHOLDER = re.compile(r"【请填写[：:][^】]*】")
 _SPACE = re.compile(r"\s+")
@@ -64,7 +67,7 @@ class Writer:
     def paragraph(self, text: str) -> None:
         raise NotImplementedError
 
-    def table(self, table, *, caption: str | None) -> None:
+    def table(self, table: StatTable, *, caption: str | None) -> None:
         raise NotImplementedError
 
     def chart(self, chart: ChartData) -> None:
@@ -110,7 +113,7 @@ class DocxWriter(Writer):
             self._count(text)
             self.doc.paragraph(self._seen(text))
 
-    def table(self, table, *, caption: str | None) -> None:
+    def table(self, table: StatTable, *, caption: str | None) -> None:
         from disclo_cli.render import official_layout
         from disclo_cli.report.docx_doc import TEXT_WIDTH_MM, TableCell
 
@@ -183,7 +186,7 @@ class TextWriter(Writer):
             self._count(text)
             self.lines += ["\u3000\u3000" + line for line in self._seen(text).split("\n")]
 
-    def table(self, table, *, caption: str | None) -> None:
+    def table(self, table: StatTable, *, caption: str | None) -> None:
         import io
 
         from rich.console import Console
