@@ -218,7 +218,8 @@ def test_strict_unknown_channel(tally, tmp_path) -> None:
 
 
 def test_builtin_category_aliases(tally, tmp_path) -> None:
-    cells = ["工作动态", "工作动态类 ", "工作动态类\u3000", "其他", "其它信息类", "其它", "监督检查", "民政工作", "预决算", "环境卫生、公共卫生、安全生产、食品药品、产品质量监督检查情况", "工作 动态 类"]
+    cells = ["工作动态", "工作动态类 ", "工作动态类\u3000", "其他", "其它信息类", "其它", "监督检查", "民政工作", "预决算",
+             "环境卫生、公共卫生、安全生产、食品药品、产品质量监督检查情况", "工作 动态 类"]
     src = write_xlsx(tmp_path / "台账2018.xlsx", {"S": [HEADER] + [["2018-03-05", f"t{i}", c, "政府网站", f"A-{i}"] for i, c in enumerate(cells)]})
     result = tally(src, "--format", "csv")
     assert (result.exit_code, result.stderr) == (0, "")
@@ -228,7 +229,8 @@ def test_builtin_category_aliases(tally, tmp_path) -> None:
 
 def test_office_categories_and_aliases_from_disclo_toml(tally, tmp_path) -> None:
     (tmp_path / "disclo.toml").write_text('[categories]\nlabels = ["通知公告", "工作动态"]\n[categories.aliases]\n"公告" = "通知公告"\n', encoding="utf-8")
-    src = write_xlsx(tmp_path / "台账2018.xlsx", {"S": [HEADER, ["2018-03-05", "甲", "公告", "政府网站", "A-1"], ["2018-03-06", "乙", "工作动态", "政府网站", "A-2"], ["2018-03-07", "丙", "通知公告", "政府网站", "A-3"]]})
+    rows = [["2018-03-05", "甲", "公告", "政府网站", "A-1"], ["2018-03-06", "乙", "工作动态", "政府网站", "A-2"], ["2018-03-07", "丙", "通知公告", "政府网站", "A-3"]]
+    src = write_xlsx(tmp_path / "台账2018.xlsx", {"S": [HEADER, *rows]})
     result = tally(src, "--format", "csv")
     assert (result.exit_code, result.stderr) == (0, "")
     assert parse_csv(result.stdout) == [["类别", "条数", "占比"], ["通知公告", "2", "66.7%"], ["工作动态", "1", "33.3%"], ["合计", "3", "100%"]]

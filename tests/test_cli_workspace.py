@@ -55,7 +55,7 @@ def test_init_does_not_overwrite_unless_forced(tmp_path, run) -> None:
     assert run("ingest", EX18 / MAIN18).exit_code == 0
     again = run("init", "--name", "乙")
     assert again.exit_code == 1
-    assert f"disclo: error: disclo.toml: already exists; nothing was changed" in again.stderr
+    assert "disclo: error: disclo.toml: already exists; nothing was changed" in again.stderr
     assert "--force" in again.stderr
     assert 'name = "甲"' in (tmp_path / "disclo.toml").read_text(encoding="utf-8")
     forced = run("init", "--name", "乙", "--force")

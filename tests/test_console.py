@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from workspaces import EX18, EX23, FILES23, ITEMS23, MAIN18, copy_workspace
 
 LANGUAGE_VARS = ("DISCLO_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")

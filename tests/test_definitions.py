@@ -12,12 +12,12 @@ from pathlib import Path
 
 import docx
 import pytest
-from workspaces import EX18, EX23, FILES23, MAIN18, SUPP18, config_of, copy_workspace, ingest
 
 from disclo_cli.formats.definition import STANDARDS
 from disclo_cli.formats.engine import Registers, fill_all, load_definition, standard_for_year
 from disclo_cli.model import Case, Place, Request
 from disclo_cli.schema import spec
+from workspaces import EX18, EX23, FILES23, MAIN18, SUPP18, config_of, copy_workspace, ingest
 
 
 def builtin_text(name: str) -> bytes:

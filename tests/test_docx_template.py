@@ -183,7 +183,8 @@ def _content_types(template: Path, old: str, new: str) -> bytes:
         (lambda d, t: _write(d / "截断.docx", t.read_bytes()[:3000]), "is damaged (an incomplete ZIP package"),
         (lambda d, t: _rewrite(t, d / "模板.dotx", {"[Content_Types].xml": _content_types(t, "document.main+xml", "template.main+xml")}),
          "is a Word template (.dotx), not a document"),
-        (lambda d, t: _rewrite(t, d / "宏.docm", {"[Content_Types].xml": _content_types(t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", "application/vnd.ms-word.document.macroEnabled.main+xml")}),
+        (lambda d, t: _rewrite(t, d / "宏.docm", {"[Content_Types].xml": _content_types(
+            t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", "application/vnd.ms-word.document.macroEnabled.main+xml")}),
          "is a macro-enabled file (.docm)"),
         (lambda d, t: _rewrite(t, d / "坏.docx", {"word/document.xml": b"<w:document"}), "is damaged and cannot be opened"),
         (lambda d, t: _rewrite(t, d / "表.docx", {"[Content_Types].xml": _content_types(t, "wordprocessingml.document.main", "spreadsheetml.sheet.main")}),

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from disclo_cli import config as cfg
 
 MAKE = runpy.run_path(str(ROOT / "examples" / "make_county.py"))

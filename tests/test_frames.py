@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from disclo_cli import config as cfg
 
 MAKE = runpy.run_path(str(ROOT / "examples" / "make_county.py"))

@@ -8,11 +8,10 @@ CSV in several encodings, HTML 'xls' and random bytes behind a workbook's magic 
 
 from __future__ import annotations
 
-import os
-
 import csv
 import datetime as dt
 import io
+import os
 import tempfile
 from pathlib import Path
 
@@ -36,7 +35,7 @@ def _labels() -> list[str]:
     from disclo_cli.vocab import builtin_data
 
     out = []
-    for name, data in builtin_data().items():
+    for data in builtin_data().values():
         for key, value in data.items():
             if isinstance(value, list):
                 out += [v for v in value if isinstance(v, str)]
@@ -58,7 +57,7 @@ DATE_TEXTS = ["2018-03-05", "2018/3/5", "2018.3.5", "2018年3月5日", "3月5日
               "9999-12-31", "99999999", "2018-13-01", "昨天", "43164", "1e308", "-5", "nan", "inf", "２０１８－０３－０５",
               "2018-03-05 12:30", "3/5", "0", "12:30:00"]
 FORMULAS = ["=DATE(2018,3,5)", "=A1", '=HYPERLINK("http://x","y")', "=1/0", "=SUM(A1:A3)", '=B2&"类"']
-CONTROL = "".join(map(chr, range(0, 32))) + "\x7f\u200b\ufeff\u2028"
+CONTROL = "".join(map(chr, range(32))) + "\x7f\u200b\ufeff\u2028"
 
 junk_text = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(CONTROL), max_size=30)
 value = st.one_of(

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import HEADER, write_csv, write_xlsx
 from test_hardening import ROWS, _failed, _subprocess
 from workspaces import EX18, MAIN18, SUPP18, copy_workspace

@@ -9,11 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from workspaces import EX23, FILES23, copy_workspace, ingest
 
 from disclo_cli import config as cfg
 from disclo_cli.errors import InputError
 from disclo_cli.rollup.interchange import VERSION, checksum, export_text, read_export
+from workspaces import EX23, FILES23, copy_workspace, ingest
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,19 @@ import pytest
 
 from disclo_cli.ledger import SCHEMA_VERSION, Ledger, file_sha256
 from workspaces import (
-    CASES23, EX18, EX23, FILES23, ITEMS23, MAIN18, REQUESTS23, SUPP18,
-    config_of, copy_workspace, dump, ingest, write_items,
+    CASES23,
+    EX18,
+    EX23,
+    FILES23,
+    ITEMS23,
+    MAIN18,
+    REQUESTS23,
+    SUPP18,
+    config_of,
+    copy_workspace,
+    dump,
+    ingest,
+    write_items,
 )
 
 ROW = "{name}\t{kind}\tadded {a}\tchanged {u}\twithdrawn {w}\tunchanged {n}\trejected {r}"

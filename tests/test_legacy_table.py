@@ -219,6 +219,37 @@ def test_fee_waiver_from_the_yearly_figures(tmp_path, run) -> None:
     assert values(json.loads(result.stdout))["fees_waived"] == [120, 120]
 
 
+def test_fee_waiver_with_decimals_in_the_opening_and_the_year(tmp_path, run) -> None:
+    # an amount may have decimals: the opening balance (a float in disclo.toml) adds to the year's
+    # figure (read as a Decimal) exactly, instead of failing with float + Decimal
+    edit = lambda t: in_section(set_key(none_of(t, "items", "cases"), "fees_waived", "12.1"), "yearly.2018", "fees_waived = 3.2")
+    ws = copy_workspace(EX18, tmp_path, files=False, edit=edit)
+    write_requests(ws / "r.xlsx", LEGACY6_ROWS[:2], header=LEGACY6_HEADER)
+    assert run("ingest", "r.xlsx").exit_code == 0
+    result = run("table", "--year", "2018", "--standard", "legacy6", "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert values(json.loads(result.stdout))["fees_waived"] == [3.2, 15.3]
+
+
+def test_carry_over_of_an_amount_with_decimals(tmp_path, run) -> None:
+    # last year's published 历年累计 12.1 (a float in its JSON) is this year's 15.3 less 3.2 (Decimals): no carry-over error
+    edit = lambda t: in_section(set_key(none_of(t, "items", "cases"), "fees_waived", "12.1"), "yearly.2018", "fees_waived = 3.2")
+    ws = copy_workspace(EX18, tmp_path, files=False, edit=edit)
+    write_requests(ws / "r.xlsx", LEGACY6_ROWS[:2], header=LEGACY6_HEADER)
+    assert run("ingest", "r.xlsx").exit_code == 0
+    published = json.loads(run("table", "--year", "2018", "--standard", "legacy6", "--format", "json").stdout)
+    published["year"] = 2017
+    for row in published["rows"]:
+        row["values"] = [0, 12.1] if row["id"] == "fees_waived" else [0, row["values"][1] - row["values"][0]]
+    (ws / "2017.json").write_text(json.dumps(published, ensure_ascii=False), encoding="utf-8")
+    result = run("check", "--year", "2018", "--standard", "legacy6", "--previous", "2017.json", "--format", "json")
+    assert [f for f in json.loads(result.stdout)["findings"] if f["code"] == "carry-over"] == []
+    published["rows"] = [dict(r, values=[0, 12]) if r["id"] == "fees_waived" else r for r in published["rows"]]
+    (ws / "2017.json").write_text(json.dumps(published, ensure_ascii=False), encoding="utf-8")
+    result = run("check", "--year", "2018", "--standard", "legacy6", "--previous", "2017.json", "--format", "json")
+    assert [f["cell"] for f in json.loads(result.stdout)["findings"] if f["code"] == "carry-over"] == ["附表.fees_waived/历年累计"]
+
+
 def test_legacy6_identity_failure_is_reported(tmp_path, run) -> None:
     # an opening balance for 申请总数 that disagrees with its channels breaks 申请总数 = 六种申请方式之和
     ws = copy_workspace(EX18, tmp_path, files=False, edit=lambda t: set_key(t, "requests", "3"))

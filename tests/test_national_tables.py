@@ -56,7 +56,7 @@ def test_table3_every_cell(tables) -> None:
     assert t.columns == COLUMNS == tuple(EXPECTED["table3"]["columns"])
     rows = data_rows(t)
     assert len(rows) == 25 == len(EXPECTED["table3"]["rows"])
-    for row, want in zip(rows, EXPECTED["table3"]["rows"]):
+    for row, want in zip(rows, EXPECTED["table3"]["rows"], strict=True):
         assert row.label == want["label"]
         assert list(row.values) == want["values"], row.label
         if "group" in want:
@@ -378,7 +378,7 @@ def test_xlsx_table3_in_the_official_layout(office, run, monkeypatch, tmp_path) 
     assert body == [r["values"] for r in EXPECTED["table3"]["rows"]]
     for row in ws.iter_rows(min_row=2, max_row=29, min_col=1, max_col=10):
         for cell in row:
-            if not type(cell).__name__ == "MergedCell":
+            if type(cell).__name__ != "MergedCell":
                 b = cell.border
                 assert (b.left.style, b.right.style, b.top.style, b.bottom.style) == ("thin",) * 4, cell.coordinate
     widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJ"]

@@ -7,10 +7,10 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import write_csv, write_xlsx
-from workspaces import EX23, config_of, copy_workspace, in_section
 
+from conftest import write_csv, write_xlsx
 from disclo_cli.ledger import Ledger
+from workspaces import EX23, config_of, copy_workspace, in_section
 
 ITEMS = ["索引号", "标题", "类别", "发布日期", "发布渠道"]
 ITEMS_NO_ID = ["标题", "类别", "发布日期", "发布渠道"]

@@ -9,6 +9,7 @@ import json
 import shutil
 
 import pytest
+
 from conftest import ROOT
 from workspaces import EX23, copy_workspace, in_section
 

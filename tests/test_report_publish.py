@@ -13,8 +13,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import write_xlsx
 from docx.oxml.ns import qn
+
+from conftest import write_xlsx
 from test_report import (  # noqa: F401
     OFFICE_DIR,
     REPORT_2018,
@@ -133,7 +134,9 @@ def test_date_options(seed, disclo) -> None:
 def test_report_level_is_checked(seed, disclo) -> None:
     toml_append(seed, '[report]\nlevel = "county"')
     result = disclo(seed, "report", "--year", 2018)
-    assert result.exit_code == 1 and "[report] level must be \"department\" (a department, township or street office) or \"government\" (a county-or-higher government's own report), not 'county'" in result.stderr
+    assert result.exit_code == 1
+    assert ("[report] level must be \"department\" (a department, township or street office) or \"government\""
+            " (a county-or-higher government's own report), not 'county'") in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -219,6 +222,21 @@ def test_year_over_year_from_last_years_json(office, disclo, tmp_path) -> None:
     (tmp_path / "2023.json").write_text(table.stdout, encoding="utf-8")  # this year's own tables, by mistake
     same = disclo(office, "report", "--year", 2023, "--previous", tmp_path / "2023.json")
     assert same.exit_code == 1 and "these are the tables of 2023, not of 2022" in same.stderr
+
+
+def test_year_over_year_of_an_amount_with_decimals(seed, disclo, tmp_path) -> None:
+    # last year's published 1.5 (a float in its JSON) against this year's 3.5 (a Decimal): compared, not a crash
+    last = json.loads(disclo(seed, "table", "--year", 2018, "--format", "json").stdout)
+    last["year"] = 2017
+    next(r for r in last["rows"] if r["id"] == "fees_waived")["values"] = [1.5, 1.5]
+    path = tmp_path / "2017.json"
+    path.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    config = seed / "disclo.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[yearly.2018]\n", "[yearly.2018]\nfees_waived = 3.5\n", 1), encoding="utf-8")
+    prose(seed, 2018, "# 一、概述\n减免{{fees_waived}}元，{{fees_waived_yoy}}（上年{{prev:fees_waived}}元）。\n")
+    result = disclo(seed, "report", "--year", 2018, "--date", "2019-01-15", "--previous", path)
+    assert result.exit_code == 0, result.output
+    assert "减免3.5元，同比增长133.3%（上年1.5元）。" in doc_text(docx.Document(str(seed / REPORT_2018)))
 
 
 def test_year_over_year_can_be_turned_off(two_years, disclo) -> None:
@@ -344,9 +362,8 @@ def test_charts_from_disclo_toml_in_the_legacy_outline(seed, disclo) -> None:
 
 def test_a_missing_glyph_in_a_chart_is_a_finding(tmp_path, disclo, monkeypatch) -> None:
     pytest.importorskip("matplotlib")
-    from test_report import copy_workspace
-
     from disclo_cli.report import charts
+    from test_report import copy_workspace
 
     monkeypatch.setattr(charts, "SYSTEM_CJK_FONTS", ())  # no system font to fall back on
     office = copy_workspace(OFFICE_DIR, tmp_path / "office")

@@ -12,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from workspaces import new_ledger
 
+from conftest import ROOT
 from disclo_cli import config as cfg
 from disclo_cli.service import build_tables
+from workspaces import new_ledger
 
 COUNTY = ROOT / "examples" / "county"
 MAKE = runpy.run_path(str(ROOT / "examples" / "make_county.py"))

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from workspaces import EX23, FILES23, copy_workspace
 
 from conftest import ROOT
+from workspaces import EX23, FILES23, copy_workspace
 
 ROUTINE = ROOT / "examples" / "routine"
 SH = ROUTINE / "monthly.sh"
@@ -58,7 +58,7 @@ def rows(ws: Path) -> dict[str, int]:
 
 
 def test_files_the_month_then_tallies_lists_what_is_due_and_backs_up(tmp_path):
-    ws = workspace(tmp_path, dict(zip(FILES23, ("主动公开台账2023.xlsx", "依申请公开台账2023.xlsx", "行政复议诉讼台账2023.xlsx"))))
+    ws = workspace(tmp_path, dict(zip(FILES23, ("主动公开台账2023.xlsx", "依申请公开台账2023.xlsx", "行政复议诉讼台账2023.xlsx"), strict=True)))
     done = routine(ws, "2023-12")
     assert "Traceback" not in done.stderr
     assert "== 2023-12：登记台账" in done.stderr

@@ -19,7 +19,8 @@ CATS = builtin("categories").labels
 CHANS = builtin("channels").labels
 
 
-def item(date: str, category: str = "工作动态类", *, channels: tuple[str, ...] = ("政府网站",), id: str = "", title: str = "t", unit: str = "", known: bool = True, row: int = 2) -> Item:
+def item(date: str, category: str = "工作动态类", *, channels: tuple[str, ...] = ("政府网站",), id: str = "", title: str = "t", unit: str = "",
+         known: bool = True, row: int = 2) -> Item:
     return Item(dt.date.fromisoformat(date), title, category, known, channels, id, unit, "", None, Place("f.xlsx", "S", row))
 
 
@@ -65,7 +66,8 @@ def test_share_of_nothing_is_blank() -> None:
 # --- one dimension -----------------------------------------------------------------------------
 
 def test_every_category_appears_in_the_office_order_unknown_last() -> None:
-    items = [item("2018-01-02", "其他信息类"), item("2018-01-03", "机构设置类"), item("2018-01-04", "新闻", known=False), item("2018-01-05", "其他信息类"), item("2018-01-06", "动态", known=False)]
+    items = [item("2018-01-02", "其他信息类"), item("2018-01-03", "机构设置类"), item("2018-01-04", "新闻", known=False), item("2018-01-05", "其他信息类"),
+             item("2018-01-06", "动态", known=False)]
     t = run(items)
     assert [r.key for r in t.rows] == [*CATS, "动态", "新闻"]
     assert [(r.key, r.count, share_text(r.share), r.known) for r in t.rows if r.count] == [
@@ -79,7 +81,8 @@ def test_every_category_appears_in_the_office_order_unknown_last() -> None:
 
 
 def test_multi_channel_items_count_once_per_channel() -> None:
-    items = [item("2018-01-02", channels=("政府网站", "政务公开栏")), item("2018-01-03", channels=("政府网站",)), item("2018-01-04", channels=("政务微信", "政府网站", "政务公开栏")), item("2018-01-05", channels=())]
+    items = [item("2018-01-02", channels=("政府网站", "政务公开栏")), item("2018-01-03", channels=("政府网站",)),
+             item("2018-01-04", channels=("政务微信", "政府网站", "政务公开栏")), item("2018-01-05", channels=())]
     t = run(items, "channel")
     assert rows(t) == [("政府网站", 3, "75%"), ("政务微信", 1, "25%"), ("政务公开栏", 2, "50%"), (NO_CHANNEL, 1, "25%")]
     assert t.total == 4  # the number of items, not of channel mentions
@@ -106,7 +109,8 @@ def test_by_unit() -> None:
 
 
 def test_cross_table_category_by_month() -> None:
-    items = [item("2018-01-05", "工作动态类"), item("2018-01-09", "工作动态类"), item("2018-02-01", "其他信息类"), item("2018-12-30", "工作动态类"), item("2018-02-02", "新闻", known=False)]
+    items = [item("2018-01-05", "工作动态类"), item("2018-01-09", "工作动态类"), item("2018-02-01", "其他信息类"), item("2018-12-30", "工作动态类"),
+             item("2018-02-02", "新闻", known=False)]
     t = run(items, "category", "month", year=2018)
     assert t.by == ("category", "month")
     assert t.columns == tuple(f"2018-{m:02d}" for m in range(1, 13))

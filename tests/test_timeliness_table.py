@@ -140,12 +140,9 @@ def test_a_wrong_stat_cell_is_refused_when_the_definition_is_read(cell: str, mes
 def test_the_reports_sentence_and_the_table_give_the_same_figures(tmp_path) -> None:
     """The report's processing-time sentence (report/timeliness.py) and 办理时效 count the same requests
     on the same calendar: on the 2023 example office their figures are the same."""
-    from workspaces import EX23, FILES23, config_of, copy_workspace, ingest
-
     from disclo_cli.report.timeliness import answered_in
     from disclo_cli.service import build_tables
-
-    from workspaces import write_requests
+    from workspaces import EX23, FILES23, config_of, copy_workspace, ingest, write_requests
 
     ws = copy_workspace(EX23, tmp_path / "office")
     write_requests(ws / "迟复.xlsx", [["L-1", "2023-03-01", "网上", "自然人", "", "予以公开", "", "2023-06-01"]])  # 3 months: late

@@ -68,8 +68,8 @@ def _read(language: str) -> list[tuple[str, str, str]]:
     for m in catalog:
         if not m.id or not isinstance(m.id, str) or not m.string:
             continue
-        line = m.lineno or 0
-        out.append((sections.get(line, ""), m.id, str(m.string)))
+        lineno = m.lineno or 0
+        out.append((sections.get(lineno, ""), m.id, str(m.string)))
     return out
 
 

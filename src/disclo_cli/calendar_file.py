@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Final, Iterable, Literal
 
 from disclo_cli.config import CALENDAR_NAME
 from disclo_cli.errors import DataError, InputError
@@ -33,12 +33,13 @@ from disclo_cli.model import Finding, Place
 
 CALENDAR_FILE = CALENDAR_NAME  # the name is the workspace's (config.py)
 HEADER = ("日期", "类型", "名称", "来源")
-OFF, ON, NOTICE = "休", "班", "通知"
-#: what a clerk may type in 类型, and what it means
-KIND_WORDS = {"休": OFF, "放假": OFF, "休息": OFF, "班": ON, "上班": ON, "补班": ON, "通知": NOTICE}
-_YEAR = re.compile(r"^(\d{4})\s*年?$")
-
+OFF: Final = "休"
+ON: Final = "班"
+NOTICE: Final = "通知"
 DayType = Literal["休", "班"]
+#: what a clerk may type in 类型, and what it means
+KIND_WORDS: dict[str, DayType | Literal["通知"]] = {"休": OFF, "放假": OFF, "休息": OFF, "班": ON, "上班": ON, "补班": ON, "通知": NOTICE}
+_YEAR = re.compile(r"^(\d{4})\s*年?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def parse(data: bytes, name: str) -> CalendarFile:
         date = _date(when, place)
         if date in days:
             raise InputError("calendar-twice", place=place, value=date.isoformat(), first=days[date].line)
-        days[date] = DayLine(date, kind, holiday, source, number)  # type: ignore[arg-type]
+        days[date] = DayLine(date, kind, holiday, source, number)
     return CalendarFile(name, tuple(sorted(days.values(), key=lambda d: d.date)), tuple(sorted(notices.values(), key=lambda n: n.year)))
 
 
@@ -197,18 +198,18 @@ def merge(file: CalendarFile, days: Iterable[DayLine], notices: Iterable[NoticeL
         else:
             added += 1
         old_days[new.date] = replace(new, line=0)
-    for new in notices:
-        old_notice = old_notices.get(new.year)
-        if old_notice is not None and old_notice.name == new.name:
+    for notice in notices:
+        old_notice = old_notices.get(notice.year)
+        if old_notice is not None and old_notice.name == notice.name:
             unchanged += 1
             continue
         if old_notice is not None:
-            conflicts.append(Finding.of("error", "calendar-conflict", Place(file.name, line=old_notice.line), date=str(new.year),
-                                        old=f"{NOTICE} {old_notice.name}", new=f"{NOTICE} {new.name}"))
+            conflicts.append(Finding.of("error", "calendar-conflict", Place(file.name, line=old_notice.line), date=str(notice.year),
+                                        old=f"{NOTICE} {old_notice.name}", new=f"{NOTICE} {notice.name}"))
             replaced += 1
         else:
             added += 1
-        old_notices[new.year] = replace(new, line=0)
+        old_notices[notice.year] = replace(notice, line=0)
     if conflicts and not replace_lines:
         raise DataError("calendar-conflicts", findings=conflicts, path=file.name, count=len(conflicts))
     merged = CalendarFile(file.name, tuple(sorted(old_days.values(), key=lambda d: d.date)), tuple(sorted(old_notices.values(), key=lambda n: n.year)))

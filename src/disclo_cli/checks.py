@@ -8,6 +8,7 @@ problems found while reading registers.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -68,18 +69,23 @@ def previous_figures(path: Path) -> list[dict]:
     return tables
 
 
-def _number(value):
-    """A published cell as a number; blanks, '/', '-' stay None (blank is not zero)."""
+def _number(value: object) -> int | Decimal | None:
+    """A published cell as a number, exact as the tables' own are: 12.1 is the Decimal its text says
+    (a float would differ from this year's 15.3 − 3.2, and cannot be added to a Decimal). Blanks,
+    '/', '-' stay None (blank is not zero), and so do NaN and infinities."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return value
     if isinstance(value, str):
         text = value.strip().rstrip("件条元")
         try:
-            return float(text) if "." in text else int(text)
+            value = float(text) if "." in text else int(text)
         except ValueError:
             return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        d = Decimal(str(value))
+        return int(d) if d == d.to_integral() else d
     return None
 
 

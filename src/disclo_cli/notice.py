@@ -66,9 +66,12 @@ def parse_notice(text: str, *, year: int | None = None, name: str = "") -> Notic
     said = _TITLE_YEAR.search(text) or _BODY_YEAR.search(text)
     if said and year is not None and int(said.group(1)) != year:
         raise UsageError("notice-year-differs", path=name, given=year, found=int(said.group(1)))
-    if said is None and year is None:
+    if year is not None:
+        notice_year = year
+    elif said is not None:
+        notice_year = int(said.group(1))
+    else:
         raise UsageError("notice-no-year", path=name)
-    notice_year = year if year is not None else int(said.group(1))  # type: ignore[union-attr]
     heads = list(_SECTION.finditer(text))
     if not heads:
         raise InputError("notice-no-sections", path=name)
@@ -132,7 +135,9 @@ def _kind(clause: str) -> DayType | None:
 
 def _clauses(body: str) -> list[str]:
     """The body split at ， ； 。 outside brackets (「（农历正月初九，星期日）」 stays whole)."""
-    out, depth, current = [], 0, []
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in body:
         depth += ch == "("
         depth -= ch == ")" and depth > 0

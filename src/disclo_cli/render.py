@@ -11,9 +11,12 @@ import io
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence, overload
 
 from disclo_cli.model import Tally
+
+if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatRow, StatTable
 
 DIM_LABELS = {"category": "类别", "channel": "公开渠道", "month": "月份", "unit": "单位"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +32,10 @@ class LayoutCell:
     value: object = None  # the number behind a value cell (for xlsx)
 
 
+#: (header rows, body rows, column widths in mm) of a standard table as the official form prints it
+OfficialLayout = tuple[list[list[LayoutCell]], list[list[LayoutCell]], list[float]]
+
+
 @dataclass(frozen=True)
 class Grid:
     """A table as shown: merged header rows, flat column labels, body rows; block rows span all columns."""
@@ -41,7 +48,7 @@ class Grid:
     total_rows: frozenset[int] = frozenset()
     widths: tuple[float, ...] = ()  # column widths in characters, for xlsx
     note: str = ""
-    layout: tuple | None = None  # (header, body, widths_mm) of the official layout, for xlsx/docx
+    layout: OfficialLayout | None = None  # (header, body, widths_mm) of the official layout, for xlsx/docx
 
     def header_rows(self) -> tuple[tuple[LayoutCell, ...], ...]:
         return self.header or (tuple(LayoutCell(c) for c in self.columns),)
@@ -73,12 +80,23 @@ def rounded_share(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+@overload
+def share_text(count_or_share: int | Decimal | None) -> str: ...
+@overload
+def share_text(count_or_share: int, total: int) -> str: ...
+
+
 def share_text(count_or_share: int | Decimal | None, total: int | None = None) -> str:
     """A share as the reports print it: one decimal, half up, trailing '.0' dropped ('0.4%', '2%');
     '' when there is no total. Takes a share (model.share) or a count and a total."""
     from disclo_cli.model import share
 
-    value = share(count_or_share, total) if total is not None else count_or_share  # type: ignore[arg-type]
+    if total is None:
+        value = count_or_share
+    elif isinstance(count_or_share, int):
+        value = share(count_or_share, total)
+    else:
+        raise TypeError(f"share_text: a count (int) goes with a total, not {count_or_share!r}")
     if value is None:
         return ""
     return f"{decimal_text(value)}%"
@@ -98,7 +116,7 @@ def change_text(current: int | Decimal, previous: int | Decimal) -> str:
         return "与上年持平"
     if previous == 0:
         return "上年为0"
-    rate = share_text(Decimal(abs(current - previous)) * 100 / Decimal(previous))
+    rate = share_text(abs(Decimal(current - previous)) * 100 / Decimal(previous))
     return f"同比增长{rate}" if current > previous else f"同比下降{rate}"
 
 
@@ -117,6 +135,9 @@ def safe(text: str) -> str:
 
 def tally_grid(t: Tally) -> Grid:
     first = DIM_LABELS[t.by[0]]
+    cols: tuple[str, ...]
+    body: list[tuple[object, ...]]
+    widths: tuple[int, ...]
     if len(t.by) == 1:
         cols = (first, "条数", "占比")
         body = [(r.key if r.known else f"{r.key}（未识别）", r.count, share_text(r.share)) for r in t.rows]
@@ -135,11 +156,11 @@ def tally_json(t: Tally) -> dict:
     """The stable JSON shape of `disclo tally` (documented in the README)."""
     rows = []
     for r in t.rows:
-        row = {"key": r.key, "count": r.count, "share": share_text(r.share), "known": r.known}
+        row: dict[str, object] = {"key": r.key, "count": r.count, "share": share_text(r.share), "known": r.known}
         if len(t.by) == 2:
             row["values"] = list(r.values)
         rows.append(row)
-    out = {"kind": "tally", "year": t.year, "by": list(t.by), "total": t.total}
+    out: dict[str, object] = {"kind": "tally", "year": t.year, "by": list(t.by), "total": t.total}
     if len(t.by) == 2:
         out["columns"] = list(t.columns)
         out["column_totals"] = list(t.column_totals)
@@ -179,11 +200,11 @@ def to_markdown(grid: Grid) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_json_text(data: dict) -> str:
+def to_json_text(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
 
 
-def _json_default(value: object):
+def _json_default(value: object) -> int | float:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral() else float(value)
     raise TypeError(type(value))
@@ -225,7 +246,7 @@ class _Sink(io.StringIO):
         self._encoding = encoding
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # typeshed declares a plain attribute; StringIO's is read-only (None), so a property it must be
         return self._encoding
 
 
@@ -353,7 +374,7 @@ def write_xlsx(grids: Sequence[Grid], path) -> None:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     used: set[str] = set()
 
-    def put(ws, top: int, rows, *, bold: bool = False, total_rows=frozenset()) -> int:
+    def put(ws, top: int, rows: Sequence[Sequence[LayoutCell]], *, bold: bool = False, total_rows: frozenset[int] = frozenset()) -> int:
         occupied: set[tuple[int, int]] = set()
         for i, cells in enumerate(rows):
             r, c = top + i, 1
@@ -388,12 +409,15 @@ def write_xlsx(grids: Sequence[Grid], path) -> None:
             name = name[:28] + str(len(used))
         used.add(name)
         ws = wb.create_sheet(name)
+        header: Sequence[Sequence[LayoutCell]]
+        body: Sequence[Sequence[LayoutCell]]
         if grid.layout:
             header, body, widths_mm = grid.layout
             widths = [round(w / 1.9 + 1, 1) for w in widths_mm]
         else:
             header = grid.header_rows()
-            body = [[LayoutCell(fmt(v) if not isinstance(v, str) else v, len(grid.columns) if i in grid.block_rows else 1, 1, v) for v in (row[:1] if i in grid.block_rows else row)] for i, row in enumerate(grid.rows)]
+            body = [[LayoutCell(fmt(v) if not isinstance(v, str) else v, len(grid.columns) if i in grid.block_rows else 1, 1, v)
+                     for v in (row[:1] if i in grid.block_rows else row)] for i, row in enumerate(grid.rows)]
             widths = [grid.widths[c] if c < len(grid.widths) else max(10, len(grid.columns[c]) * 2 + 2) for c in range(len(grid.columns))]
         ncols = len(widths)
         r = 1
@@ -414,7 +438,7 @@ def write_xlsx(grids: Sequence[Grid], path) -> None:
 
 # --- standard tables -----------------------------------------------------------------------------
 
-def _label_cells(rows, label_columns: int) -> list[list[LayoutCell]]:
+def _label_cells(rows: Sequence[StatRow], label_columns: int) -> list[list[LayoutCell]]:
     """The merged label area of the official layout: equal label prefixes merge vertically,
     a row's last label spans the remaining label columns."""
     out: list[list[LayoutCell]] = []
@@ -433,7 +457,7 @@ def _label_cells(rows, label_columns: int) -> list[list[LayoutCell]]:
     return out
 
 
-def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], list[float]]:
+def official_layout(t: StatTable) -> OfficialLayout:
     """(header rows, body rows, column widths in mm) of a standard table in the official layout."""
     d = t.definition
     ncols = d.label_columns + (1 if d.unit_header else 0) + d.width
@@ -453,24 +477,25 @@ def official_layout(t) -> tuple[list[list[LayoutCell]], list[list[LayoutCell]], 
             body.append([LayoutCell(r.label, ncols)])
             continue
         if r.kind == "subheader":
-            spans = r.spans or (1,) * len(r.values)
-            body.append([LayoutCell(r.label)] + [LayoutCell(str(v), s) for v, s in zip(r.values, spans)])
+            spans = r.spans or (1,) * len(r.headers)
+            body.append([LayoutCell(r.label)] + [LayoutCell(h, s) for h, s in zip(r.headers, spans, strict=False)])
             continue
         cells = list(label_area[i]) if label_area is not None else ([LayoutCell("\u3000" * r.indent + r.label)] if d.label_columns else [])
         if d.unit_header:
             cells.append(LayoutCell(r.unit))
         spans = r.spans or (1,) * len(r.values)
         values = [rounded(v, r.decimals) for v in r.values]
-        cells += [LayoutCell(fmt(v), s, 1, v) for v, s in zip(values, spans)]
+        cells += [LayoutCell(fmt(v), s, 1, v) for v, s in zip(values, spans, strict=False)]
         body.append(cells)
+    widths: list[float]
     if d.widths_mm:
         widths = list(d.widths_mm)
     elif d.label_columns == 0:
         widths = [156 / max(ncols, 1)] * ncols
     elif d.unit_header:
-        widths = [70, 22] + [32] * d.width
+        widths = [70, 22, *[32] * d.width]
     else:
-        widths = [50] + [106 / max(d.width, 1)] * d.width
+        widths = [50, *[106 / max(d.width, 1)] * d.width]
     return header, body, widths
 
 
@@ -496,39 +521,17 @@ def _header_paths(header, width: int) -> list[tuple[str, ...]]:
     return paths
 
 
-def stat_grid(t) -> Grid:
+def stat_grid(t: StatTable) -> Grid:
     """A flat view of a standard table for the terminal, CSV and Markdown (official layout: xlsx/docx)."""
     d = t.definition
     if d.label_columns == 0 and len(t.rows) == 1:
-        # a table of one row of numbers under grouped heads (Table 四: 15 numbers): one line per
-        # group of heads, so that it fits 100 columns
-        paths = _header_paths(d.header, d.width) if d.header else [(c,) for c in t.columns]
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for i, path in enumerate(paths):
-            groups.setdefault(path[:-1], []).append(i)
-        heads = {tuple(paths[i][-1] for i in idx) for idx in groups.values()}
-        if len(heads) == 1 and all(groups):
-            values = t.rows[0].values
-            cols = ("项目", *next(iter(heads)))
-            body = tuple(("·".join(group), *(values[i] for i in idx)) for group, idx in groups.items())
-            return Grid(t.title, cols, body, widths=(26, *([10] * (len(cols) - 1))), layout=official_layout(t))
+        grid = _one_row_grid(t)
+        if grid is not None:
+            return grid
     if not t.columns:
-        # Table 二: blocks with their own column heads
-        width = d.width
-        body, blocks, totals = [], set(), set()
-        for r in t.rows:
-            if r.kind == "block":
-                blocks.add(len(body))
-                body.append((r.label, *[""] * width))
-            elif r.kind == "subheader":
-                totals.add(len(body))
-                body.append((r.label, *r.values, *[""] * (width - len(r.values))))
-            else:
-                body.append((r.label, *r.values, *[""] * (width - len(r.values))))
-        cols = ("信息内容", *[f"{i + 1}" for i in range(width)])
-        return Grid(t.title, cols, tuple(body), block_rows=frozenset(blocks), total_rows=frozenset(totals), widths=(24, *([16] * width)), layout=official_layout(t))
+        return _block_grid(t)
     cols: tuple[str, ...] = (d.label_header or "项目",) + ((d.unit_header,) if d.unit_header else ()) + t.columns
-    body: list[tuple] = []
+    body: list[tuple[object, ...]] = []
     groups: set[int] = set()
     totals: set[int] = set()
     blank = ("",) * (len(cols) - 1)
@@ -555,7 +558,43 @@ def stat_grid(t) -> Grid:
     return Grid(t.title, cols, tuple(body), total_rows=total | frozenset(groups), widths=widths, layout=official_layout(t))
 
 
-def stat_json(tables) -> dict | list:
+def _one_row_grid(t: StatTable) -> Grid | None:
+    """A table of one row of numbers under grouped heads (Table 四: 15 numbers): one line per group
+    of heads, so that it fits 100 columns; None when its groups do not have the same last heads."""
+    d = t.definition
+    paths = _header_paths(d.header, d.width) if d.header else [(c,) for c in t.columns]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, path in enumerate(paths):
+        groups.setdefault(path[:-1], []).append(i)
+    heads = {tuple(paths[i][-1] for i in idx) for idx in groups.values()}
+    if not (len(heads) == 1 and all(groups)):
+        return None
+    values = t.rows[0].values
+    cols = ("项目", *next(iter(heads)))
+    body = tuple(("·".join(group), *(values[i] for i in idx)) for group, idx in groups.items())
+    return Grid(t.title, cols, body, widths=(26, *([10] * (len(cols) - 1))), layout=official_layout(t))
+
+
+def _block_grid(t: StatTable) -> Grid:
+    """Table 二: blocks with their own column heads."""
+    width = t.definition.width
+    body: list[tuple[object, ...]] = []
+    blocks: set[int] = set()
+    heads: set[int] = set()
+    for r in t.rows:
+        if r.kind == "block":
+            blocks.add(len(body))
+            body.append((r.label, *[""] * width))
+        elif r.kind == "subheader":
+            heads.add(len(body))
+            body.append((r.label, *r.headers, *[""] * (width - len(r.headers))))
+        else:
+            body.append((r.label, *r.values, *[""] * (width - len(r.values))))
+    cols = ("信息内容", *[f"{i + 1}" for i in range(width)])
+    return Grid(t.title, cols, tuple(body), block_rows=frozenset(blocks), total_rows=frozenset(heads), widths=(24, *([16] * width)), layout=official_layout(t))
+
+
+def stat_json(tables: Sequence[StatTable]) -> dict | list:
     """One table: its JSON object; several: a list of them (README documents the shape)."""
     items = [t.as_json() for t in tables]
     return items[0] if len(items) == 1 else items

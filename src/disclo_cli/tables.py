@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import UsageError
 from disclo_cli.messages import Msg, msg
+
+if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatRow, StatTable
 
 
 def load_registers(config: Config, year: int, *, grouped: bool = True):
@@ -120,7 +123,7 @@ def _describe(rec) -> tuple[str, Msg]:
     return rec.received.isoformat(), msg("explain.request-open", applicant=rec.applicant)
 
 
-def parse_cell(address: str, tables) -> tuple:
+def parse_cell(address: str, tables: Sequence[StatTable]) -> tuple[StatTable, StatRow, int]:
     """(table StatTable, row StatRow, column index) for an address like 三.（三）.1/自然人 (the
     definition's `locate` says which addresses it takes)."""
     from disclo_cli.formats.definition import locate

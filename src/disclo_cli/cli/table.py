@@ -89,7 +89,8 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
     """
     from disclo_cli.cli.calendar import workspace_calendar
     from disclo_cli.errors import UsageError
-    from disclo_cli.render import Grid, fmt as fmt_value
+    from disclo_cli.render import Grid
+    from disclo_cli.render import fmt as fmt_value
     from disclo_cli.service import explain_cell
 
     config = load_config(ctx, required=True)
@@ -106,7 +107,7 @@ def explain(ctx: click.Context, cell: str, year: int, standard: str | None, fmt:
     title = "；".join(f"{a} = {shown(v)}" for a, v in result.cells) if result.cells else f"{result.address} = {shown(result.value)}"
     grid = Grid(title, heads, rows, widths=(14, 8, 4, 14, 10, 30), note=result.note_in(language))
     payload = {"cell": result.address, "year": year, "value": result.value, "note": result.note_in("en"),
-               "rows": [dict(zip(EXPLAIN_COLUMNS, r)) for r in rows]}
+               "rows": [dict(zip(EXPLAIN_COLUMNS, r, strict=True)) for r in rows]}
     if result.cells:
         payload["cells"] = [{"cell": a, "value": v} for a, v in result.cells]
     render_grids([grid], payload, fmt, None)

@@ -38,6 +38,16 @@ if TYPE_CHECKING:
 Value = int | Decimal | None
 
 
+def cell_sum(values: Iterable[Value]) -> Value:
+    """The sum of cells; None (blank) when one of them is blank: a partial sum is never a total."""
+    present: list[int | Decimal] = []
+    for v in values:
+        if v is None:
+            return None
+        present.append(v)
+    return sum(present)
+
+
 class CellSource(Protocol):
     """What `fill` asks of a filler: the year, a cell's value, the findings made while filling,
     and the partition check of a table (a roll-up's combination checks them per unit)."""
@@ -61,7 +71,7 @@ class StatRow:
     kind: str = "data"  # data | group | block | subheader
     labels: tuple[str, ...] = ()  # the label per label column (official layout)
     spans: tuple[int, ...] = ()  # colspans of the value cells when they are merged
-    headers: tuple[str, ...] = ()  # the column labels this row's values stand under (Table 二)
+    headers: tuple[str, ...] = ()  # the column labels this row's values stand under (Table 二); a subheader row's heads
     indent: int = 0  # characters to indent the label by in printed tables (a sub-item)
     total: bool = False  # a total row, printed in bold
     decimals: int | None = None  # decimals its values are printed with (the renderer rounds)
@@ -259,11 +269,20 @@ class Filler:
             first = self._first_year()
             self.findings.append(Finding.of("warning", "opening-missing", Place(cell=label), first=first, before=first - 1, year=self.year))
 
-    def count(self, spec: CellSpec, scope: str, label: str = "") -> int:
+    def _opening(self, key: str) -> int | Decimal:
+        """An [opening] balance as a cell adds it: an amount (a float in disclo.toml) as the Decimal
+        its text reads as, so that it adds exactly to a yearly figure (a Decimal)."""
+        v = self.config.opening.get(key, 0)
+        if isinstance(v, float):
+            d = Decimal(str(v))
+            return int(d) if d == d.to_integral() else d
+        return v
+
+    def count(self, spec: CellSpec, scope: str, label: str = "") -> int | Decimal:
         b = self.breakdown(spec, scope)
         if b.opening:
             self._no_opening(label)
-        return self.config.opening.get(b.opening, 0) + sum(t.sign * sum(n for _, n in t.records) for t in b.terms)
+        return self._opening(b.opening) + sum(t.sign * sum(n for _, n in t.records) for t in b.terms)
 
     def figure(self, spec: CellSpec, scope: str, label: str) -> Value:
         key = spec.figure
@@ -272,7 +291,7 @@ class Filler:
         if spec.opening:
             self._no_opening(label)
         first = (self.through + 1) if self.through is not None else self._first_year()
-        total: int | Decimal = self.config.opening.get(spec.opening, 0) if spec.opening else 0
+        total = self._opening(spec.opening) if spec.opening else 0
         for y in range(first, self.year + 1):
             v = self._figure_of(key, y, spec, label)
             if v is None:
@@ -341,7 +360,8 @@ def fill(table: TableDef, filler: "Filler | CellSource", standard: str) -> StatT
             rows.append(StatRow(row.id, row.label, "", (), "block", labels))
             continue
         if row.kind == "subheader":
-            rows.append(StatRow(row.id, row.subheader[0], "", row.subheader[1:], "subheader", (row.subheader[0],), row.spans[1:]))
+            # its heads are texts: they stand in `headers`, `values` are numbers
+            rows.append(StatRow(row.id, row.subheader[0], "", (), "subheader", (row.subheader[0],), row.spans[1:], row.subheader[1:]))
             continue
         label = _label(row.label, year)
         if row.cells:
@@ -360,7 +380,7 @@ def fill(table: TableDef, filler: "Filler | CellSource", standard: str) -> StatT
         for i, col in enumerate(table.columns):
             if col.sum:
                 parts = [values_[table.column_index(c)] for c in col.sum]
-                values_[i] = None if any(p is None for p in parts) else sum(parts)  # type: ignore[arg-type]
+                values_[i] = cell_sum(parts)
         rows.append(StatRow(row.id, label, row.unit, tuple(values_), "data", labels, indent=row.indent, total=row.total, decimals=row.decimals))
     result = StatTable(standard, table.id, year, _label(table.title, year), columns, tuple(rows), table, ())
     findings = list(filler.findings[before:]) + check_identities(result) + filler.partition_findings(table)
@@ -389,9 +409,9 @@ def check_identities(t: StatTable) -> list[Finding]:
 
 
 def _compare(out: list[Finding], t: StatTable, ident: Identity, left: list[Value], right: list[Value], where: Msg, cell: str) -> None:
-    if any(v is None for v in left + right):
+    lsum, rsum = cell_sum(left), cell_sum(right)
+    if lsum is None or rsum is None:
         return  # a blank cell cannot be checked; the missing figure is reported on its own
-    lsum, rsum = sum(left), sum(right)  # type: ignore[arg-type]
     ok = lsum == rsum if ident.relation == "=" else lsum >= rsum
     if not ok:
         out.append(Finding.of("error", "identity", Place(cell=cell), table=t.table, where=where, identity=ident.name,

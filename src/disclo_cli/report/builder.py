@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError, DataError, InputError, OutputError, UsageError
@@ -34,6 +34,10 @@ from disclo_cli.report.outline import Outline, Section, outline_for
 from disclo_cli.report.sentences import SENTENCES, Facts, extra_paragraph, fill_in
 from disclo_cli.report.settings import ReportSettings, report_settings
 from disclo_cli.report.writer import ChartData, DocxWriter, TextWriter, Writer, chart_values_by_month
+
+if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatTable
+    from disclo_cli.report.previous import LastYear
 
 #: the largest prose file read (a year's text is a few thousand characters; /dev/zero is not one)
 PROSE_MAX_BYTES = 2 << 20
@@ -85,7 +89,7 @@ class PreviewResult:
 class _Context:
     facts: Facts
     outline: Outline
-    tables: Mapping[str, object]
+    tables: Mapping[str, StatTable]
     prose: prose_mod.Prose | None
     settings: ReportSettings
     charts: bool
@@ -177,7 +181,7 @@ def _render_block(ctx: _Context, w: Writer, spec: Section, block: prose_mod.Bloc
         # the table follows its heading directly (readers of published reports look for it there);
         # a sentence about it comes after it
         table = ctx.tables[spec.table]
-        w.table(table, caption=table.title if spec.caption else None)  # type: ignore[attr-defined]
+        w.table(table, caption=table.title if spec.caption else None)
     for sentence in generated:
         w.paragraph(sentence)
     for text, _ in paragraphs:
@@ -258,8 +262,8 @@ def _facts(config: Config, year: int, definition: Definition, outline: Outline, 
         companions = [t for name in definition.companions for t in fill_all(load_definition(name), regs, config, year)]
     pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
     items, weights = [i for i, _ in pairs], [n for _, n in pairs]
-    labels = {"categories": config.vocab["categories"].labels, "channels": config.vocab["channels"].labels}
-    cats, chans = (tally(items, (dim,), year=year, **labels, weights=weights) for dim in ("category", "channel"))
+    categories, channels = config.vocab["categories"].labels, config.vocab["channels"].labels
+    cats, chans = (tally(items, (dim,), year=year, categories=categories, channels=channels, weights=weights) for dim in ("category", "channel"))
     months = [0] * 12
     for i, n in pairs:
         months[i.date.month - 1] += n
@@ -312,7 +316,7 @@ class Prepared:
     tables: tuple
     findings: tuple
     companions: tuple | None = None
-    previous: object = None
+    previous: LastYear | None = None
     timeliness_of: Callable[[], object] | None = None
     prose: Path | None = None  # where its prose file is when there is one (None: the workspace's)
 

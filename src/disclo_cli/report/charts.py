@@ -26,9 +26,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Callable
 
 from disclo_cli.errors import DiscloError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["FONT_FAMILY", "Chart", "font_path", "items_by_category", "items_by_month"]
 
@@ -92,7 +96,7 @@ def items_by_month(
     if len(values) != 12:
         raise ValueError(f"items_by_month needs 12 monthly counts, not {len(values)}")
 
-    def draw(ax: Any) -> None:
+    def draw(ax: Axes) -> None:
         from matplotlib.ticker import MaxNLocator
 
         months = range(12)
@@ -128,7 +132,7 @@ def items_by_category(
     lines = sum(name.count("\n") + 1 for name in names)
     height_mm = 18.0 + 3.0 * len(names) + 4.2 * lines  # axis and margins, bar gaps, label lines
 
-    def draw(ax: Any) -> None:
+    def draw(ax: Axes) -> None:
         from matplotlib.ticker import MaxNLocator
 
         rows = range(len(names))
@@ -165,7 +169,7 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join([*lines, line])
 
 
-def _matplotlib() -> Any:
+def _matplotlib() -> ModuleType:
     """The matplotlib package (3.7 or later), or a :class:`DiscloError` saying how to get it."""
     try:
         import matplotlib
@@ -189,7 +193,7 @@ def _font_families(fallback_fonts: Sequence[str] | None) -> list[str]:
     return [FONT_FAMILY, *fallback_fonts, _LAST_RESORT]
 
 
-def _render(name: str, draw: Any, width_mm: float, height_mm: float, dpi: int,
+def _render(name: str, draw: Callable[[Axes], None], width_mm: float, height_mm: float, dpi: int,
             fallback_fonts: Sequence[str] | None) -> Chart:
     """Draw one chart on a fresh Agg figure (no pyplot, no global state) and encode it as PNG;
     glyphs no font had become a warning."""

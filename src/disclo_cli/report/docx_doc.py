@@ -52,9 +52,10 @@ themselves were not available where this was written.  What is done, and why:
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import functools
 import datetime as _dt
+import functools
 import io
 import math
 import os
@@ -381,7 +382,7 @@ def _define_styles(document: DocxDocument) -> list[str]:
     for name in (STYLE_TITLE, STYLE_H1, STYLE_H2, STYLE_CAPTION):
         heading = styles[name]
         assert isinstance(heading, ParagraphStyle)
-        heading.next_paragraph_style = body  # type: ignore[assignment]
+        heading.next_paragraph_style = body
     return added
 
 
@@ -452,9 +453,14 @@ class CellLike(Protocol):
     indents its text.
     """
 
-    text: str
-    colspan: int
-    rowspan: int
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def colspan(self) -> int: ...
+
+    @property
+    def rowspan(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -522,7 +528,7 @@ def _layout_grid(rows: Sequence[Sequence[CellLike]], ncols: int, what: str) -> l
     return result
 
 
-def _layout_header(header: Sequence[Sequence[HeaderCell]]) -> list[list[_Slot]]:
+def _layout_header(header: Sequence[Sequence[CellLike]]) -> list[list[_Slot]]:
     """The header's slot grid; its width is the sum of the first row's colspans."""
     if not header:
         return []
@@ -553,7 +559,7 @@ def _new_tc(width_twips: int, *, grid_span: int = 1, vmerge: str | None = None) 
     """A cell of ``width_twips``; a merged one states its own borders (WPS draws a merged cell's
     edges from the cell, not from the table). A copy of the first one made of its kind (lxml
     copies in C: a report's hundreds of cells cost a fraction of building each)."""
-    return cast(CT_Tc, copy.deepcopy(_tc_prototype(width_twips, grid_span, vmerge)))
+    return copy.deepcopy(_tc_prototype(width_twips, grid_span, vmerge))
 
 
 @functools.lru_cache(maxsize=512)
@@ -1224,10 +1230,8 @@ class OfficialDocument:
             os.chmod(tmp, _target_mode(target))
             os.replace(tmp, target)
         except BaseException:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-            except FileNotFoundError:
-                pass
             raise
         _fsync_directory(directory)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import OpcPackage
 from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
@@ -175,9 +176,9 @@ def tidy_package(document: DocxDocument, *, application: str, keep_fonts: bool) 
         settings.remove(preview)
 
 
-def _drop_relationships(source: object, reltype: str) -> None:
+def _drop_relationships(source: OpcPackage | Part, reltype: str) -> None:
     """Remove ``source``'s relationships of ``reltype``; an unreferenced part is not saved."""
-    rels = source.rels  # type: ignore[attr-defined]
+    rels = source.rels
     for rid in [rid for rid, rel in rels.items() if rel.reltype == reltype]:
         del rels[rid]
 

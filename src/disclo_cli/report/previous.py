@@ -38,13 +38,13 @@ class LastYear:
     (None: the ledger does not hold last year's items), and where they came from."""
 
     year: int
-    figures: Mapping[str, object] = field(default_factory=dict)
+    figures: Mapping[str, int | Decimal] = field(default_factory=dict)
     categories: Mapping[str, int] | None = None
     channels: Mapping[str, int] | None = None
     covered: tuple[str, ...] = ()  # the registers the ledger holds for last year
     json_path: Path | None = None
 
-    def value(self, name: str) -> object:
+    def value(self, name: str) -> int | Decimal | None:
         return self.figures.get(name)
 
 
@@ -85,13 +85,16 @@ def _registers_of(definition: Definition, addresses: Sequence[str], tables: Sequ
     return needs
 
 
-def _sum(values: Sequence[object]) -> object:
-    if any(v is None for v in values):
+def _sum(values: Sequence[int | Decimal | None]) -> int | Decimal | None:
+    """The sum of cells, None (blank) if one of them is; an integral Decimal as an int."""
+    present = [v for v in values if v is not None]
+    if len(present) < len(values):
         return None
-    return sum(values)  # type: ignore[arg-type]
+    total = sum(present)
+    return int(total) if isinstance(total, Decimal) and total == total.to_integral() else total
 
 
-def from_ledger(config: Config, year: int, definition: Definition, regs, covered: Sequence[str]) -> tuple[dict[str, object], dict[str, int] | None, dict[str, int] | None]:
+def from_ledger(config: Config, year: int, definition: Definition, regs, covered: Sequence[str]) -> tuple[dict[str, int | Decimal], dict[str, int] | None, dict[str, int] | None]:
     """Last year's figures from the ledger's registers, only those whose registers it covers."""
     from disclo_cli.formats.engine import fill_all
     from disclo_cli.tables import parse_cell
@@ -100,12 +103,12 @@ def from_ledger(config: Config, year: int, definition: Definition, regs, covered
     if not covered:
         return {}, None, None
     tables = [*fill_all(definition, regs, config, year), *(t for name in definition.companions for t in fill_all(load_definition(name), regs, config, year))]
-    figures: dict[str, object] = {}
+    figures: dict[str, int | Decimal] = {}
     for name, addresses in definition.figures:
         needs = _registers_of(definition, addresses, tables)
         if needs is None or not set(needs) <= set(covered):
             continue
-        values = []
+        values: list[int | Decimal | None] = []
         for address in addresses:
             _, row, column = parse_cell(address, tables)
             values.append(row.values[column])
@@ -116,13 +119,13 @@ def from_ledger(config: Config, year: int, definition: Definition, regs, covered
         return figures, None, None
     pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
     items, weights = [i for i, _ in pairs], [n for _, n in pairs]
-    labels = {"categories": config.vocab["categories"].labels, "channels": config.vocab["channels"].labels}
-    cats, chans = (tally(items, (dim,), year=year, **labels, weights=weights) for dim in ("category", "channel"))
+    categories, channels = config.vocab["categories"].labels, config.vocab["channels"].labels
+    cats, chans = (tally(items, (dim,), year=year, categories=categories, channels=channels, weights=weights) for dim in ("category", "channel"))
     figures["items"] = cats.total
     return figures, {r.key: r.count for r in cats.rows}, {r.key: r.count for r in chans.rows}
 
 
-def from_json(tables: Sequence[Mapping], year: int) -> dict[str, object]:
+def from_json(tables: Sequence[Mapping], year: int) -> dict[str, int | Decimal]:
     """Last year's figures from its published tables: each figure of the tables' definition (the
     built-in one the JSON names, else the one in force for the year) read at its cells."""
     from disclo_cli.checks import _number
@@ -135,9 +138,9 @@ def from_json(tables: Sequence[Mapping], year: int) -> dict[str, object]:
         return {}
     defs = [*definition.tables, *(t for name in definition.companions for t in load_definition(name).tables)]
     by_id = {str(t.get("table")): t for t in tables}
-    figures: dict[str, object] = {}
+    figures: dict[str, int | Decimal] = {}
     for name, addresses in (*definition.figures, ("items", ("附表.items/year",))):
-        values: list[object] = []
+        values: list[int | Decimal | None] = []
         for address in addresses:
             try:
                 ref = locate(address, defs, year)
@@ -155,11 +158,11 @@ def from_json(tables: Sequence[Mapping], year: int) -> dict[str, object]:
             values.append(_number(cells[ref.column]))
         value = _sum(values) if values else None
         if value is not None:
-            figures[name] = int(value) if isinstance(value, float) and value.is_integer() else value
+            figures[name] = value
     return figures
 
 
-def yearly_figure(config: Config, year: int, key: str) -> object:
+def yearly_figure(config: Config, year: int, key: str) -> int | Decimal | None:
     """A [yearly.YYYY] figure as a number (None: not given)."""
     from disclo_cli.errors import ConfigError
 
@@ -190,7 +193,7 @@ def last_year(config: Config, year: int, definition: Definition, regs, *, previo
     figures, cats, chans = from_ledger(config, prev, prev_def, regs, covered) if prev_def is not None else ({}, None, None)
     if previous is not None:
         published = previous_figures(previous)
-        years = sorted({t.get("year") for t in published if isinstance(t.get("year"), int)})
+        years = sorted({y for t in published if isinstance(y := t.get("year"), int)})
         if years and years != [prev]:
             # this year's own tables given by mistake would compare every figure with itself
             raise InputError("report-previous-year", path=str(previous), years="、".join(map(str, years)), year=prev)

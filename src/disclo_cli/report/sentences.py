@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import ConfigError
@@ -24,6 +24,9 @@ from disclo_cli.report.outline import SENTENCE_NAMES, ExtraFigure
 from disclo_cli.report.previous import LastYear
 from disclo_cli.report.prose import Unfilled
 from disclo_cli.report.settings import ReportSettings
+
+if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatTable
 
 Number = int | Decimal
 
@@ -50,10 +53,10 @@ def _num(value: object) -> str:
     return fmt(value)
 
 
-def _sum(values: Sequence[object]) -> Number | None:
-    if any(v is None for v in values):
-        return None
-    return sum(values)  # type: ignore[arg-type, return-value]
+def _sum(values: Sequence[Number | None]) -> Number | None:
+    """The sum of cells, None (blank) if one of them is."""
+    present = [v for v in values if v is not None]
+    return sum(present) if len(present) == len(values) else None
 
 
 @dataclass
@@ -68,8 +71,8 @@ class Facts:
     year: int
     definition: Definition
     wording: str  # legacy | national: which wording the sentences use (the outline's)
-    tables: Mapping[str, object]  # the report's own standard tables by id (StatTable)
-    all_tables: Sequence[object]  # those and the companions' tables, for figures and {{cell:…}}
+    tables: Mapping[str, StatTable]  # the report's own standard tables by id
+    all_tables: Sequence[StatTable]  # those and the companions' tables, for figures and {{cell:…}}
     categories: Tally
     channels: Tally
     request_channels: Sequence[tuple[str, int]]  # (request channel label, requests received), report order
@@ -176,7 +179,7 @@ class Facts:
     def extra(self, name: str) -> ExtraFigure | None:
         return next((x for x in self.extra_figures if x.name == name), None)
 
-    def extra_value(self, name: str, year: int | None = None) -> object:
+    def extra_value(self, name: str, year: int | None = None) -> Number | None:
         from disclo_cli.report.previous import yearly_figure
 
         return yearly_figure(self.config, self.year if year is None else year, name)
@@ -187,14 +190,14 @@ class Facts:
 
     # -- last year ----------------------------------------------------------------------------------
 
-    def current(self, name: str) -> object:
+    def current(self, name: str) -> Number | None:
         """This year's value of a figure or an extra figure (None: blank or unknown)."""
         if self.extra(name) is not None:
             return self.extra_value(name)
         value = self.figures.get(name)
         return value if isinstance(value, int | Decimal) and not isinstance(value, bool) else None
 
-    def last(self, name: str) -> object:
+    def last(self, name: str) -> Number | None:
         """Last year's value of a figure (None: not known)."""
         if self.extra(name) is not None:
             return self.extra_value(name, self.year - 1)
@@ -205,7 +208,7 @@ class Facts:
         cur, prev = self.current(name), self.last(name)
         if cur is None or prev is None:
             return None
-        return change_text(cur, prev)  # type: ignore[arg-type]
+        return change_text(cur, prev)
 
     def yoy(self, name: str) -> str:
         """「，同比增长7%」 for a generated sentence, '' when not known or not wanted."""

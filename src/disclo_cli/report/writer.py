@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from disclo_cli.model import Finding, Place
+
+if TYPE_CHECKING:
+    from disclo_cli.formats.engine import StatTable
 
 _PLACEHOLDER = re.compile(r"【请填写[：:][^】]*】")
 _SPACE = re.compile(r"\s+")
@@ -64,7 +67,7 @@ class Writer:
     def paragraph(self, text: str) -> None:
         raise NotImplementedError
 
-    def table(self, table, *, caption: str | None) -> None:
+    def table(self, table: StatTable, *, caption: str | None) -> None:
         raise NotImplementedError
 
     def chart(self, chart: ChartData) -> None:
@@ -110,20 +113,19 @@ class DocxWriter(Writer):
             self._count(text)
             self.doc.paragraph(self._seen(text))
 
-    def table(self, table, *, caption: str | None) -> None:
+    def table(self, table: StatTable, *, caption: str | None) -> None:
         from disclo_cli.render import official_layout
         from disclo_cli.report.docx_doc import TEXT_WIDTH_MM, TableCell
 
         header, body, widths = official_layout(table)
-        cells = []
+        cells: list[list[TableCell]] = []
         for row, layout in zip(table.rows, body, strict=True):
             center = row.kind in ("subheader", "block")
             # a sub-row's label keeps its indent (「2.政府公报公开」 under 「其中：1.」)
             cells.append([TableCell(_blank(c.text), c.colspan, c.rowspan, "center" if center else None, row.indent if c.text == row.label else 0)
                           for c in layout])
-        for row in (*header, *cells):
-            for cell in row:
-                self._seen(cell.text)
+        for text in [c.text for row in header for c in row] + [c.text for row in cells for c in row]:
+            self._seen(text)
         total = sum(widths)
         if total > TEXT_WIDTH_MM:  # the official widths of a wide table are scaled into the type area
             widths = [w * TEXT_WIDTH_MM / total for w in widths]
@@ -184,7 +186,7 @@ class TextWriter(Writer):
             self._count(text)
             self.lines += ["\u3000\u3000" + line for line in self._seen(text).split("\n")]
 
-    def table(self, table, *, caption: str | None) -> None:
+    def table(self, table: StatTable, *, caption: str | None) -> None:
         import io
 
         from rich.console import Console

@@ -16,14 +16,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import DiscloError, UsageError
 from disclo_cli.formats.definition import Definition, locate
-from disclo_cli.formats.engine import StatTable, cell_specs
+from disclo_cli.formats.engine import StatTable, Value, cell_specs, cell_sum
 from disclo_cli.model import Finding, Place
 from disclo_cli.rollup.combine import Filled
 from disclo_cli.rollup.core import RollUp, roll_up
@@ -215,10 +214,9 @@ def sums(r: RollUp) -> list[Finding]:
                 continue
             stock = any(s.stock for s, _scope in specs)
             values = [u.tables[ti].rows[ri].values[ci] for u in r.units if not (stock and u.data.unit.stock_in)]
-            combined = t.rows[ri].values[ci]
-            if combined is None or any(v is None for v in values):
+            combined, expected = t.rows[ri].values[ci], cell_sum(values)
+            if combined is None or expected is None:
                 continue  # a blank is reported where it arises
-            expected = sum(values)  # type: ignore[arg-type]
             if combined != expected:
                 out.append(Finding.of("error", "rollup-sum", Place(cell=address), variant="stock" if stock else "", combined=combined,
                                       expected=expected, units=len(values)))
@@ -254,29 +252,29 @@ def order(tables: Sequence[StatTable]) -> list[Finding]:
     """In every table and column: the shortest time ≤ the median and the mean ≤ the longest."""
     out = []
     for t in tables:
-        by_stat: dict[tuple[int, str], tuple[str, object]] = {}
+        by_stat: dict[tuple[int, str], tuple[str, Value]] = {}
         for ri, address, ci, specs in _cells(t):
             if len(specs) == 1 and specs[0][0].stat in ("min_days", "median_days", "mean_days", "max_days"):
                 by_stat[(ci, specs[0][0].stat)] = (address, t.rows[ri].values[ci])
         for ci in {c for c, _ in by_stat}:
-            low, high = by_stat.get((ci, "min_days"), ("", None)), by_stat.get((ci, "max_days"), ("", None))
+            low, high = by_stat.get((ci, "min_days"), ("", None))[1], by_stat.get((ci, "max_days"), ("", None))[1]
             for name in ("median_days", "mean_days"):
                 address, v = by_stat.get((ci, name), ("", None))
                 if v is None:
                     continue
-                if (low[1] is not None and v < low[1]) or (high[1] is not None and v > high[1]):  # type: ignore[operator]
-                    out.append(Finding.of("error", "statistic-order", Place(cell=address), value=v, low=low[1], high=high[1]))
+                if (low is not None and v < low) or (high is not None and v > high):
+                    out.append(Finding.of("error", "statistic-order", Place(cell=address), value=v, low=low, high=high))
     return out
 
 
 # --- year over year, and zeros ---------------------------------------------------------------------
 
-def figure_values(definition: Definition, tables: Sequence[Mapping]) -> dict[str, object]:
+def figure_values(definition: Definition, tables: Sequence[Mapping]) -> dict[str, int | float]:
     """The definition's [figures] read from tables as JSON (a figure whose table is absent: left out)."""
     by_id = {t.get("table"): t for t in tables}
-    out: dict[str, object] = {}
+    out: dict[str, int | float] = {}
     for name, addresses in definition.figures:
-        total: object = 0
+        total: int | float | None = 0
         for address in addresses:
             try:
                 ref = locate(address, definition.tables)
@@ -288,10 +286,10 @@ def figure_values(definition: Definition, tables: Sequence[Mapping]) -> dict[str
             row = next((x for x in (table or {}).get("rows", []) if x.get("id") == tdef.rows[ref.row].id), None)
             values = (row or {}).get("values", [])
             v = values[ref.column] if ref.column < len(values) else None
-            if not isinstance(v, (int, float, Decimal)) or isinstance(v, bool) or total is None:
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or total is None:  # JSON has no Decimal
                 total = None
                 break
-            total = total + v  # type: ignore[operator]
+            total = total + v
         if total is not None:
             out[name] = total
     return out
@@ -309,9 +307,9 @@ def jumps(r: RollUp, last: Mapping[str, list[dict]]) -> list[Finding]:
             a = then.get(name)
             if name not in VOLUME:
                 continue
-            if a is None or max(a, b) < JUMP_FLOOR:  # type: ignore[call-overload]
+            if a is None or max(a, b) < JUMP_FLOOR:
                 continue
-            if a == 0 or b == 0 or b / a > JUMP or b / a < 1 / JUMP:  # type: ignore[operator]
+            if a == 0 or b == 0 or b / a > JUMP or b / a < 1 / JUMP:
                 out.append(Finding.of("warning", "unit-jump", Place(unit=u.data.unit.label), figure=name, now=b, before=a, year=r.year, previous_year=r.year - 1))
     return out
 

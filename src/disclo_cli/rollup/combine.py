@@ -13,13 +13,16 @@ Each unit's cells are counted by the engine on the unit's own rows with the unit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from disclo_cli.formats.definition import CellSpec, Definition, TableDef
-from disclo_cli.formats.engine import Filler, Registers, StatTable, Value, fill_tables
+from disclo_cli.formats.engine import Filler, Registers, StatTable, Value, cell_sum, fill_tables
 from disclo_cli.model import Finding, Place
 from disclo_cli.rollup.sources import UnitData
 from disclo_cli.schema import KINDS
+
+if TYPE_CHECKING:
+    from disclo_cli.workdays import Calendar
 
 
 class Combined:
@@ -41,7 +44,7 @@ class Combined:
         if blank:
             self.findings.append(Finding.of("warning", "rollup-blank", Place(cell=label), units="、".join(blank), count=len(blank)))
             return None
-        return sum(values)  # type: ignore[arg-type]
+        return cell_sum(values)
 
     def partition_findings(self, table: TableDef) -> list[Finding]:
         return []  # every unit's records are checked in its own tables; the union of partitions is one
@@ -57,7 +60,7 @@ class Filled:
 
 
 def fill_units(definition: Definition, present: Sequence[UnitData], year: int, tables: Sequence[str] | None,
-               calendar: "object | Callable[[], object] | None") -> list[Filled]:
+               calendar: Calendar | Callable[[], Calendar] | None) -> list[Filled]:
     """Every unit's tables, each on its own rows and figures (a shared calendar)."""
     cal = _shared(calendar)
     out = []
@@ -79,15 +82,16 @@ def pooled(present: Sequence[UnitData]) -> Registers:
     return Registers(records["items"], records["requests"], records["cases"], counts)
 
 
-def _shared(calendar):
+def _shared(calendar: Calendar | Callable[[], Calendar] | None) -> Calendar | Callable[[], Calendar] | None:
     """One calendar for every unit, read once, and only if a table counts deadlines."""
     if not callable(calendar):
         return calendar
-    made: list = []
+    make = calendar
+    made: list[Calendar] = []
 
-    def get():
+    def get() -> Calendar:
         if not made:
-            made.append(calendar())
+            made.append(make())
         return made[0]
 
     return get

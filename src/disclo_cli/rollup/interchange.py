@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from disclo_cli.config import Config, Office
 from disclo_cli.errors import InputError
-from disclo_cli.model import Finding, Place
+from disclo_cli.model import Finding, Place, Registers
 from disclo_cli.schema import KINDS, FieldSpec, from_sql, spec, to_sql
 
 FORMAT = "disclo-export"
@@ -57,7 +57,7 @@ class Export:
     website_channels: tuple[str, ...]
     gazette_channels: tuple[str, ...]
     categories: tuple[str, ...]  # the unit's categories, in its order (its report's category sentence)
-    registers: object  # engine Registers (grouped), every row up to the year's end
+    registers: Registers  # grouped, every row up to the year's end
     days: tuple[int | None, ...]  # the unit's processing days of each grouped request
     tables: tuple[dict, ...]  # the tables as the unit filled them (disclo table --format json)
     sources: tuple[dict, ...]  # the unit's files: name, kind, sha256, ingested_at, rows
@@ -205,7 +205,6 @@ def _get(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...], at
 def _export(path: Path, payload: Mapping[str, Any], year: int) -> Export:
     from disclo_cli.config import from_dict
     from disclo_cli.errors import ConfigError
-    from disclo_cli.formats.engine import Registers
 
     office_data = _get(payload, "office", dict, "")
     figures = _get(payload, "figures", dict, "")

@@ -7,13 +7,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import DiscloError, OutputError
 from disclo_cli.model import Finding
 from disclo_cli.rollup.sources import Absent, UnitData
 from disclo_cli.rollup.units import Unit
+
+if TYPE_CHECKING:
+    from disclo_cli.report.previous import LastYear
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -81,7 +84,7 @@ def county_report(config: Config, year: int, *, standard: str | None = None, cal
     return build_report(config, year, standard=r.definition.standard, prepared=prepared, **options)
 
 
-def last_year_published(config: Config, year: int, previous) -> object:
+def last_year_published(config: Config, year: int, previous: str | Path | None) -> LastYear:
     """Last year's figures of a report made from prepared tables: only what was published (--previous
     or [report] previous, as `disclo table --format json` wrote it). Counted again from the units'
     rows they could be wrong without a warning (a unit that filed only this year's register); unknown,

@@ -70,7 +70,10 @@ def load_units(config: Config, year: int) -> Loaded:
     county, findings = _county_rows(config, year, columns, [u for u in config.units if u.source != "column" or not u.exists_in(year)])
     for unit in units:
         one = _load(config, unit, year, county)
-        (present if isinstance(one, UnitData) else absent).append(one)  # type: ignore[arg-type]
+        if isinstance(one, UnitData):
+            present.append(one)
+        else:
+            absent.append(one)
     return Loaded(tuple(present), tuple(absent), tuple(findings))
 
 
@@ -133,7 +136,7 @@ def _export(county: Config, unit: Unit, year: int) -> UnitData:
     export = read_export(path, year)
     files = tuple((str(s.get("name", "")), str(s.get("sha256", "")), str(s.get("ingested_at", "")), int(s.get("rows") or 0)) for s in export.sources)
     origin = Origin("export", str(path), export.checksum, export.exported_at, files)
-    return UnitData(unit, export.config(county), export.registers, origin, export.problems, export.tables, export.days, export.unit)  # type: ignore[arg-type]
+    return UnitData(unit, export.config(county), export.registers, origin, export.problems, export.tables, export.days, export.unit)
 
 
 def _county_rows(config: Config, year: int, columns: Sequence[Unit], others: Sequence[Unit]) -> tuple[dict[str, UnitData], list[Finding]]:
