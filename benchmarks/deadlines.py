@@ -87,7 +87,7 @@ def main() -> None:
     t_cal, cal = best(args.repeat, build)
     t_one, _ = best(1, lambda: [deadline(c, cal, as_of) for c in clocks[: n // 10]])
     t_all, results = best(args.repeat, lambda: deadlines_of(clocks, cal, as_of))
-    pairs = [(c, d) for c, d in zip(clocks, results) if c.answered is not None and c.answered.year == 2025]
+    pairs = [(c, d) for c, d in zip(clocks, results, strict=True) if c.answered is not None and c.answered.year == 2025]
     t_year, figures = best(args.repeat, lambda: timeliness(pairs))
     overdue = sum(1 for d in results if d.status == "overdue")
     provisional = sum(1 for d in results if d.status == "provisional")

@@ -322,7 +322,7 @@ def build_2018_items() -> list[dict]:
     month_counts = [16, 12, 20, 18, 19, 18, 19, 17, 18, 16, 20, 23]
     assert sum(month_counts) == len(big)
     months = [m for m, k in enumerate(month_counts, start=1) for _ in range(k)]
-    slots += [(cat, m, None) for cat, m in zip(big, months)]
+    slots += [(cat, m, None) for cat, m in zip(big, months, strict=True)]
 
     items = []
     used: set[str] = set(t for _, _, t in slots if t)
@@ -354,7 +354,7 @@ def build_2018_items() -> list[dict]:
     cells = [(raw, canon) for raw, canon, k in CHANNEL_CELLS_2018 for _ in range(k)]
     assert len(cells) == 250
     rng.shuffle(cells)
-    for it, (raw, canon) in zip(items, cells):
+    for it, (raw, canon) in zip(items, cells, strict=True):
         it["channel_cell"] = raw
         it["channels"] = canon
 
@@ -365,13 +365,13 @@ def build_2018_items() -> list[dict]:
     )
     assert len(forms) == 250
     rng.shuffle(forms)
-    for it, f in zip(items, forms):
+    for it, f in zip(items, forms, strict=True):
         it["form_xlsx"] = f
     # CSV: text only
     csv_forms = ["slash"] * 110 + ["iso"] * 50 + ["slash0"] * 25 + ["cn"] * 25 + ["dot"] * 20 + ["compact"] * 15 + ["md"] * 5
     assert len(csv_forms) == 250
     rng.shuffle(csv_forms)
-    for it, f in zip(items, csv_forms):
+    for it, f in zip(items, csv_forms, strict=True):
         it["form_csv"] = f
 
     for it in items:
@@ -772,7 +772,7 @@ def build_requests() -> list[dict]:
     # receipt dates spread over 2023-01-03 .. 2023-11-30, open ones in December
     days = [d for m in range(1, 12) for d in weekdays(2023, m) if d >= dt.date(2023, 1, 3)]
     received = sorted(rng.sample(days, n_answered))
-    for rec, (fam, reason, raw_o, raw_r) in zip(received, plan):
+    for rec, (fam, reason, raw_o, raw_r) in zip(received, plan, strict=True):
         ext = rng.random() < 0.12
         delay = rng.randint(22, 40) if ext else rng.randint(3, 24)
         ans = next_weekday(rec + dt.timedelta(days=delay))
@@ -796,7 +796,7 @@ def build_requests() -> list[dict]:
     applicants += [rng.choice(["个人", "个人", "公民", "自然人"]) for _ in range(rest)]
     rng.shuffle(applicants)
     channels = rng.choices(list(REQ_CHANNEL_RAW), weights=[30, 10, 20, 6, 6, 8, 3], k=len(reqs))
-    for q, a, c in zip(reqs, applicants, channels):
+    for q, a, c in zip(reqs, applicants, channels, strict=True):
         q["applicant_cell"], q["applicant"] = a, APPLICANT_RAW[a]
         q["channel_cell"], q["channel"] = c, REQ_CHANNEL_RAW[c]
         q["content"] = content()

@@ -149,10 +149,8 @@ def _set_mode(tmp: Path, target: Path) -> None:
 def _remove(tmp: Path) -> None:
     """The temp file and any SQLite journal beside it."""
     for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
-        try:
+        with contextlib.suppress(OSError):  # a leftover we cannot remove must not hide the error being reported
             leftover.unlink(missing_ok=True)
-        except OSError:
-            pass  # a leftover we cannot remove must not hide the error being reported
 
 
 def write_bytes(path: str | os.PathLike, data: bytes, *, own: str = "") -> Path:

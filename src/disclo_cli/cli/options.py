@@ -9,6 +9,7 @@ away).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -78,7 +79,7 @@ def _end_missing_with_a_full_stop() -> None:
         return
     original = cls.format_message
 
-    def format_message(self) -> str:  # type: ignore[no-untyped-def]
+    def format_message(self) -> str:
         text = original(self)
         return text[:-1] + _(".") if text.endswith(".") else text
 
@@ -159,7 +160,7 @@ def _english_metavar(command: click.Command, param: click.Parameter) -> str | No
     if isinstance(param, click.Option) and (param.is_flag or param.count):
         return None
     try:
-        return param.make_metavar(click.Context(command))  # type: ignore[call-arg]
+        return param.make_metavar(click.Context(command))
     except TypeError:  # click 8.1: make_metavar() takes no context
         return param.make_metavar()  # type: ignore[call-arg]
 
@@ -173,7 +174,7 @@ def _translate_tree(command: click.Command) -> None:
 def _use_context(command: click.Command) -> None:
     command.context_class = Context
     if getattr(command, "_help_option", None) is not None:  # click 8.2+ keeps --help made in the language before
-        command._help_option = None  # type: ignore[attr-defined]
+        command._help_option = None
     for sub in getattr(command, "commands", {}).values():
         _use_context(sub)
 
@@ -285,15 +286,11 @@ def _console_file(console) -> object:
 
 def _silence_stdout() -> None:
     """Point stdout at the null device so that Python's flush at exit does not fail again."""
-    try:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-    try:
-        sys.stdout = open(os.devnull, "w")
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (stdout from now on: closed at exit)
 
 
 def _traceback() -> None:
@@ -447,7 +444,7 @@ def emit_json(data: object, output: str | None) -> None:
     emit(text, output)
 
 
-def render_grids(grids, payload: dict, fmt: str, output: str | None) -> None:
+def render_grids(grids, payload: dict | list, fmt: str, output: str | None) -> None:
     """Render grids (and the JSON payload) in the chosen format to stdout or --output. A table on a
     terminal fits the terminal; in a file or a pipe it has its full width."""
     from disclo_cli import render

@@ -11,7 +11,8 @@ from disclo_cli.messages import N_
 @click.command()
 @click.argument("files", nargs=-1, type=InputPath())
 @click.option("--year", type=click.IntRange(1990, 2100), help=N_("Count only items dated in this year."))
-@click.option("--by", "by", multiple=True, type=click.Choice(["category", "channel", "month", "unit"]), help=N_("Dimension (default category); twice for a cross table, e.g. --by category --by month."))
+@click.option("--by", "by", multiple=True, type=click.Choice(["category", "channel", "month", "unit"]),
+              help=N_("Dimension (default category); twice for a cross table, e.g. --by category --by month."))
 @click.option("--sheet", help=N_("Only this sheet (name or 1-based number); default: every sheet that looks like a register."))
 @click.option("--strict", is_flag=True, help=N_("Unknown categories and channels are errors (exit 1), not warnings."))
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True, help=N_("Output format."))

@@ -162,7 +162,11 @@ def ledger_backup(ctx: click.Context, target: str):
     if not folder.is_dir():
         raise OutputError("backup-folder-missing", target=target, folder=str(folder))
     with Ledger.open(config) as lg:
-        atomic_write(target, lambda tmp: (tmp.unlink(), lg.backup(tmp, shown=target)))
+        def copy(tmp: Path) -> None:
+            tmp.unlink()  # SQLite's backup writes a new file
+            lg.backup(tmp, shown=target)
+
+        atomic_write(target, copy)
     wrote(target)
 
 
