@@ -143,6 +143,10 @@ TYPOS = [
         ('outline = "national"', 'outline = "nationl"'), "outline = 'nationl' is neither a built-in outline nor an outline .toml file",
         "Built-in outlines: legacy, national", id="outline"),
     pytest.param(('outline = "national"\n', ""), "top level: 'outline' is missing", "docs/formats.md", id="no-outline"),
+    pytest.param(('{ id = "（五）表头", subheader = ["信息内容", "本年处理决定数量"], spans = [1, 3] }',
+                  '{ id = "（五）表头", subheader = ["信息内容", "本年处理决定数量"], spans = [4] }'),
+                 "table 二, row （五）表头: spans = [4] gives 1 span(s), but the row has 2 value(s) (each span at least 1)",
+                 "Give one span per value", id="spans"),
 ]
 
 

@@ -419,6 +419,13 @@ def _id_of(data: object, index: int) -> str:
     return f"#{index + 1}"
 
 
+def _check_spans(part: Part, spans: tuple[int, ...], values: int) -> None:
+    """A row's spans say how many columns each of its value cells covers: one for each value, each at
+    least 1 (a span too few would drop a cell from the xlsx and the DOCX without a word)."""
+    if spans and (len(spans) != values or min(spans) < 1):
+        raise ConfigError("definition-spans", **part.at, count=len(spans), values=values, spans=list(spans))
+
+
 def _unique(part: Part, key: str, ids: Iterable[str]) -> None:
     seen: set[str] = set()
     for i in ids:
@@ -521,6 +528,7 @@ def _table(t: Part) -> TableDef:
             if not sub:
                 raise ConfigError("definition-type", **rp.at, key="subheader", expected=msg("definition-expects.texts"), value=[])
             heads = sub
+            _check_spans(rp, spans, len(sub))  # a subheader row spans its label too
             rows.append(RowDef(rid, sub[0], (sub[0],), kind="subheader", subheader=sub, spans=spans))
             continue
         spec = _spec(rp)
@@ -531,6 +539,7 @@ def _table(t: Part) -> TableDef:
             cells.append(spec.merged(own))
             _check_spec(cells[-1], [(rp, spec), (cell, own)], cell)
         decimals = rp.integer("decimals", 0) if rp.has("decimals") else None
+        _check_spans(rp, spans, len(cells) if cells else len(columns))
         row = RowDef(rid, label, labels, rp.text("unit", ""), "data", spec, tuple(cells), spans, (), heads[1:] if cells else (),
                      rp.integer("indent", 0), rp.flag("total"), decimals)
         if not cells and columns:
