@@ -5,6 +5,14 @@ schema gives its field (each distinct raw value once, so a million rows cost a d
 each, not a parse each); then each row is checked by its kind's rules (rules.py), which make the
 record or say why the row cannot be counted. Nothing is guessed: a value that maps nowhere, a
 judgement call, a column a table needs that the register lacks, become findings with their place.
+
+The rules are run once per distinct combination of what they look at (the fields they only pass
+on, such as a title or an id, count only by whether they are empty or a date reads: rules.THROUGH).
+A combination whose rule finds nothing gives every row of it the same record values; the rows of a
+combination with a finding are each run on their own, in row order, so the findings are those, and
+in the order, of running the rule on every row (`reference=True` does exactly that; the tests hold
+the two to each other). The records come out a column at a time (`RecordTable`): the columnar
+reader (columnar.py) makes Python objects only of the rows with something to report.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ from disclo_cli.errors import InputError
 from disclo_cli.ingest.cells import Cells, Row, clip
 from disclo_cli.ingest.layout import KIND_NAMES, Choice, Layout, data_block, detect, found_headers, near_misses
 from disclo_cli.ingest.readers import ENCODING_NAMES, Input, Sheet, formulas, owner_file, read_sheets
-from disclo_cli.ingest.rules import RULES
+from disclo_cli.ingest.rules import RULES, THROUGH
+from disclo_cli.ingest.vectors import Coded, Codes, IntVec, combine, counts, flagged, is_arrow, remap, replace, take, without
 from disclo_cli.messages import msg
 from disclo_cli.model import Finding, Place
 from disclo_cli.schema import Record, content_key, id_key, spec
@@ -40,20 +49,71 @@ class Parsed:
     sheets: list[tuple[str, str, int]] = field(default_factory=list)  # (file, sheet, header row 1-based)
 
 
+class RecordTable:
+    """The records one sheet gave, a column at a time: for each record its data row (an index into
+    the block), its key, and each stored field's value coded (`Coded`: codes per record)."""
+
+    def __init__(self, kind: str, file: str, sheet: str, numbers: IntVec, rows: IntVec, keys, fields: dict[str, Coded]) -> None:
+        self.kind, self.file, self.sheet = kind, file, sheet
+        self.numbers, self.rows, self.keys, self.fields = numbers, rows, keys, fields
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def key_list(self) -> list[str]:
+        keys = self.keys
+        return keys if isinstance(keys, list) else keys.to_pylist()
+
+    def records(self) -> list[Record]:
+        """The records as Python objects."""
+        reg = spec(self.kind)
+        columns = []
+        for f in reg.stored:  # the record class takes the stored fields in this order, then place and key
+            col = self.fields.get(f.name)
+            if col is None:
+                columns.append([f.default()] * len(self.rows))
+            else:
+                vals = col.values
+                columns.append([vals[c] for c in col.codes])
+        numbers, file, sheet = self.numbers, self.file, self.sheet
+        places = [Place(file, sheet, numbers[r]) for r in self.rows]
+        record = reg.record
+        return [record(*values) for values in zip(*columns, places, self.key_list(), strict=True)]
+
+
 @dataclass
 class SheetRead:
     """What one register sheet gave: its records, its findings, the rows that could not be filed."""
 
     sheet: Sheet
     layout: Layout
-    records: list[Record] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     rejected: set[int] = field(default_factory=set)  # 1-based rows left out
     excluded: set[int] = field(default_factory=set)  # rows the office's rules say are not counted
+    table: RecordTable | None = None
+    _records: list[Record] | None = None
 
     @property
     def kind(self) -> str:
         return self.layout.kind
+
+    @property
+    def records(self) -> list[Record]:
+        """The records as Python objects (made from the table when first asked for)."""
+        if self._records is None:
+            self._records = self.table.records() if self.table is not None else []
+        return self._records
+
+    @records.setter
+    def records(self, value: list[Record]) -> None:
+        self._records = value
+
+    @property
+    def count(self) -> int:
+        """How many records the sheet gave (without making them)."""
+        if self._records is not None:
+            return len(self._records)
+        return len(self.table) if self.table is not None else 0
 
 
 def select_sheets(sheets: list[Sheet], wanted: str | None) -> list[Sheet]:
@@ -129,17 +189,20 @@ class SheetReader:
     """Reads one register sheet: normalises its columns, runs its kind's rules on every row."""
 
     def __init__(self, sheet: Sheet, layout: Layout, config: Config, *, year: int | None, strict: bool, today: dt.date,
-                 year_option: bool = True) -> None:
+                 year_option: bool = True, reference: bool = False, block=None) -> None:
         self.sheet, self.layout, self.config, self.strict = sheet, layout, config, strict
         self.year_option = year_option  # whether the command has --year (messages say what it can do)
+        self.reference = reference  # every row read and ruled on its own, nothing shared (what the shared reading must equal)
         self.spec = spec(layout.kind)
-        self.block = data_block(sheet, layout)
+        self.block = block if block is not None else data_block(sheet, layout, share=not reference)
         self.cells = Cells(sheet, layout, self.block, config, year, today)
         self.file = Path(sheet.file).name
         self.out = SheetRead(sheet, layout)
         self.empties: list[tuple[int, int, int]] = []  # (finding index, row, column), 0-based: required cells found empty
         self._vocab: dict[str, Vocabulary] = {}
-        self.columns: dict[str, list[object]] = {}
+        self.columns: dict[str, Coded] = {}
+        self._probing = False
+        self._probed = 0
 
     def vocab_of(self, name: str) -> Vocabulary:
         return self.config.vocab[self.spec.field(name).vocab]
@@ -149,6 +212,9 @@ class SheetReader:
         return Place(self.file, self.sheet.name, row, column)
 
     def add(self, severity: str, code: str, row: int | None, name: str = "", *, variant: str = "", **params: object) -> None:
+        if self._probing:  # a rule tried on a combination's first row: only whether it finds anything counts
+            self._probed += 1
+            return
         self.out.findings.append(Finding.of(severity, code, self.place(row, name), variant=variant, **params))  # type: ignore[arg-type]
         if code.startswith("missing-") and name in self.layout.columns and self.sheet.format == "xlsx" and row is not None:
             self.empties.append((len(self.out.findings) - 1, row - 1, self.layout.columns[name]))
@@ -161,28 +227,111 @@ class SheetReader:
         self._check_attribute_columns()
         self._apply_defaults()
         self._report_implied_year()
-        rule = RULES[self.layout.kind]
         keys = self._keys()
-        records = self.out.records
-        # the fields the kind's rules leave alone are the cells as their type reads them
-        plain = [f for f in self.spec.stored if not f.derived and f.name in self.layout.columns]
-        for i in range(len(self.block.numbers)):
-            row = Row(self, i)
-            values = rule(row, self.config)
-            if row.excluded:
-                self.out.excluded.add(row.number)
-                continue
-            if values is None or not row.ok:
-                self.out.rejected.add(row.number)
-                continue
-            for f in plain:
-                if f.name not in values:
-                    values[f.name] = row.plain(f)
-            records.append(self.spec.make(Place(self.file, self.sheet.name, row.number), keys[i], **values))
+        self.out.table = self._rows(keys)
         self._finish()
         if self.sheet.hidden:  # read like any sheet (the file is what the clerk gave), but said
-            self.add("warning", "hidden-sheet", None, variant=self.sheet.hidden.replace("-", "_"), rows=len(records))
+            self.add("warning", "hidden-sheet", None, variant=self.sheet.hidden.replace("-", "_"), rows=self.out.count)
         return self.out
+
+    # -- the rows ------------------------------------------------------------------------------------
+
+    def _rule(self, i: int, plain: list) -> tuple[dict | None, bool, bool]:
+        """(values, counted, excluded) of running the kind's rule on data row i."""
+        row = Row(self, i)
+        values = RULES[self.layout.kind](row, self.config)
+        if row.excluded:
+            return None, False, True
+        if values is None or not row.ok:
+            return None, False, False
+        for f in plain:
+            if f.name not in values:
+                values[f.name] = row.plain(f)
+        return values, True, False
+
+    def _rows(self, keys) -> RecordTable:
+        n = self.cells.n
+        # the fields the kind's rules leave alone are the cells as their type reads them
+        plain = [f for f in self.spec.stored if not f.derived and f.name in self.layout.columns]
+        through = {} if self.reference else THROUGH.get(self.layout.kind, {})
+        parts = []
+        for name, col in self.columns.items():
+            t = through.get(name)
+            if t is None:
+                parts.append((col.codes, len(col.values)))
+            else:
+                states = [t.state(v) for v in col.values]
+                parts.append((remap(col.codes, states) if len(col.values) > 1 else col.codes, max(states, default=0) + 1))
+        combo, firsts = combine(parts, n) if not self.reference else (list(range(n)), list(range(n)))
+        templates: list[dict | None] = []
+        for i in firsts:
+            self._probing, self._probed = True, 0
+            try:
+                values, counted, _ = self._rule(i, plain)
+            finally:
+                self._probing = False
+            clean = counted and not self._probed and values is not None
+            if clean and through and not all(_passes(t, values.get(name), self.columns[name][i]) for name, t in through.items() if name in values):
+                return self._rows_one_by_one(keys, plain)  # a rule that does not pass a field on as declared: every row on its own
+            templates.append(values if clean else None)
+        if self.reference:
+            return self._rows_one_by_one(keys, plain)
+        # the rows of combinations with something to report, each on its own and in order
+        problem = flagged(combo, [t is None for t in templates])
+        own: dict[int, dict] = {}
+        for i in problem:
+            values, counted, excluded = self._rule(i, plain)
+            number = self.block.numbers[i]
+            if excluded:
+                self.out.excluded.add(number)
+            elif not counted:
+                self.out.rejected.add(number)
+            else:
+                own[i] = values  # type: ignore[assignment]
+        gone = [i for i in problem if i not in own]
+        rows = without(n, gone, combo)
+        fields: dict[str, Coded] = {}
+        own_rows = sorted(own)
+        for f in self.spec.stored:
+            t = through.get(f.name)
+            if t is not None and f.name in self.columns:
+                col = self.columns[f.name]
+                codes, values = col.codes, [t.out(v) for v in col.values]
+            else:
+                default = f.default()
+                codes, values = combo, [tp.get(f.name, default) if tp is not None else default for tp in templates]
+            if own_rows:
+                start = len(values)
+                values = values + [own[i].get(f.name, f.default()) for i in own_rows]
+                codes = replace(codes, own_rows, list(range(start, start + len(own_rows))))
+            fields[f.name] = Coded(take(codes, rows), values)
+        return RecordTable(self.layout.kind, self.file, self.sheet.name, self.block.numbers, rows, _take_keys(keys, rows), fields)
+
+    def _rows_one_by_one(self, keys, plain: list) -> RecordTable:
+        """Every row ruled on its own (the reference reading, and a rule that does not keep THROUGH)."""
+        n = self.cells.n
+        kept: list[int] = []
+        per_field: dict[str, list[object]] = {f.name: [] for f in self.spec.stored}
+        for i in range(n):
+            values, counted, excluded = self._rule(i, plain)
+            number = self.block.numbers[i]
+            if excluded:
+                self.out.excluded.add(number)
+                continue
+            if not counted:
+                self.out.rejected.add(number)
+                continue
+            kept.append(i)
+            for f in self.spec.stored:
+                per_field[f.name].append(values.get(f.name, f.default()))  # type: ignore[union-attr]
+        rows: IntVec = kept
+        serial: IntVec = list(range(len(kept)))
+        if is_arrow(self.block.numbers):
+            import pyarrow as pa
+
+            rows, serial = Codes(pa.array(kept, pa.int32())), Codes(pa.array(range(len(kept)), pa.int32()))
+        fields = {name: Coded(serial, vals) for name, vals in per_field.items()}
+        return RecordTable(self.layout.kind, self.file, self.sheet.name, self.block.numbers, rows, _take_keys(keys, rows), fields)
 
     # -- the sheet as a whole -----------------------------------------------------------------------
 
@@ -200,10 +349,19 @@ class SheetReader:
 
         if self.cells.implied is None:
             return
-        seen = [cell_text(v) for f in self.spec.readable if f.type == "date" and (col := self.cells.raw(f.name)) for v in col
-                if isinstance(v, str) and month_day(v)]
-        if seen:
-            self.add("info", "year-implied", None, count=len(seen), value=clip(seen[0]), year=self.cells.implied)
+        total, first = 0, None
+        for f in self.spec.readable:
+            col = self.cells.raw(f.name) if f.type == "date" else None
+            if col is None:
+                continue
+            flags = [isinstance(v, str) and month_day(v) for v in col.values]
+            if not any(flags):
+                continue
+            total += sum(k for k, hit in zip(counts(col.codes, len(col.values)), flags, strict=True) if hit)
+            if first is None:
+                first = col.values[col.codes[flagged(col.codes, flags)[0]]]
+        if total:
+            self.add("info", "year-implied", None, count=total, value=clip(cell_text(first)), year=self.cells.implied)
 
     def _choice(self, c: Choice) -> None:
         severity = "warning" if c.reason in ("fallback", "same-header") else "info"
@@ -215,12 +373,14 @@ class SheetReader:
         category; such a column is not read as one (and the choice is reported)."""
         for name in ("channels", "category"):
             raw = self.cells.raw(name) if self.layout.kind == "items" else None
-            if not raw:
+            if not raw or not len(raw):
                 continue
-            texts = [norm(cell_text(v)) for v in raw if v is not None]
-            if texts and sum(t in _ATTRIBUTE for t in texts) * 2 >= len(texts):
+            per = counts(raw.codes, len(raw.values))
+            filled = sum(k for v, k in zip(raw.values, per, strict=True) if v is not None)
+            attribute = sum(k for v, k in zip(raw.values, per, strict=True) if v is not None and norm(cell_text(v)) in _ATTRIBUTE)
+            if filled and attribute * 2 >= filled:
                 self.add("warning", "attribute-column", None, name, field=name, label=self.spec.field(name).label, header=self.layout.header_of(name))
-                self.columns[name] = [None] * self.cells.n
+                self.columns[name] = self.cells.absent()
                 layout_cols = dict(self.layout.columns)
                 layout_cols.pop(name, None)
                 self.layout = Layout(self.layout.kind, self.layout.header_row, layout_cols, self.layout.headers, self.layout.sub_rows,
@@ -232,20 +392,22 @@ class SheetReader:
         for name, value in self.config.defaults.get(self.layout.kind, {}).items():
             if name in self.layout.columns or not self.cells.n:
                 continue
-            self.columns[name] = [value] * self.cells.n
+            self.columns[name] = self.cells.absent(value)
             self.add("info", "default-used", None, field=name, label=self.spec.field(name).label, value=value, kind=self.layout.kind, count=self.cells.n)
 
-    def _keys(self) -> list[str]:
+    def _keys(self):
         """Each row's key: its id where it has one, else all its columns but the running number."""
         n = self.cells.n
         ids = self.columns.get("id") if "id" in self.layout.columns else None
-        keys: list[str | None] = [id_key(str(v)) if v else None for v in ids] if ids else [None] * n
-        if any(k is None for k in keys):
+        by_id = [id_key(str(v)) if v else None for v in ids.values] if ids is not None else [None]
+        codes = ids.codes if ids is not None else [0] * n
+        keys: list[str | None] = [by_id[c] for c in codes]
+        if None in by_id:
             columns = [(h, self.cells.key_column(c)) for c, h in self.layout.content_columns()]
             for i in range(n):
                 if keys[i] is None:
                     keys[i] = content_key((h, col[i]) for h, col in columns)
-        return keys  # type: ignore[return-value]
+        return keys
 
     def _finish(self) -> None:
         """Say why a required cell is empty when it holds a formula that has no saved value (files
@@ -260,12 +422,27 @@ class SheetReader:
                 self.out.findings[i] = Finding.of(old.severity, "formula-without-value", old.place, formula=clip(formula))
 
 
+def _passes(t, out: object, value: object) -> bool:
+    """Whether a rule passed a field on as THROUGH declares (the record holds t.out(value))."""
+    expected = t.out(value)
+    return out.__class__ is expected.__class__ and out == expected
+
+
+def _take_keys(keys, rows):
+    if isinstance(keys, list):
+        return [keys[i] for i in rows]
+    import pyarrow.compute as pc
+
+    return pc.take(keys, rows.arrow)
+
+
 def read_sheet(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, today: dt.date | None = None,
-               year_option: bool = True) -> SheetRead:
+               year_option: bool = True, reference: bool = False) -> SheetRead:
     """Every row of one register sheet as a record, or a finding that says why not. `year_option`:
     the command has --year (ingest has not: a filed date comes from the register, so that filing the
     same file again files the same dates)."""
-    return SheetReader(sheet, layout, config, year=year, strict=strict, today=today or dt.date.today(), year_option=year_option).run()
+    return SheetReader(sheet, layout, config, year=year, strict=strict, today=today or dt.date.today(), year_option=year_option,
+                       reference=reference).run()
 
 
 def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
