@@ -39,9 +39,14 @@ def _configs():
 CONFIGS = _configs()
 
 
+SERVED: list[str] = []  # the files the columnar reader read (the tests below check it read some)
+
+
 def readings(path: Path, config, **kw) -> dict[str, list]:
-    """Each way of reading the file: [(sheet, layout, SheetRead)], or the error it gave."""
-    from disclo_cli.ingest.registers import locate, read_sheet
+    """Each way of reading the file: [(sheet, layout, SheetRead)], or the error it gave. The columnar
+    way is left out where the columnar reader declines the file (it is then read by rows)."""
+    from disclo_cli.ingest import columnar
+    from disclo_cli.ingest.registers import SheetReader, locate, read_sheet
 
     out: dict[str, list] = {}
     for way in ("reference", "rows"):
@@ -52,6 +57,11 @@ def readings(path: Path, config, **kw) -> dict[str, list]:
             continue
         out[way] = [(s.name, layout, read_sheet(s, layout, config, year=kw.get("year"), strict=kw.get("strict", False), today=TODAY,
                                                 reference=way == "reference")) for s, layout in found]
+    found = columnar.read(path, config, kw.get("kind"), kw.get("sheet"), min_bytes=0)
+    if found is not None:
+        SERVED.append(path.name)
+        out["columnar"] = [(s.name, layout, SheetReader(s, layout, config, year=kw.get("year"), strict=kw.get("strict", False), today=TODAY,
+                                                        block=block).run()) for s, layout, block in found]
     return out
 
 
@@ -67,6 +77,20 @@ def assert_same(path: Path, config, **kw) -> None:
             assert b.findings == a.findings, (way, path, name)
             assert b.records == a.records, (way, path, name)
             assert (b.rejected, b.excluded) == (a.rejected, a.excluded), (way, path, name)
+            if b.kind == "items":  # the tally of the records held as columns is the tally of the records
+                assert_same_tally(a, b)
+
+
+def assert_same_tally(ref, read) -> None:
+    from disclo_cli.tally import dedupe, filter_year, tally, tally_tables
+
+    for by in (("category",), ("channel",), ("month", "unit"), ("category", "channel")):
+        for year in (None, 2023):
+            records, dup = dedupe(ref.records)
+            records, outside = filter_year(records, year)
+            want = tally(records, by, year=year, categories=("工作动态类", "其他信息类"), channels=("政府网站",), findings=dup + outside)
+            got = tally_tables([read.table], by, year=year, categories=("工作动态类", "其他信息类"), channels=("政府网站",))
+            assert got == want, (by, year)
 
 
 # --- the registers ----------------------------------------------------------------------------------
@@ -156,10 +180,13 @@ def messy(tmp_path_factory) -> list[Path]:
 
 @pytest.mark.parametrize("cfg", sorted(CONFIGS))
 def test_messy_registers_read_the_same_every_way(messy, cfg) -> None:
+    SERVED.clear()
     for path in messy:
         assert_same(path, CONFIGS[cfg])
         assert_same(path, CONFIGS[cfg], strict=True)
         assert_same(path, CONFIGS[cfg], year=2023)
+    # the columnar reader served the CSV files it can read exactly (not the UTF-16 one)
+    assert {"主动公开台账2023.csv", "依申请公开台账2023-gbk.csv"} <= set(SERVED)
 
 
 # --- the fuzz corpus --------------------------------------------------------------------------------

@@ -13,15 +13,14 @@ from disclo_cli.model import Tally
 def tally_files(files: Sequence[str], config: Config, *, by: Sequence[str], year: int | None, sheet: str | None = None, strict: bool = False) -> Tally:
     """Tally the published items of register files (every register sheet in them)."""
     from disclo_cli.ingest.registers import read_registers
-    from disclo_cli.tally import dedupe, filter_year, tally
+    from disclo_cli.tally import tally_tables
 
     parsed = read_registers(files, config, kind="items", sheet=sheet, year=year, strict=strict)
     items = parsed["items"]
-    records, dup = dedupe(items.records)
-    records, outside = filter_year(records, year)
-    findings = items.findings + dup + outside
     sources = [f"{Path(f).name}:{s}" for f, s, _ in items.sheets]
-    return tally(records, by, year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels, findings=findings, sources=sources)
+    # the records a column at a time: the same tally as dedupe + filter_year + tally of the records
+    return tally_tables([r.table for r in items.reads], by, year=year, categories=config.vocab["categories"].labels,
+                        channels=config.vocab["channels"].labels, findings=items.findings, sources=sources)
 
 
 def tally_ledger(config: Config, *, by: Sequence[str], year: int) -> Tally:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import InputError
@@ -44,9 +44,14 @@ class Parsed:
     """Records of one kind read from files, with the findings and where each sheet's header was."""
 
     kind: str
-    records: list = field(default_factory=list)
+    reads: list = field(default_factory=list)  # SheetRead of each sheet, in order
     findings: list[Finding] = field(default_factory=list)
     sheets: list[tuple[str, str, int]] = field(default_factory=list)  # (file, sheet, header row 1-based)
+
+    @property
+    def records(self) -> list:
+        """Every sheet's records, in order (made Python objects when first asked for)."""
+        return [r for read in self.reads for r in read.records]
 
 
 class RecordTable:
@@ -64,6 +69,19 @@ class RecordTable:
         keys = self.keys
         return keys if isinstance(keys, list) else keys.to_pylist()
 
+    def subset(self, rows: Sequence[int]) -> list[Record]:
+        """The records at the given positions, as Python objects."""
+        if not rows:
+            return []
+        reg = spec(self.kind)
+        keys = self.keys
+        out = []
+        for j in rows:
+            values = {f.name: col.values[col.codes[j]] for f in reg.stored if (col := self.fields.get(f.name)) is not None}
+            key = keys[j] if isinstance(keys, list) else keys[j].as_py()
+            out.append(reg.make(Place(self.file, self.sheet, self.numbers[self.rows[j]]), key, **values))
+        return out
+
     def records(self) -> list[Record]:
         """The records as Python objects."""
         reg = spec(self.kind)
@@ -72,11 +90,14 @@ class RecordTable:
             col = self.fields.get(f.name)
             if col is None:
                 columns.append([f.default()] * len(self.rows))
-            else:
+            elif isinstance(col.values, list):
                 vals = col.values
                 columns.append([vals[c] for c in col.codes])
+            else:  # kept in Arrow (columnar.ArrowValues)
+                columns.append(col.values.take(col.codes))  # type: ignore[attr-defined]
         numbers, file, sheet = self.numbers, self.file, self.sheet
-        places = [Place(file, sheet, numbers[r]) for r in self.rows]
+        rows = self.rows.tolist() if not isinstance(self.rows, list) else self.rows
+        places = [Place(file, sheet, numbers[r]) for r in rows]
         record = reg.record
         return [record(*values) for values in zip(*columns, places, self.key_list(), strict=True)]
 
@@ -260,8 +281,7 @@ class SheetReader:
             if t is None:
                 parts.append((col.codes, len(col.values)))
             else:
-                states = [t.state(v) for v in col.values]
-                parts.append((remap(col.codes, states) if len(col.values) > 1 else col.codes, max(states, default=0) + 1))
+                parts.append(_states(t, col))
         combo, firsts = combine(parts, n) if not self.reference else (list(range(n)), list(range(n)))
         templates: list[dict | None] = []
         for i in firsts:
@@ -296,13 +316,13 @@ class SheetReader:
             t = through.get(f.name)
             if t is not None and f.name in self.columns:
                 col = self.columns[f.name]
-                codes, values = col.codes, [t.out(v) for v in col.values]
+                codes, values = col.codes, _outs(t, col)
             else:
                 default = f.default()
                 codes, values = combo, [tp.get(f.name, default) if tp is not None else default for tp in templates]
             if own_rows:
                 start = len(values)
-                values = values + [own[i].get(f.name, f.default()) for i in own_rows]
+                values = _extended(values, [own[i].get(f.name, f.default()) for i in own_rows])
                 codes = replace(codes, own_rows, list(range(start, start + len(own_rows))))
             fields[f.name] = Coded(take(codes, rows), values)
         return RecordTable(self.layout.kind, self.file, self.sheet.name, self.block.numbers, rows, _take_keys(keys, rows), fields)
@@ -399,15 +419,48 @@ class SheetReader:
         """Each row's key: its id where it has one, else all its columns but the running number."""
         n = self.cells.n
         ids = self.columns.get("id") if "id" in self.layout.columns else None
+        if is_arrow(self.block.numbers):
+            keys = self._arrow_keys(ids, n)
+            if keys is not None:
+                return keys
         by_id = [id_key(str(v)) if v else None for v in ids.values] if ids is not None else [None]
         codes = ids.codes if ids is not None else [0] * n
         keys: list[str | None] = [by_id[c] for c in codes]
         if None in by_id:
-            columns = [(h, self.cells.key_column(c)) for c, h in self.layout.content_columns()]
-            for i in range(n):
-                if keys[i] is None:
-                    keys[i] = content_key((h, col[i]) for h, col in columns)
+            missing = [i for i in range(n) if keys[i] is None]
+            for i, key in zip(missing, self._content_keys(missing), strict=True):
+                keys[i] = key
         return keys
+
+    def _arrow_keys(self, ids: Coded | None, n: int):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from disclo_cli.ingest.columnar import id_keys
+
+        keys = id_keys(ids) if ids is not None else pa.nulls(n, pa.string())
+        if keys is None:
+            return None
+        if keys.null_count:
+            missing = pc.indices_nonzero(pc.is_null(keys)).to_pylist()
+            fixes = self._content_keys(missing)
+            mask = [False] * n
+            for i in missing:
+                mask[i] = True
+            keys = pc.replace_with_mask(keys, pa.array(mask, pa.bool_()), pa.array(fixes, pa.string()))
+        return keys
+
+    def _content_keys(self, rows: list[int]) -> list[str]:
+        """The content keys of the given rows (schema.content_key over every headed column)."""
+        columns = []
+        for c, h in self.layout.content_columns():
+            raw = self.block.cells[c]
+            if isinstance(raw.values, list):
+                texts = self.cells.key_column(c)
+                columns.append((h, [texts[i] for i in rows]))
+            else:  # kept in Arrow: only these rows' cells made Python objects
+                columns.append((h, [norm(cell_text(v)) if v is not None else "" for v in raw.values.take(take(raw.codes, rows))]))  # type: ignore[attr-defined]
+        return [content_key((h, col[j]) for h, col in columns) for j in range(len(rows))]
 
     def _finish(self) -> None:
         """Say why a required cell is empty when it holds a formula that has no saved value (files
@@ -420,6 +473,50 @@ class SheetReader:
             if formula and i < len(self.out.findings):
                 old = self.out.findings[i]
                 self.out.findings[i] = Finding.of(old.severity, "formula-without-value", old.place, formula=clip(formula))
+
+
+def _states(t, col: Coded) -> tuple[IntVec, int]:
+    """A THROUGH field's state per row, and how many states there are."""
+    from disclo_cli.ingest.rules import PASSED, TEXT
+
+    if not isinstance(col.values, list):  # a column kept in Arrow: its states made there
+        if t is PASSED:
+            from disclo_cli.ingest.vectors import constant
+
+            return constant(len(col.codes), col.codes), 1
+        if t is TEXT:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            full = pc.fill_null(pc.greater(pc.utf8_length(col.values.arrow), 0), False)  # type: ignore[attr-defined]
+            per_value = pc.if_else(full, pa.scalar(0, pa.int32()), pa.scalar(1, pa.int32()))
+            return Codes(pc.take(per_value, col.codes.arrow)), 2  # type: ignore[union-attr]
+    states = [t.state(v) for v in col.values]
+    return (remap(col.codes, states) if len(states) > 1 else col.codes), max(states, default=0) + 1
+
+
+def _outs(t, col: Coded):
+    """What the record holds of a THROUGH field, per distinct value."""
+    from disclo_cli.ingest.rules import PASSED, TEXT
+
+    if not isinstance(col.values, list) and t in (PASSED, TEXT):  # `value or ""`, in Arrow
+        import pyarrow.compute as pc
+
+        from disclo_cli.ingest.columnar import ArrowValues
+
+        arr = col.values.arrow  # type: ignore[attr-defined]
+        return ArrowValues(pc.fill_null(arr, "") if arr.null_count else arr)
+    return [t.out(v) for v in col.values]
+
+
+def _extended(values, more: list):
+    if isinstance(values, list):
+        return values + more
+    import pyarrow as pa
+
+    from disclo_cli.ingest.columnar import ArrowValues
+
+    return ArrowValues(pa.concat_arrays([values.arrow, pa.array(more, values.arrow.type)]))
 
 
 def _passes(t, out: object, value: object) -> bool:
@@ -445,8 +542,24 @@ def read_sheet(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
                        reference=reference).run()
 
 
+def read_file(path: str | Path, config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
+              strict: bool = False, today: dt.date | None = None, columnar: bool | None = None) -> list[SheetRead]:
+    """Every register sheet of a file, each row a record or a finding that says why not.
+
+    Read column-wise (columnar.py) where that reads exactly what the row reader reads and the file
+    is large enough to gain by it; `columnar=True` for any size (tests), False never."""
+    today = today or dt.date.today()
+    if columnar is not False:
+        from disclo_cli.ingest import columnar as col
+
+        found = col.read(path, config, kind, sheet, min_bytes=0 if columnar else col.MIN_BYTES)
+        if found is not None:
+            return [SheetReader(s, layout, config, year=year, strict=strict, today=today, block=block).run() for s, layout, block in found]
+    return [read_sheet(s, layout, config, year=year, strict=strict, today=today) for s, layout in locate(path, config, kind, sheet)]
+
+
 def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
-                   strict: bool = False, today: dt.date | None = None) -> dict[str, Parsed]:
+                   strict: bool = False, today: dt.date | None = None, columnar: bool | None = None) -> dict[str, Parsed]:
     """Read every register sheet of every file; records grouped by kind."""
     result: dict[str, Parsed] = {}
     for path in paths:
@@ -454,11 +567,10 @@ def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | N
         if skipped is not None:
             result.setdefault(kind or "items", Parsed(kind or "items")).findings.append(skipped)
             continue
-        for s, layout in locate(path, config, kind, sheet):
-            read = read_sheet(s, layout, config, year=year, strict=strict, today=today)
-            parsed = result.setdefault(layout.kind, Parsed(layout.kind))
-            parsed.sheets.append((s.file, s.name, layout.header_row + 1))
-            parsed.records.extend(read.records)
+        for read in read_file(path, config, kind=kind, sheet=sheet, year=year, strict=strict, today=today, columnar=columnar):
+            parsed = result.setdefault(read.kind, Parsed(read.kind))
+            parsed.sheets.append((read.sheet.file, read.sheet.name, read.layout.header_row + 1))
+            parsed.reads.append(read)
             parsed.findings.extend(read.findings)
     return result
 

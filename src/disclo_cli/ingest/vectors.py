@@ -231,9 +231,16 @@ def replace(codes: IntVec, rows: Sequence[int], new: Sequence[int]) -> IntVec:
 def without(n: int, rows: Iterable[int], like: IntVec | None = None) -> IntVec:
     """0 … n-1 without the given rows (the rows that became records)."""
     gone = set(rows)
-    keep = [i for i in range(n) if i not in gone] if gone else None
     if like is not None and is_arrow(like):
         import pyarrow as pa
+        import pyarrow.compute as pc
 
-        return Codes(pa.array(keep, pa.int32()) if keep is not None else pa.array(range(n), pa.int32()))
-    return keep if keep is not None else list(range(n))
+        keep = pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int32()), n)) if n else pa.array([], pa.int32())
+        keep = pc.subtract(keep, 1) if n else keep
+        if gone:
+            mask = [True] * n
+            for i in gone:
+                mask[i] = False
+            keep = pc.filter(keep, pa.array(mask, pa.bool_()))
+        return Codes(keep)
+    return [i for i in range(n) if i not in gone] if gone else list(range(n))
