@@ -57,7 +57,7 @@ def readings(path: Path, config, **kw) -> dict[str, list]:
             continue
         out[way] = [(s.name, layout, read_sheet(s, layout, config, year=kw.get("year"), strict=kw.get("strict", False), today=TODAY,
                                                 reference=way == "reference")) for s, layout in found]
-    found = columnar.read(path, config, kw.get("kind"), kw.get("sheet"), min_bytes=0)
+    found = columnar.read(path, config, kw.get("kind"), kw.get("sheet"), min_bytes=0, today=TODAY)
     if found is not None:
         SERVED.append(path.name)
         out["columnar"] = [(s.name, layout, SheetReader(s, layout, config, year=kw.get("year"), strict=kw.get("strict", False), today=TODAY,
@@ -210,3 +210,57 @@ def test_fuzzed_csv_reads_the_same_every_way(rows, encoding, delimiter, cfg) -> 
         path = Path(tmp) / "台账2023.csv"
         path.write_bytes(data)
         assert_same(path, CONFIGS[cfg])
+
+
+# --- registers the columnar reader serves: no quotes, numbers only in date columns ----------------
+
+from test_fuzz import DATE_FIELDS, DATE_TEXTS, FIELDS, LABELS  # noqa: E402
+
+TEXTS = st.text(alphabet=st.sampled_from(list("甲乙丙丁通知公告计合 \t\u3000\u200b\ufeffaA:：*，、/")), max_size=12)
+CELL = st.one_of(st.none(), st.sampled_from(LABELS), TEXTS, st.sampled_from(["", "  ", "合计", "小计：3条", "本月无申请", "是", "否", "/", "办理中"]))
+DATE_CELL = st.one_of(st.none(), st.sampled_from([t for t in DATE_TEXTS if t not in ("0", "-5", "1e308", "nan", "inf", "43164", "99999999")]),
+                      st.dates(min_value=dt.date(1985, 1, 1), max_value=dt.date(2026, 12, 31)),
+                      st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2025, 12, 31)).map(lambda d: d.replace(microsecond=0)))
+
+
+@st.composite
+def servable(draw) -> list[list[object]]:
+    from disclo_cli.schema import spec
+
+    kind = draw(st.sampled_from(sorted(FIELDS)))
+    required = [f for f in spec(kind).required if f in FIELDS[kind]]
+    others = draw(st.lists(st.sampled_from(sorted(set(FIELDS[kind]) - set(required))), max_size=6, unique=True))
+    fields = draw(st.permutations(required + others))
+    # the best wording of each field (the others may stand for other fields)
+    head = [FIELDS[kind][f][0] for f in fields]
+    rows: list[list[object]] = [[draw(TEXTS)]] if draw(st.booleans()) else []
+    rows.append(head)
+    for _ in range(draw(st.integers(1, 25))):
+        if draw(st.integers(0, 20)) == 0:
+            rows.append(list(head))  # the header again, mid-sheet
+            continue
+        rows.append([draw(DATE_CELL if f in DATE_FIELDS else CELL) for f in fields])
+    return rows
+
+
+@FUZZ
+@given(rows=servable(), strict=st.booleans(), cfg=st.sampled_from(sorted(CONFIGS)), as_csv=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
+def test_registers_the_columnar_reader_serves_read_the_same(rows, strict, cfg, as_csv, encoding) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if as_csv:
+            text = "\r\n".join(",".join("" if v is None else (v.isoformat() if isinstance(v, dt.date) else str(v)).replace(",", "，") for v in r) for r in rows) + "\r\n"
+            path = Path(tmp) / "台账2023.csv"
+            try:
+                path.write_bytes(text.encode(encoding))
+            except UnicodeEncodeError:
+                reject()
+        else:
+            path = write_xlsx(Path(tmp) / "台账2023.xlsx", {"台账": rows})
+        assert_same(path, CONFIGS[cfg], strict=strict)
+        assert_same(path, CONFIGS[cfg], year=2023)
+
+
+def test_the_columnar_reader_served_the_registers_made_for_it() -> None:
+    SERVED.clear()
+    test_registers_the_columnar_reader_serves_read_the_same()
+    assert len(SERVED) >= EXAMPLES  # most of them: the test above is not read by rows alone

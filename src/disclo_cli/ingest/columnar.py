@@ -17,6 +17,7 @@ pyarrow is imported here only, and this module only by the commands that read re
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -42,6 +43,15 @@ _GONE = (r"[\x{feff}\x{200b}\x{200c}\x{200d}\x{2060}\x{ad}\x{180e}\x{200e}\x{200
 # characters whose folding (text.norm) is the ASCII one: ASCII and CJK ideographs and brackets
 # (NFKC and lower() leave them alone, and none is a space or invisible)
 _PLAIN_NORM = r"^[\x00-\x7f\x{3001}\x{3002}\x{3008}-\x{3011}\x{3014}-\x{301b}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}]*$"
+
+
+def python_values(values: list, arrow_type) -> list:
+    """Arrow values as python-calamine gives them: a date cell at midnight is a date."""
+    import pyarrow as pa
+
+    if pa.types.is_timestamp(arrow_type):
+        return [v.date() if isinstance(v, dt.datetime) and v.time() == dt.time() else v for v in values]
+    return values
 
 
 class ArrowValues:
@@ -129,10 +139,11 @@ class Columnar:
         self.columns = columns  # Arrow arrays, one per column of the sheet from column A, rows from `start`
         self.start = start  # the 0-based sheet row of the columns' first row
         self.merged = merged
+        self.unsure: tuple[int, ...] = ()  # columns whose cells may read otherwise by rows: fine unless a content key reads them
 
 
 def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, *, data: bytes | None = None,
-         min_bytes: int = MIN_BYTES) -> list[tuple[Sheet, Layout, Block]] | None:
+         min_bytes: int = MIN_BYTES, today: dt.date | None = None) -> list[tuple[Sheet, Layout, Block]] | None:
     """The register sheets of a file read column-wise with their layouts and data blocks; None when
     the columnar read cannot promise to read exactly what the row reader reads (read it by rows)."""
     p = Path(path)
@@ -153,7 +164,7 @@ def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, 
     elif kind_of == "excel" and data[:4] == b"PK\x03\x04":
         from disclo_cli.ingest.xlsx import read_xlsx
 
-        found = read_xlsx(p, data, config, kind, sheet)
+        found = read_xlsx(p, data, config, kind, sheet, today)
     else:
         return None
     if not found:
@@ -163,8 +174,24 @@ def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, 
         block = arrow_block(col, layout, spec(layout.kind))
         if block is None:
             return None
+        if col.unsure and _content_keyed(block, layout):
+            return None  # a row without an id is keyed by every column, and one of them may read otherwise by rows
         out.append((col.sheet, layout, block))
     return out
+
+
+def _content_keyed(block: Block, layout: Layout) -> bool:
+    """Whether some row has no id (its key is made of all its columns)."""
+    import pyarrow.compute as pc
+
+    c = layout.columns.get("id")
+    if c is None:
+        return bool(len(block.numbers))
+    ids = block.cells[c]
+    if not isinstance(ids.values, ArrowValues):
+        return True  # not kept as text: assume so
+    texts = cell_texts(ids.values.arrow)
+    return bool(texts.null_count) or pc.any(pc.equal(pc.binary_length(texts), 0)).as_py()
 
 
 def _lines_with_ends(text: str):
@@ -343,7 +370,7 @@ class _Column:
             self.raw_arrow = a
             return
         dictionary, codes = _encoded(a)
-        values = dictionary.to_pylist()
+        values = python_values(dictionary.to_pylist(), a.type)
         # a blank cell (None, '', spaces) is None, as the row reader's _column makes it
         self.values = [v if (v.__class__ is not str or v.strip()) else None for v in values] + [None]
         self.raw_values = values + [None]
@@ -380,7 +407,7 @@ class _Column:
         import pyarrow.compute as pc
 
         if self.plain:
-            return pc.and_(pc.match_substring(self.raw_arrow, "计"), pc.less_equal(pc.utf8_length(self.raw_arrow), 60))
+            return pc.fill_null(pc.and_(pc.match_substring(self.raw_arrow, "计"), pc.less_equal(pc.utf8_length(self.raw_arrow), 60)), False)
         flags = [v.__class__ is str and "计" in v and len(v) <= 60 for v in self.values]
         return self.per_value(flags) if any(flags) else None
 

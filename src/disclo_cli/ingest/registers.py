@@ -69,6 +69,23 @@ class RecordTable:
         keys = self.keys
         return keys if isinstance(keys, list) else keys.to_pylist()
 
+    def without(self, drop: Sequence[int]) -> "RecordTable":
+        """The table without the records at the given positions."""
+        if not drop:
+            return self
+        keep = without(len(self.rows), drop, self.rows)
+        keys = [self.keys[j] for j in keep] if isinstance(self.keys, list) else _take_keys(self.keys, keep)
+        fields = {name: Coded(take(col.codes, keep), col.values) for name, col in self.fields.items()}
+        return RecordTable(self.kind, self.file, self.sheet, self.numbers, take(self.rows, keep), keys, fields)
+
+    def used(self, name: str) -> list:
+        """The distinct values of a field that records hold."""
+        col = self.fields[name]
+        if not isinstance(col.values, list):
+            return list(dict.fromkeys(col.values.take(col.codes)))  # type: ignore[attr-defined]
+        per = counts(col.codes, len(col.values))
+        return [v for v, k in zip(col.values, per, strict=True) if k]
+
     def subset(self, rows: Sequence[int]) -> list[Record]:
         """The records at the given positions, as Python objects."""
         if not rows:
@@ -374,10 +391,11 @@ class SheetReader:
             col = self.cells.raw(f.name) if f.type == "date" else None
             if col is None:
                 continue
-            flags = [isinstance(v, str) and month_day(v) for v in col.values]
+            per = counts(col.codes, len(col.values))  # a value no data row holds (a 合计 row's) is not counted
+            flags = [k > 0 and isinstance(v, str) and month_day(v) for v, k in zip(col.values, per, strict=True)]
             if not any(flags):
                 continue
-            total += sum(k for k, hit in zip(counts(col.codes, len(col.values)), flags, strict=True) if hit)
+            total += sum(k for k, hit in zip(per, flags, strict=True) if hit)
             if first is None:
                 first = col.values[col.codes[flagged(col.codes, flags)[0]]]
         if total:
@@ -552,7 +570,7 @@ def read_file(path: str | Path, config: Config, *, kind: str | None = None, shee
     if columnar is not False:
         from disclo_cli.ingest import columnar as col
 
-        found = col.read(path, config, kind, sheet, min_bytes=0 if columnar else col.MIN_BYTES)
+        found = col.read(path, config, kind, sheet, min_bytes=0 if columnar else col.MIN_BYTES, today=today)
         if found is not None:
             return [SheetReader(s, layout, config, year=year, strict=strict, today=today, block=block).run() for s, layout, block in found]
     return [read_sheet(s, layout, config, year=year, strict=strict, today=today) for s, layout in locate(path, config, kind, sheet)]

@@ -43,6 +43,9 @@ class Codes:
     def tolist(self) -> list[int]:
         return self._view.tolist()
 
+    def slice_list(self, start: int, end: int) -> list[int]:
+        return self._view[start:end].tolist()
+
 
 IntVec = Union[list, Codes]
 

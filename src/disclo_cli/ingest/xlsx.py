@@ -1,7 +1,235 @@
-"""The columnar read of an .xlsx workbook (fastexcel: calamine → Arrow). Not yet: None."""
+"""The columnar read of an .xlsx workbook: fastexcel (calamine → Arrow) instead of python-calamine's
+rows of Python objects, after the same guards (guards.py).
+
+fastexcel gives each column one type. A column of one kind of cell comes exactly (text, numbers,
+dates, true/false); a column that mixes kinds (a header's text above dates, a date typed as text
+among date cells) comes as text, the other cells rendered: a date as 2023-01-05 00:00:00, a number
+in fastexcel's digits, true/false. Such a rendering could stand for two cells (a date cell or that
+text typed), so it is accepted only where both would be read alike: in a date field, where both give
+the same plausible date. Anywhere else, or where such a value is a problem whose message would quote
+the cell, the workbook is read by rows (readers.py), as are merged cells over the data, sheets whose
+cells do not start where this reader can tell, and workbooks a guard refuses (the row reader says why).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-def read_xlsx(p, data, config, kind, sheet):
-    return None
+from disclo_cli.ingest.columnar import Columnar, python_values as _py
+from disclo_cli.ingest.dates import DateProblem, implausible, month_day, parse_date
+from disclo_cli.ingest.layout import SCAN_ROWS, Layout, detect
+from disclo_cli.ingest.readers import MAX_CELLS, Sheet
+
+if TYPE_CHECKING:
+    from disclo_cli.config import Config
+
+#: renderings of a non-text cell in a text column: a date or time, true/false, a number
+_AMB_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$")
+_AMB_BOOL = ("true", "false")
+_AMB_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_AMBIGUOUS = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?|true|false|-?\d+(\.\d+)?)$"
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>(?!</c>)')
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def sheet_facts(zf, part: str) -> tuple[int, int, int, list[tuple[int, int, int, int]]] | None:
+    """(first row, last row, whether a cell of column A holds a value, merged ranges) of a worksheet,
+    0-based, from its XML unpacked once in C; None where the XML is not as Excel, WPS and openpyxl
+    write it (rows in order, cells referenced A1-style)."""
+    first = last = -1
+    col_a = False
+    merges: list[tuple[int, int, int, int]] = []
+    carry = b""
+    with zf.open(part) as fh:  # zipfile unpacks with zlib, a piece at a time
+        while True:
+            piece = fh.read(1 << 22)
+            if not piece:
+                break
+            buf = carry + piece
+            cut = buf.rfind(b">") + 1
+            buf, carry = buf[:cut], buf[cut:]
+            if first < 0:
+                m = _CELL.search(buf)
+                if m:
+                    first = int(m.group(2)) - 1
+            if not col_a and re.search(rb'<c r="A[0-9]{1,7}"[^>]*?(?<!/)>(?!</c>)', buf):
+                col_a = True
+            tail = buf[-4096:]
+            for m in _CELL.finditer(tail):
+                last = int(m.group(2)) - 1
+            if b"<mergeCell " in buf:
+                merges += [(int(r0) - 1, _col(c0), int(r1) - 1, _col(c1)) for c0, r0, c1, r1 in _MERGE.findall(buf)]
+    if first < 0:
+        return None
+    return first, last, col_a, merges
+
+
+def _native(v: str) -> object:
+    """What a rendering stands for if it is not text (the other reading of an ambiguous cell)."""
+    if v in _AMB_BOOL:
+        return v == "true"
+    if _AMB_DATETIME.match(v):
+        d = dt.datetime.fromisoformat(v)
+        return d.date() if d.time() == dt.time() else d
+    return float(v)
+
+
+def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str | None, today: dt.date | None = None):
+    """[(Columnar, Layout)] of a workbook's register sheets, or None (read it by rows)."""
+    import io
+    import zipfile
+
+    from disclo_cli.ingest import guards
+    from disclo_cli.ingest.readers import _quiet_panics
+
+    try:
+        fmt = guards.zip_format(p, guards.guard_zip(p))
+        if fmt != "xlsx":
+            return None
+        parts = guards.guard_xlsx(p)
+    except Exception:  # a workbook a guard refuses: the row reader refuses it too, and says why
+        return None
+    try:
+        import fastexcel
+    except ImportError:
+        return None
+    today = today or dt.date.today()
+    out = []
+    try:
+        with _quiet_panics():
+            reader = fastexcel.read_excel(data)
+            names = reader.sheet_names
+    except BaseException as exc:  # noqa: BLE001 - calamine's errors and panics: the row reader reports them
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return None
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    for i, name in enumerate(names):
+        part = parts.get(name, "")
+        if not part:
+            return None
+        facts = sheet_facts(zf, part)
+        try:
+            with _quiet_panics():
+                sh = reader.load_sheet(i, header_row=None, schema_sample_rows=None, dtype_coercion="coerce")
+                height, width = sh.height, sh.width
+                batch = sh.to_arrow() if height else None
+            del sh
+        except BaseException as exc:  # noqa: BLE001
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            return None
+        if facts is None:
+            if height == 0:
+                continue  # an empty sheet: nothing to find
+            return None
+        first, last, col_a, merges = facts
+        if height and (last - first + 1 != height or not col_a):
+            return None  # the cells do not start where this reader can tell (the row reader pads them from A1)
+        if (last + 1) * width > MAX_CELLS:
+            return None
+        got = _sheet(p, name, i, part, batch, first, width, merges, config, kind, today)
+        if got is False:
+            return None
+        if got is not None:
+            out.append(got)
+    return out or None
+
+
+def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: int, merges, config, kind, today):
+    """(Columnar, Layout) of one sheet; None when it holds no register; False to read the workbook by rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = [batch.column(c) for c in range(batch.num_columns)] if batch is not None else []
+    for c in columns:
+        t = c.type
+        if not (t == pa.string() or pa.types.is_floating(t) or pa.types.is_timestamp(t) or t == pa.bool_() or t == pa.null() or pa.types.is_integer(t)):
+            return False  # durations and the like
+    # the first rows as python-calamine has them (padded from A1, '' for an empty cell), two ways:
+    # each ambiguous rendering as the text it is, and as the cell it may stand for
+    n_head = max(0, min(SCAN_ROWS + 1 - first, len(columns[0]) if columns else 0))
+    head_cols = [_py(c.slice(0, n_head).to_pylist(), c.type) for c in columns]
+    as_text, as_cell, ambiguous = [], [], False
+    for r in range(SCAN_ROWS + 1):
+        if r < first or r - first >= n_head:
+            if r < first:
+                as_text.append([""] * width)
+                as_cell.append([""] * width)
+            continue
+        row = [col[r - first] for col in head_cols]
+        row = ["" if v is None else v for v in row]
+        alt = []
+        for v in row:
+            if isinstance(v, str) and (v in _AMB_BOOL or _AMB_DATETIME.match(v) or _AMB_NUMBER.match(v)):
+                ambiguous = True
+                alt.append(_native(v))
+            else:
+                alt.append(v)
+        as_text.append(row)
+        as_cell.append(alt)
+    sheet = Sheet(str(p), name, index, as_text, tuple(merges), "xlsx", part=part)
+    layout = detect(sheet, config.columns, kind)
+    if ambiguous and layout != detect(Sheet(str(p), name, index, as_cell, tuple(merges), "xlsx", part=part), config.columns, kind):
+        return False
+    if layout is None:
+        return None
+    start_row = layout.header_row + 1 + layout.sub_rows
+    if any(r1 >= start_row and r1 > r0 for r0, c0, r1, c1 in merges):
+        return False  # merged down over data rows: read by rows
+    # the columns of the data area: a rendering is accepted in a date field when it reads as the
+    # same plausible date either way, nowhere else
+    from disclo_cli.schema import spec
+
+    reg = spec(layout.kind)
+    by_col = {c: f for f, c in layout.columns.items()}
+    skip = start_row - first
+    unmapped: list[int] = []  # columns only a row's content key reads (rows without an id)
+    for c, _h in [*layout.content_columns(), *((c, "") for c in layout.columns.values())]:
+        if c >= len(columns):
+            continue
+        a = columns[c].slice(skip)
+        f = reg.field(by_col[c]) if c in by_col else None
+        t = a.type
+        if pa.types.is_timestamp(t):
+            if f is None or f.type != "date":
+                return False  # a date cell's text depends on whether it is a date or a date and time
+            for v in _py(pc.unique(a).to_pylist(), t):
+                if v is None:
+                    continue
+                d = v if type(v) is dt.date else v.date()
+                if d.year < 1900 or (type(v) is not dt.date and implausible(d, v, today) is not None):
+                    return False  # a time of day, or a problem whose message quotes a date and time to the second
+            continue
+        if t != pa.string():
+            continue
+        amb = pc.fill_null(pc.match_substring_regex(a, _AMBIGUOUS), False)
+        if not pc.any(amb).as_py():
+            continue
+        if f is None:
+            unmapped.append(c)  # a problem only if some row has no id (columnar.read looks)
+            continue
+        if f.type != "date":
+            return False
+        for v in pc.unique(pc.filter(a, amb)).to_pylist():
+            if _AMB_NUMBER.match(v) and "." in v and month_day(v):
+                return False  # 3.5: March 5th as text, 1900-01-02 as a number
+            try:
+                d = parse_date(v, None)
+            except DateProblem:
+                return False
+            if d is None or implausible(d, v, today) is not None:
+                return False  # a problem whose message quotes the cell: read by rows
+    col = Columnar(sheet, columns, first, ())
+    col.unsure = tuple(unmapped)
+    return col, layout
