@@ -114,6 +114,7 @@ class Batch:
     findings: Sequence[Finding] = ()  # the file's problems, kept for 'disclo check'
     replaces: Sequence[str] = ()  # files (name, path or key) this one replaces (--replaces)
     sheets: Sequence[str] | None = None  # only these sheets were read: rows of other sheets stay
+    tables: Sequence | None = None  # the records held as columns (ingest/registers.RecordTable), instead of `records`
 
 
 @dataclass
@@ -472,12 +473,20 @@ class Ledger:
         seq = (self.conn.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0]) + 1
         names = [f.name for f in reg.stored]
 
-        new: dict[str, tuple[tuple, str, str, int]] = {}
-        for rec in batch.records:
-            values = _sql_values(rec)
-            new[key_of(rec)] = (values, _digest_sql(kind, dict(zip(names, values, strict=True))), rec.place.sheet, rec.place.row or 0)
         sheet_filter = set(batch.sheets) if batch.sheets is not None else None
         prev = self._holdings(kind, olds, sheet_filter)  # key -> (digest, is_current, holder id) of the old versions
+        if batch.tables is not None:
+            from disclo_cli.ledger_rows import rows as table_rows
+
+            if not prev and not replaced and not self._held_elsewhere(kind, olds):
+                # the first filing of rows no other file holds: every row is added, straight from the columns
+                return self._add_all(batch, res, source_id, seq, sha, now, sheet_filter)
+            new: dict[str, tuple[tuple, str, str, int]] = {k: (v, d, sh, r or 0) for k, v, d, sh, r in table_rows(kind, batch.tables)}
+        else:
+            new = {}
+            for rec in batch.records:
+                values = _sql_values(rec)
+                new[key_of(rec)] = (values, _digest_sql(kind, dict(zip(names, values, strict=True))), rec.place.sheet, rec.place.row or 0)
         current = self._current(kind, [k for k in new if k not in prev or not prev[k][1]])
         inserts: list[tuple] = []
         updates: list[tuple] = []
@@ -541,6 +550,32 @@ class Ledger:
             marks = ",".join("?" * len(others))
             self.conn.execute(f"UPDATE sources SET status = 'replaced' WHERE id IN ({marks})", others)
             self.conn.execute(f"DELETE FROM findings WHERE source_id IN ({marks})", others)
+        self._keep_findings(source_id, batch, sheet_filter)
+        return res
+
+    def _held_elsewhere(self, kind: str, sources: Sequence[int]) -> bool:
+        """Whether any file but these holds a row of this kind (or a version of one)."""
+        marks = ",".join("?" * len(sources)) or "NULL"
+        if self.conn.execute(f"SELECT 1 FROM {kind} WHERE source_id NOT IN ({marks}) LIMIT 1", sources).fetchone():
+            return True
+        return bool(self.conn.execute(f"SELECT 1 FROM row_sources WHERE kind = ? AND source_id NOT IN ({marks}) LIMIT 1", (kind, *sources)).fetchone())
+
+    def _add_all(self, batch: Batch, res: FileResult, source_id: int, seq: int, sha: str, now: str, sheet_filter) -> FileResult:
+        """File rows that are all new to the ledger: one insert each, fed from the columns a chunk at a
+        time (ledger_rows.py), then the file's version, as _ingest_one does."""
+        from disclo_cli.ledger_rows import insert_rows
+
+        kind = batch.kind
+        names = [f.name for f in spec(kind).stored]
+        cols = ("key", *names, "digest", "source_id", "sheet", "row", "seq")
+        self.conn.executemany(f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", insert_rows(kind, batch.tables, source_id, seq))
+        res.added = sum(len(t) for t in batch.tables)
+        self.conn.execute("INSERT INTO versions (id, source_id, sha256, ingested_at, rows, added, changed, withdrawn, unchanged, rejected, repeated, replaces) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (seq, source_id, sha, now, res.added, res.added, 0, 0, 0, res.rejected, res.repeated,
+                           json.dumps(list(batch.replaces), ensure_ascii=False) if batch.replaces else None))
+        self.conn.execute("UPDATE sources SET name = ?, path = ?, sha256 = ?, ingested_at = ? WHERE id = ?",
+                          (batch.path.name, str(batch.path.resolve()), sha, now, source_id))
         self._keep_findings(source_id, batch, sheet_filter)
         return res
 

@@ -560,20 +560,25 @@ def read_sheet(sheet: Sheet, layout: Layout, config: Config, *, year: int | None
                        reference=reference).run()
 
 
-def read_file(path: str | Path, config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
-              strict: bool = False, today: dt.date | None = None, columnar: bool | None = None) -> list[SheetRead]:
-    """Every register sheet of a file, each row a record or a finding that says why not.
+def read_file(path: str | Path | Input, config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
+              strict: bool = False, today: dt.date | None = None, columnar: bool | None = None, year_option: bool = True) -> list[SheetRead]:
+    """Every register sheet of a file (or of its bytes, read once), each row a record or a finding
+    that says why not.
 
     Read column-wise (columnar.py) where that reads exactly what the row reader reads and the file
     is large enough to gain by it; `columnar=True` for any size (tests), False never."""
+    from disclo_cli.ingest.readers import read_input
+
     today = today or dt.date.today()
+    inp = read_input(path)
     if columnar is not False:
         from disclo_cli.ingest import columnar as col
 
-        found = col.read(path, config, kind, sheet, min_bytes=0 if columnar else col.MIN_BYTES, today=today)
+        found = col.read(inp.path, config, kind, sheet, data=inp.data, min_bytes=0 if columnar else col.MIN_BYTES, today=today)
         if found is not None:
-            return [SheetReader(s, layout, config, year=year, strict=strict, today=today, block=block).run() for s, layout, block in found]
-    return [read_sheet(s, layout, config, year=year, strict=strict, today=today) for s, layout in locate(path, config, kind, sheet)]
+            return [SheetReader(s, layout, config, year=year, strict=strict, today=today, year_option=year_option, block=block).run()
+                    for s, layout, block in found]
+    return [read_sheet(s, layout, config, year=year, strict=strict, today=today, year_option=year_option) for s, layout in locate(inp, config, kind, sheet)]
 
 
 def read_registers(paths: Iterable[str | Path], config: Config, *, kind: str | None = None, sheet: str | None = None, year: int | None = None,
