@@ -274,11 +274,10 @@ def _csv(p: Path, data: bytes, config: Config, kind: str | None) -> list[tuple[C
         start = bom + len(text[:ends[first - 1]].encode(encoding))
         width = max(len(r) for r in head)
         names = [f"c{i}" for i in range(max(width, 1))]
-        body = data[start:]
-        if not body.endswith(b"\n"):
-            body += b"\n"
+        # the bytes after the head, not copied (a last line without its line end: copied once, ended)
+        body = pa.py_buffer(data).slice(start) if data.endswith(b"\n") else pa.py_buffer(data[start:] + b"\n")
         try:
-            table = pacsv.read_csv(io.BytesIO(body),
+            table = pacsv.read_csv(pa.BufferReader(body),
                                    read_options=pacsv.ReadOptions(column_names=names, encoding="utf8" if encoding == "utf-8" else encoding),
                                    parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False),
                                    convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
@@ -361,7 +360,7 @@ class _Column:
         import pyarrow.compute as pc
 
         self.string = a.type == pa.string()
-        self.plain = plain and self.string
+        self.plain = plain and self.string and _mostly_distinct(a)
         if self.plain:
             if isinstance(a, pa.ChunkedArray):
                 a = a.combine_chunks()
@@ -407,7 +406,12 @@ class _Column:
         import pyarrow.compute as pc
 
         if self.plain:
-            return pc.fill_null(pc.and_(pc.match_substring(self.raw_arrow, "计"), pc.less_equal(pc.utf8_length(self.raw_arrow), 60)), False)
+            a = self.raw_arrow
+            if pc.all(pc.fill_null(pc.string_is_ascii(a), True)).as_py():
+                return None  # 计 is not ASCII
+            hit = pc.fill_null(pc.match_substring(a, "计"), False)
+            # the length only of the texts with a 计 in them
+            return _patched(hit, hit, lambda x: pc.less_equal(pc.utf8_length(x), 60), a)
         flags = [v.__class__ is str and "计" in v and len(v) <= 60 for v in self.values]
         return self.per_value(flags) if any(flags) else None
 
@@ -425,6 +429,15 @@ class _Column:
         if remap != list(range(len(remap))):
             codes = pc.take(pa.array(remap, pa.int32()), codes)
         return Coded(Codes(codes), self.values)
+
+
+def _mostly_distinct(a, sample: int = 4096) -> bool:
+    """Whether most values of a column differ (titles, ids): not worth a dictionary."""
+    import pyarrow.compute as pc
+
+    head = a.slice(0, sample)
+    n = len(head) - head.null_count
+    return n > 0 and pc.count_distinct(head).as_py() * 2 > n
 
 
 def _encoded(a):
@@ -530,7 +543,10 @@ def id_keys(ids: Coded):
         if any(v is not None and not isinstance(v, str) for v in values):
             return None  # ids that are not text (numbers of a workbook): keyed in Python
     empty = pc.fill_null(pc.equal(arr, ""), True)
-    folded = fold_plain(arr)
+    if pc.all(pc.fill_null(pc.string_is_ascii(arr), True)).as_py() and not pc.any(pc.fill_null(pc.match_substring_regex(arr, r"[A-Z\t\n\x0b\x0c\r\x1c-\x1f :*]"), False)).as_py():
+        folded = arr  # ASCII with nothing to fold (no capitals, spaces or trailing : *): norm leaves it as it is
+    else:
+        folded = fold_plain(arr)
     keys = pc.binary_join_element_wise("id:", folded, "")
     todo = pc.indices_nonzero(pc.and_(pc.invert(empty), pc.is_null(folded))).to_pylist()
     if todo:

@@ -140,6 +140,7 @@ def dense(codes: IntVec) -> tuple[IntVec, list[int]]:
 def combine(parts: Sequence[tuple[IntVec, int]], n: int) -> tuple[IntVec, list[int]]:
     """The combination of several coded columns (each with its number of codes) as one dense code
     per row, and each combination's first row."""
+    parts = [p for p in parts if p[1] > 1] or parts[:1]  # a part of one code tells no rows apart
     if not parts:
         codes = constant(n)
         return codes, [0] if n else []
