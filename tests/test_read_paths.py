@@ -263,4 +263,4 @@ def test_registers_the_columnar_reader_serves_read_the_same(rows, strict, cfg, a
 def test_the_columnar_reader_served_the_registers_made_for_it() -> None:
     SERVED.clear()
     test_registers_the_columnar_reader_serves_read_the_same()
-    assert len(SERVED) >= EXAMPLES  # most of them: the test above is not read by rows alone
+    assert len(SERVED) >= EXAMPLES // 2  # most of them: the test above is not read by rows alone

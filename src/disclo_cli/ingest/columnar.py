@@ -156,7 +156,7 @@ def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, 
             data = p.read_bytes()
         elif len(data) < min_bytes:
             return None
-        kind_of = sniff(p)
+        kind_of = sniff(data, str(p))
     except Exception:  # the row reader says what is wrong with the file
         return None
     if kind_of == "csv":

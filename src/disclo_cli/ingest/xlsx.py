@@ -92,12 +92,16 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
     from disclo_cli.ingest import guards
     from disclo_cli.ingest.readers import _quiet_panics
 
+    from disclo_cli.errors import InputError
+
     try:
-        fmt = guards.zip_format(p, guards.guard_zip(p))
+        fmt = guards.zip_format(p, guards.guard_zip(p, data))
         if fmt != "xlsx":
             return None
-        parts = guards.guard_xlsx(p)
-    except Exception:  # a workbook a guard refuses: the row reader refuses it too, and says why
+        parts = guards.guard_xlsx(p, data)
+    except InputError:
+        raise  # the guard's refusal, as the row reader would give it on these same bytes (not measured twice)
+    except Exception:  # a part that does not unpack: the row reader says so
         return None
     try:
         import fastexcel
@@ -123,6 +127,7 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
             with _quiet_panics():
                 sh = reader.load_sheet(i, header_row=None, schema_sample_rows=None, dtype_coercion="coerce")
                 height, width = sh.height, sh.width
+                hidden = {"hidden": "hidden", "veryhidden": "very-hidden"}.get(str(sh.visible), "")
                 batch = sh.to_arrow() if height else None
             del sh
         except BaseException as exc:  # noqa: BLE001
@@ -138,7 +143,7 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
             return None  # the cells do not start where this reader can tell (the row reader pads them from A1)
         if (last + 1) * width > MAX_CELLS:
             return None
-        got = _sheet(p, name, i, part, batch, first, width, merges, config, kind, today)
+        got = _sheet(p, name, i, part, batch, first, width, merges, config, kind, today, hidden)
         if got is False:
             return None
         if got is not None:
@@ -146,7 +151,7 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
     return out or None
 
 
-def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: int, merges, config, kind, today):
+def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: int, merges, config, kind, today, hidden: str = ""):
     """(Columnar, Layout) of one sheet; None when it holds no register; False to read the workbook by rows."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -178,7 +183,7 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
                 alt.append(v)
         as_text.append(row)
         as_cell.append(alt)
-    sheet = Sheet(str(p), name, index, as_text, tuple(merges), "xlsx", part=part)
+    sheet = Sheet(str(p), name, index, as_text, tuple(merges), "xlsx", part=part, hidden=hidden)
     layout = detect(sheet, config.columns, kind)
     if ambiguous and layout != detect(Sheet(str(p), name, index, as_cell, tuple(merges), "xlsx", part=part), config.columns, kind):
         return False
