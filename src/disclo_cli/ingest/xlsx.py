@@ -31,49 +31,6 @@ _AMB_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$")
 _AMB_BOOL = ("true", "false")
 _AMB_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _AMBIGUOUS = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?|true|false|-?\d+(\.\d+)?)$"
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>(?!</c>)')
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _col(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
-
-
-def sheet_facts(zf, part: str) -> tuple[int, int, int, list[tuple[int, int, int, int]]] | None:
-    """(first row, last row, whether a cell of column A holds a value, merged ranges) of a worksheet,
-    0-based, from its XML unpacked once in C; None where the XML is not as Excel, WPS and openpyxl
-    write it (rows in order, cells referenced A1-style)."""
-    first = last = -1
-    col_a = False
-    merges: list[tuple[int, int, int, int]] = []
-    carry = b""
-    with zf.open(part) as fh:  # zipfile unpacks with zlib, a piece at a time
-        while True:
-            piece = fh.read(1 << 22)
-            if not piece:
-                break
-            buf = carry + piece
-            cut = buf.rfind(b">") + 1
-            buf, carry = buf[:cut], buf[cut:]
-            if first < 0:
-                m = _CELL.search(buf)
-                if m:
-                    first = int(m.group(2)) - 1
-            if not col_a and re.search(rb'<c r="A[0-9]{1,7}"[^>]*?(?<!/)>(?!</c>)', buf):
-                col_a = True
-            tail = buf[-4096:]
-            for m in _CELL.finditer(tail):
-                last = int(m.group(2)) - 1
-            if b"<mergeCell " in buf:
-                merges += [(int(r0) - 1, _col(c0), int(r1) - 1, _col(c1)) for c0, r0, c1, r1 in _MERGE.findall(buf)]
-    if first < 0:
-        return None
-    return first, last, col_a, merges
-
-
 def _native(v: str) -> object:
     """What a rendering stands for if it is not text (the other reading of an ambiguous cell)."""
     if v in _AMB_BOOL:
@@ -86,9 +43,6 @@ def _native(v: str) -> object:
 
 def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str | None, today: dt.date | None = None):
     """[(Columnar, Layout)] of a workbook's register sheets, or None (read it by rows)."""
-    import io
-    import zipfile
-
     from disclo_cli.ingest import guards
     from disclo_cli.ingest.readers import _quiet_panics
 
@@ -98,7 +52,8 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
         fmt = guards.zip_format(p, guards.guard_zip(p, data))
         if fmt != "xlsx":
             return None
-        parts = guards.guard_xlsx(p, data)
+        extents: dict = {}
+        parts = guards.guard_xlsx(p, data, extents)
     except InputError:
         raise  # the guard's refusal, as the row reader would give it on these same bytes (not measured twice)
     except Exception:  # a part that does not unpack: the row reader says so
@@ -117,12 +72,11 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return None
-    zf = zipfile.ZipFile(io.BytesIO(data))
     for i, name in enumerate(names):
         part = parts.get(name, "")
-        if not part:
+        ext = extents.get(part)
+        if not part or ext is None or not ext.exact:
             return None
-        facts = sheet_facts(zf, part)
         try:
             with _quiet_panics():
                 sh = reader.load_sheet(i, header_row=None, schema_sample_rows=None, dtype_coercion="coerce")
@@ -134,13 +88,16 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             return None
-        if facts is None:
+        if not ext.first_row:
             if height == 0:
                 continue  # an empty sheet: nothing to find
             return None
-        first, last, col_a, merges = facts
-        if height and (last - first + 1 != height or not col_a):
+        first, last = ext.first_row - 1, ext.rows - 1
+        if height and (last - first + 1 != height or not ext.col_a or ext.cols != width):
             return None  # the cells do not start where this reader can tell (the row reader pads them from A1)
+        if ext.merge_count is not None and ext.merge_count != len(ext.merges):
+            return None  # merged ranges not all seen
+        merges = sorted(ext.merges)
         if (last + 1) * width > MAX_CELLS:
             return None
         got = _sheet(p, name, i, part, batch, first, width, merges, config, kind, today, hidden)
