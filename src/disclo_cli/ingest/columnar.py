@@ -140,6 +140,7 @@ class Columnar:
         self.start = start  # the 0-based sheet row of the columns' first row
         self.merged = merged
         self.unsure: tuple[int, ...] = ()  # columns whose cells may read otherwise by rows: fine unless a content key reads them
+        self.check = None  # block -> the unsure columns, or False: the block does not read as the row reader's (xlsx.py)
 
 
 def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, *, data: bytes | None = None,
@@ -174,6 +175,11 @@ def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, 
         block = arrow_block(col, layout, spec(layout.kind))
         if block is None:
             return None
+        if col.check is not None:
+            unsure = col.check(block)
+            if unsure is False:
+                return None
+            col.unsure = unsure
         if col.unsure and _content_keyed(block, layout):
             return None  # a row without an id is keyed by every column, and one of them may read otherwise by rows
         out.append((col.sheet, layout, block))

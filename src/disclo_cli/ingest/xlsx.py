@@ -149,24 +149,44 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
     start_row = layout.header_row + 1 + layout.sub_rows
     if any(r1 >= start_row and r1 > r0 for r0, c0, r1, c1 in merges):
         return False  # merged down over data rows: read by rows
-    # the columns of the data area: a rendering is accepted in a date field when it reads as the
-    # same plausible date either way, nowhere else
+    col = Columnar(sheet, columns, first, ())
+    col.check = lambda block: check_block(block, layout, columns, today)
+    return col, layout
+
+
+def _ambiguous(v: object) -> bool:
+    return isinstance(v, str) and (v in _AMB_BOOL or bool(_AMB_DATETIME.match(v)) or bool(_AMB_NUMBER.match(v)))
+
+
+def check_block(block, layout: Layout, columns: list, today: dt.date):
+    """After the data area is found (columnar.arrow_block): whether every column reads as the row
+    reader reads it. A rendering is accepted in a date field when it reads as the same plausible
+    date either way, nowhere else; a column only a content key reads may hold one (columnar.read
+    then looks whether any row needs its content key). Returns the columns of that kind, or False."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from disclo_cli.ingest.columnar import ArrowValues
     from disclo_cli.schema import spec
 
     reg = spec(layout.kind)
     by_col = {c: f for f, c in layout.columns.items()}
-    skip = start_row - first
-    unmapped: list[int] = []  # columns only a row's content key reads (rows without an id)
-    for c, _h in [*layout.content_columns(), *((c, "") for c in layout.columns.values())]:
-        if c >= len(columns):
-            continue
-        a = columns[c].slice(skip)
+    unmapped: list[int] = []
+    for c, coded in block.cells.items():
         f = reg.field(by_col[c]) if c in by_col else None
-        t = a.type
+        t = columns[c].type if c < len(columns) else pa.string()
+        values = coded.values
+        if isinstance(values, ArrowValues):  # a text column kept in Arrow: looked at there
+            if not pc.any(pc.fill_null(pc.match_substring_regex(values.arrow, _AMBIGUOUS), False)).as_py():
+                continue
+            if f is None:
+                unmapped.append(c)
+                continue
+            return False
         if pa.types.is_timestamp(t):
             if f is None or f.type != "date":
                 return False  # a date cell's text depends on whether it is a date or a date and time
-            for v in _py(pc.unique(a).to_pylist(), t):
+            for v in values:
                 if v is None:
                     continue
                 d = v if type(v) is dt.date else v.date()
@@ -175,16 +195,16 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
             continue
         if t != pa.string():
             continue
-        amb = pc.fill_null(pc.match_substring_regex(a, _AMBIGUOUS), False)
-        if not pc.any(amb).as_py():
+        amb = [v for v in values if _ambiguous(v)]
+        if not amb:
             continue
         if f is None:
             unmapped.append(c)  # a problem only if some row has no id (columnar.read looks)
             continue
         if f.type != "date":
             return False
-        for v in pc.unique(pc.filter(a, amb)).to_pylist():
-            if _AMB_NUMBER.match(v) and "." in v and month_day(v):
+        for v in amb:
+            if _AMB_NUMBER.match(v) and "." in v and month_day(v):  # type: ignore[arg-type]
                 return False  # 3.5: March 5th as text, 1900-01-02 as a number
             try:
                 d = parse_date(v, None)
@@ -192,6 +212,4 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
                 return False
             if d is None or implausible(d, v, today) is not None:
                 return False  # a problem whose message quotes the cell: read by rows
-    col = Columnar(sheet, columns, first, ())
-    col.unsure = tuple(unmapped)
-    return col, layout
+    return tuple(unmapped)
