@@ -98,8 +98,9 @@ def _table_chunks(kind: str, table) -> Iterator[tuple]:
     body = pc.binary_join_element_wise(*fragments, ",", null_handling="skip") if fragments else pa.repeat("", n)
     body = pc.binary_join_element_wise("{", body, "}", "")
     keys = table.keys if not isinstance(table.keys, list) else pa.array(table.keys, pa.string())
-    numbers = table.numbers
-    row_idx = table.rows
+    rows_arrow = table.rows.arrow if hasattr(table.rows, "arrow") else pa.array(table.rows, pa.int32())
+    numbers = table.numbers.arrow if hasattr(table.numbers, "arrow") else pa.array(table.numbers, pa.int32())
+    where_all = pc.take(numbers, rows_arrow)  # each record's sheet row
     sheet = table.sheet
     prefix = DIGEST_VERSION + ":"
     sha1 = hashlib.sha1
@@ -117,7 +118,7 @@ def _table_chunks(kind: str, table) -> Iterator[tuple]:
             else:
                 columns.append(c.slice(start, end - start).to_pylist())
         ks = keys.slice(start, end - start).to_pylist()
-        where = [numbers[r] for r in _slice(row_idx, start, end)]
+        where = where_all.slice(start, end - start).to_pylist()
         yield ks, columns, digests, sheet, where
 
 
