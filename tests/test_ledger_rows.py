@@ -10,12 +10,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_csv, write_xlsx
-from test_read_paths import CONFIGS, ITEM_ROWS, ITEMS, REQUEST_ROWS, REQUESTS, TODAY
-from workspaces import EX23, config_of, copy_workspace
 
+from conftest import ROOT, write_csv, write_xlsx
 from disclo_cli.ledger import _digest_sql, _sql_values
 from disclo_cli.schema import key_of, spec
+from test_read_paths import CONFIGS, ITEM_ROWS, ITEMS, REQUEST_ROWS, REQUESTS, TODAY
+from workspaces import EX23, config_of, copy_workspace
 
 ODD = [["A-1", '标题"带引号"', "工作动态类", "2023-02-01", "政府网站"],
        ["A-2", "反斜杠\\与\t制表\n换行", "工作动态类", "2023-02-02", "政府网站、政务微信"],

@@ -16,12 +16,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, write_csv, write_xlsx
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
-from test_fuzz import ENCODINGS, _csv_text, _xlsx, sheet
 
+from conftest import FIXTURES, ROOT, write_csv, write_xlsx
 from disclo_cli.errors import DiscloError
+from test_fuzz import ENCODINGS, _csv_text, _xlsx, sheet
 
 EXAMPLES = int(os.environ.get("DISCLO_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], derandomize=True)

@@ -34,7 +34,7 @@ from disclo_cli.messages import msg
 from disclo_cli.model import Finding, Place, Registers
 from disclo_cli.schema import KINDS, Record, RegisterSpec, digest, from_sql, key_of, spec, to_sql
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_S = 60.0
 _CHUNK = 900  # SQLite's bound-parameter limit, with room
 
@@ -49,7 +49,8 @@ def _record_ddl(reg: RegisterSpec) -> list[str]:
         f"source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL, seq INTEGER NOT NULL DEFAULT 0)",
         # covering index in GROUP BY order, the date first: tables and tallies read it, not the wide rows
         f"CREATE INDEX IF NOT EXISTS {reg.kind}_tally ON {reg.kind}({grouped}{''.join(', ' + f.name for f in reg.summed)})",
-        f"CREATE INDEX IF NOT EXISTS {reg.kind}_source ON {reg.kind}(source_id)",
+        # a file's rows and their dates (which years a file holds: check and report ask per file)
+        f"CREATE INDEX IF NOT EXISTS {reg.kind}_source ON {reg.kind}(source_id, {reg.date})",
     ]
 
 
@@ -232,6 +233,17 @@ def _v3_indexes(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS sources_file ON sources(file_key, kind)")
 
 
+def _v5_indexes(conn: sqlite3.Connection) -> None:
+    """Schema 5: the covering indexes with the unit last (a grouped read without it groups on the
+    index's prefix, no sort), the source indexes with each row's date (the years a file holds)."""
+    for kind in KINDS:
+        conn.execute(f"DROP INDEX IF EXISTS {kind}_tally")
+        conn.execute(f"DROP INDEX IF EXISTS {kind}_source")
+        for stmt in _record_ddl(spec(kind)):
+            if "INDEX" in stmt:
+                conn.execute(stmt)
+
+
 def _digests_v2(conn: sqlite3.Connection) -> None:
     """Row digests over the stored fields that have a value (schema.digest): a field added later
     leaves them as they are. Schema 3's digests (of every field in a fixed order) are recomputed."""
@@ -257,6 +269,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_files_versions_and_holders", 4, _v3_payloads),
     Migration("0004_covering_indexes", 4, _v3_indexes),
     Migration("0004_digests_v2", 4, _digests_v2),
+    Migration("0005_indexes_unit_last_source_dates", 5, _v5_indexes),
 )
 
 

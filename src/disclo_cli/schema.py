@@ -128,7 +128,12 @@ class RegisterSpec:
 
     @cached_property
     def grouped(self) -> tuple[FieldSpec, ...]:
-        return tuple(f for f in self.fields if f.grouped and f.stored)
+        """The fields tables and tallies count by, in the covering index's order: the unit last,
+        because a grouped read leaves it out unless a roll-up asks by unit, and SQLite groups
+        without sorting only over a prefix of the index (a unit in the middle cost a temporary
+        B-tree: 1M items grouped in 1.5 s instead of 0.3 s)."""
+        fields = [f for f in self.fields if f.grouped and f.stored]
+        return tuple(sorted(fields, key=lambda f: f.name == "unit"))
 
     @cached_property
     def summed(self) -> tuple[FieldSpec, ...]:

@@ -23,8 +23,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from disclo_cli.ingest.layout import SCAN_ROWS, Block, Layout, _NOTE, _TOTAL, detect, is_total_row
-from disclo_cli.ingest.readers import MAX_CELLS, Sheet, decode_as, sniff
+from disclo_cli.ingest.layout import _NOTE, _TOTAL, SCAN_ROWS, Block, Layout, detect, is_total_row
+from disclo_cli.ingest.readers import MAX_CELLS, Sheet, sniff
 from disclo_cli.ingest.vectors import Coded, Codes
 from disclo_cli.schema import spec
 from disclo_cli.text import norm
@@ -256,7 +256,7 @@ def _csv(p: Path, data: bytes, config: Config, kind: str | None) -> list[tuple[C
         offset = [0]
         lines = _lines_with_ends(text)
 
-        def feed():
+        def feed(lines=lines, offset=offset):
             for line, end in lines:
                 offset[0] = end
                 yield line
@@ -319,7 +319,7 @@ def arrow_block(col: Columnar, layout: Layout, reg) -> Block | None:
     mapped = sorted(set(layout.columns.values()))
     if n < 0 or not mapped:
         return None
-    wanted = sorted({*mapped, *(c for c, _ in layout.content_columns())}) 
+    wanted = sorted({*mapped, *(c for c, _ in layout.content_columns())})
     looked = sorted({*wanted, *range(min(6, len(arrays)))})  # the first six cells are where a 合计 is written
     plain = _plain_columns(layout, reg)
     columns: dict[int, _Column] = {}

@@ -120,7 +120,6 @@ def remap(codes: IntVec, mapping: Sequence[int]) -> IntVec:
 def dense(codes: IntVec) -> tuple[IntVec, list[int]]:
     """Codes renumbered 0, 1, … in order of first appearance, and each new code's first row."""
     if is_arrow(codes):
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         enc = pc.dictionary_encode(codes.arrow)  # type: ignore[union-attr]

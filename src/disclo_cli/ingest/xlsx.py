@@ -18,7 +18,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from disclo_cli.ingest.columnar import Columnar, python_values as _py
+from disclo_cli.ingest.columnar import Columnar
+from disclo_cli.ingest.columnar import python_values as _py
 from disclo_cli.ingest.dates import DateProblem, implausible, month_day, parse_date
 from disclo_cli.ingest.layout import SCAN_ROWS, Layout, detect
 from disclo_cli.ingest.readers import MAX_CELLS, Sheet
@@ -43,10 +44,9 @@ def _native(v: str) -> object:
 
 def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str | None, today: dt.date | None = None):
     """[(Columnar, Layout)] of a workbook's register sheets, or None (read it by rows)."""
+    from disclo_cli.errors import InputError
     from disclo_cli.ingest import guards
     from disclo_cli.ingest.readers import _quiet_panics
-
-    from disclo_cli.errors import InputError
 
     try:
         fmt = guards.zip_format(p, guards.guard_zip(p, data))
@@ -111,7 +111,6 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
 def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: int, merges, config, kind, today, hidden: str = ""):
     """(Columnar, Layout) of one sheet; None when it holds no register; False to read the workbook by rows."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     columns = [batch.column(c) for c in range(batch.num_columns)] if batch is not None else []
     for c in columns:
