@@ -38,7 +38,7 @@ def test_init_writes_a_commented_config_and_creates_the_ledger(tmp_path, run) ->
         assert re.search(r"[\u4e00-\u9fff]", line), key  # each key is explained
     assert "# through = 2017" in opening
     meta = dict(sqlite3.connect(tmp_path / "柳城" / "disclo.sqlite").execute("SELECT key, value FROM meta"))
-    assert meta["schema_version"] == "4"
+    assert meta["schema_version"] == "5"
     assert {k: v for k, v in dump(tmp_path / "柳城" / "disclo.sqlite").items() if k not in ("meta", "migrations")} == {
         "cases": [], "findings": [], "items": [], "requests": [], "row_sources": [], "sources": [], "versions": []}
 

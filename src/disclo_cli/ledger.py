@@ -34,7 +34,7 @@ from disclo_cli.messages import msg
 from disclo_cli.model import Finding, Place, Registers
 from disclo_cli.schema import KINDS, Record, RegisterSpec, digest, from_sql, key_of, spec, to_sql
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_S = 60.0
 _CHUNK = 900  # SQLite's bound-parameter limit, with room
 
@@ -49,7 +49,8 @@ def _record_ddl(reg: RegisterSpec) -> list[str]:
         f"source_id INTEGER NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL, seq INTEGER NOT NULL DEFAULT 0)",
         # covering index in GROUP BY order, the date first: tables and tallies read it, not the wide rows
         f"CREATE INDEX IF NOT EXISTS {reg.kind}_tally ON {reg.kind}({grouped}{''.join(', ' + f.name for f in reg.summed)})",
-        f"CREATE INDEX IF NOT EXISTS {reg.kind}_source ON {reg.kind}(source_id)",
+        # a file's rows and their dates (which years a file holds: check and report ask per file)
+        f"CREATE INDEX IF NOT EXISTS {reg.kind}_source ON {reg.kind}(source_id, {reg.date})",
     ]
 
 
@@ -114,6 +115,7 @@ class Batch:
     findings: Sequence[Finding] = ()  # the file's problems, kept for 'disclo check'
     replaces: Sequence[str] = ()  # files (name, path or key) this one replaces (--replaces)
     sheets: Sequence[str] | None = None  # only these sheets were read: rows of other sheets stay
+    tables: Sequence | None = None  # the records held as columns (ingest/registers.RecordTable), instead of `records`
 
 
 @dataclass
@@ -231,6 +233,17 @@ def _v3_indexes(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS sources_file ON sources(file_key, kind)")
 
 
+def _v5_indexes(conn: sqlite3.Connection) -> None:
+    """Schema 5: the covering indexes with the unit last (a grouped read without it groups on the
+    index's prefix, no sort), the source indexes with each row's date (the years a file holds)."""
+    for kind in KINDS:
+        conn.execute(f"DROP INDEX IF EXISTS {kind}_tally")
+        conn.execute(f"DROP INDEX IF EXISTS {kind}_source")
+        for stmt in _record_ddl(spec(kind)):
+            if "INDEX" in stmt:
+                conn.execute(stmt)
+
+
 def _digests_v2(conn: sqlite3.Connection) -> None:
     """Row digests over the stored fields that have a value (schema.digest): a field added later
     leaves them as they are. Schema 3's digests (of every field in a fixed order) are recomputed."""
@@ -256,6 +269,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_files_versions_and_holders", 4, _v3_payloads),
     Migration("0004_covering_indexes", 4, _v3_indexes),
     Migration("0004_digests_v2", 4, _digests_v2),
+    Migration("0005_indexes_unit_last_source_dates", 5, _v5_indexes),
 )
 
 
@@ -472,12 +486,20 @@ class Ledger:
         seq = (self.conn.execute("SELECT coalesce(max(id), 0) FROM versions").fetchone()[0]) + 1
         names = [f.name for f in reg.stored]
 
-        new: dict[str, tuple[tuple, str, str, int]] = {}
-        for rec in batch.records:
-            values = _sql_values(rec)
-            new[key_of(rec)] = (values, _digest_sql(kind, dict(zip(names, values, strict=True))), rec.place.sheet, rec.place.row or 0)
         sheet_filter = set(batch.sheets) if batch.sheets is not None else None
         prev = self._holdings(kind, olds, sheet_filter)  # key -> (digest, is_current, holder id) of the old versions
+        if batch.tables is not None:
+            from disclo_cli.ledger_rows import rows as table_rows
+
+            if not prev and not replaced and not self._held_elsewhere(kind, olds):
+                # the first filing of rows no other file holds: every row is added, straight from the columns
+                return self._add_all(batch, res, source_id, seq, sha, now, sheet_filter)
+            new: dict[str, tuple[tuple, str, str, int]] = {k: (v, d, sh, r or 0) for k, v, d, sh, r in table_rows(kind, batch.tables)}
+        else:
+            new = {}
+            for rec in batch.records:
+                values = _sql_values(rec)
+                new[key_of(rec)] = (values, _digest_sql(kind, dict(zip(names, values, strict=True))), rec.place.sheet, rec.place.row or 0)
         current = self._current(kind, [k for k in new if k not in prev or not prev[k][1]])
         inserts: list[tuple] = []
         updates: list[tuple] = []
@@ -541,6 +563,32 @@ class Ledger:
             marks = ",".join("?" * len(others))
             self.conn.execute(f"UPDATE sources SET status = 'replaced' WHERE id IN ({marks})", others)
             self.conn.execute(f"DELETE FROM findings WHERE source_id IN ({marks})", others)
+        self._keep_findings(source_id, batch, sheet_filter)
+        return res
+
+    def _held_elsewhere(self, kind: str, sources: Sequence[int]) -> bool:
+        """Whether any file but these holds a row of this kind (or a version of one)."""
+        marks = ",".join("?" * len(sources)) or "NULL"
+        if self.conn.execute(f"SELECT 1 FROM {kind} WHERE source_id NOT IN ({marks}) LIMIT 1", sources).fetchone():
+            return True
+        return bool(self.conn.execute(f"SELECT 1 FROM row_sources WHERE kind = ? AND source_id NOT IN ({marks}) LIMIT 1", (kind, *sources)).fetchone())
+
+    def _add_all(self, batch: Batch, res: FileResult, source_id: int, seq: int, sha: str, now: str, sheet_filter) -> FileResult:
+        """File rows that are all new to the ledger: one insert each, fed from the columns a chunk at a
+        time (ledger_rows.py), then the file's version, as _ingest_one does."""
+        from disclo_cli.ledger_rows import insert_rows
+
+        kind = batch.kind
+        names = [f.name for f in spec(kind).stored]
+        cols = ("key", *names, "digest", "source_id", "sheet", "row", "seq")
+        self.conn.executemany(f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", insert_rows(kind, batch.tables, source_id, seq))
+        res.added = sum(len(t) for t in batch.tables)
+        self.conn.execute("INSERT INTO versions (id, source_id, sha256, ingested_at, rows, added, changed, withdrawn, unchanged, rejected, repeated, replaces) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (seq, source_id, sha, now, res.added, res.added, 0, 0, 0, res.rejected, res.repeated,
+                           json.dumps(list(batch.replaces), ensure_ascii=False) if batch.replaces else None))
+        self.conn.execute("UPDATE sources SET name = ?, path = ?, sha256 = ?, ingested_at = ? WHERE id = ?",
+                          (batch.path.name, str(batch.path.resolve()), sha, now, source_id))
         self._keep_findings(source_id, batch, sheet_filter)
         return res
 

@@ -14,7 +14,7 @@ import json
 import tomllib
 from dataclasses import dataclass, field, make_dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -84,7 +84,9 @@ class Record:
 
 @dataclass(frozen=True)
 class RegisterSpec:
-    """A register kind: its fields in order, the field that dates a row, the record class."""
+    """A register kind: its fields in order, the field that dates a row, the record class.
+
+    The field lists are computed once (they are asked for per row by readers and the ledger)."""
 
     kind: str
     title: str
@@ -94,39 +96,55 @@ class RegisterSpec:
     record: type = field(repr=False, compare=False, default=Record)
 
     def field(self, name: str) -> FieldSpec:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        f = self._by_name.get(name)
+        if f is None:
+            raise KeyError(name)
+        return f
 
-    @property
+    @cached_property
+    def _by_name(self) -> dict[str, FieldSpec]:
+        return {f.name: f for f in self.fields}
+
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def stored(self) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if f.stored)
 
-    @property
+    @cached_property
+    def stored_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.stored)
+
+    @cached_property
     def readable(self) -> tuple[FieldSpec, ...]:
         """The fields a column of the register may hold."""
         return tuple(f for f in self.fields if not f.derived)
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
-    @property
+    @cached_property
     def grouped(self) -> tuple[FieldSpec, ...]:
-        return tuple(f for f in self.fields if f.grouped and f.stored)
+        """The fields tables and tallies count by, in the covering index's order: the unit last,
+        because a grouped read leaves it out unless a roll-up asks by unit, and SQLite groups
+        without sorting only over a prefix of the index (a unit in the middle cost a temporary
+        B-tree: 1M items grouped in 1.5 s instead of 0.3 s)."""
+        fields = [f for f in self.fields if f.grouped and f.stored]
+        return tuple(sorted(fields, key=lambda f: f.name == "unit"))
 
-    @property
+    @cached_property
     def summed(self) -> tuple[FieldSpec, ...]:
         return tuple(f for f in self.fields if f.sum and f.stored)
 
     def make(self, place: Place, key: str = "", /, **values: object):
-        """A record of this kind; fields not given take their default."""
-        return self.record(**{f.name: values.get(f.name, f.default()) for f in self.stored}, place=place, key=key)
+        """A record of this kind; fields not given take their default (the record class's own
+        defaults: they are immutable, so shared)."""
+        if values.keys() <= self.stored_names:
+            return self.record(**values, place=place, key=key)
+        return self.record(**{k: v for k, v in values.items() if k in self.stored_names}, place=place, key=key)
 
 
 class SchemaError(ValueError):

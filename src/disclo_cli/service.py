@@ -13,15 +13,14 @@ from disclo_cli.model import Tally
 def tally_files(files: Sequence[str], config: Config, *, by: Sequence[str], year: int | None, sheet: str | None = None, strict: bool = False) -> Tally:
     """Tally the published items of register files (every register sheet in them)."""
     from disclo_cli.ingest.registers import read_registers
-    from disclo_cli.tally import dedupe, filter_year, tally
+    from disclo_cli.tally import tally_tables
 
     parsed = read_registers(files, config, kind="items", sheet=sheet, year=year, strict=strict)
     items = parsed["items"]
-    records, dup = dedupe(items.records)
-    records, outside = filter_year(records, year)
-    findings = items.findings + dup + outside
     sources = [f"{Path(f).name}:{s}" for f, s, _ in items.sheets]
-    return tally(records, by, year=year, categories=config.vocab["categories"].labels, channels=config.vocab["channels"].labels, findings=findings, sources=sources)
+    # the records a column at a time: the same tally as dedupe + filter_year + tally of the records
+    return tally_tables([r.table for r in items.reads], by, year=year, categories=config.vocab["categories"].labels,
+                        channels=config.vocab["channels"].labels, findings=items.findings, sources=sources)
 
 
 def tally_ledger(config: Config, *, by: Sequence[str], year: int) -> Tally:
@@ -95,7 +94,12 @@ def sheet_requirements(read, config: Config) -> list:
     from disclo_cli.schema import spec
 
     reg = spec(read.kind)
-    years = sorted({getattr(r, reg.date).year for r in read.records})
+    if read.table is not None and read._records is None:  # the records held as columns: their dates a value at a time
+        years = sorted({d.year for d in read.table.used(reg.date) if d is not None})
+        file = read.table.file
+    else:
+        years = sorted({getattr(r, reg.date).year for r in read.records})
+        file = read.records[0].place.file if read.records else ""
     if not years:
         return []
     defaults = config.defaults.get(read.kind, {})
@@ -103,7 +107,7 @@ def sheet_requirements(read, config: Config) -> list:
     for standard in dict.fromkeys(standard_for_year(y) for y in years):
         for name, tables in fields_needed(load_definition(standard), read.kind).items():
             needed.setdefault(name, set()).update(f"{standard}:{t}" for t in tables)
-    place = Place(read.records[0].place.file, read.sheet.name)
+    place = Place(file, read.sheet.name)
     out = []
     for name, tables in needed.items():
         f = next((x for x in reg.fields if x.name == name), None)
@@ -123,16 +127,18 @@ def sheet_requirements(read, config: Config) -> list:
 
 
 def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = None, sheet: str | None = None, strict: bool = False,
-                 replaces: Sequence[str] = (), today=None, unit=None):
+                 replaces: Sequence[str] = (), today=None, unit=None, columnar: bool | None = None, as_records: bool = False):
     """Read every file, then file all their rows in one transaction. Returns (FileResults, findings).
 
     A file filed before is held exactly as it now is (ledger.py). A register that lacks a column the
     year's tables count by is not filed (an error naming the field). In strict mode any error in any
     row stops the ingest before the ledger is touched. `unit` (a county's rollup.units.Unit): every
     row is that unit's (`disclo ingest --unit KEY`); in a county, a row's key holds its unit.
+    `columnar` and `as_records` choose the reader and how rows reach the ledger (the tests hold
+    every way to the same ledger; by default: what is quickest).
     """
     from disclo_cli.errors import DataError
-    from disclo_cli.ingest.registers import locate, read_sheet
+    from disclo_cli.ingest.registers import read_file
     from disclo_cli.ledger import Batch, Ledger
     from disclo_cli.model import Finding, Place, blocking, errors_of
 
@@ -142,6 +148,9 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     from disclo_cli.ingest.readers import is_stdin, read_input
     from disclo_cli.ingest.registers import owner_note
 
+    # a county's rows are its units' (rollup/units.py: their keys change): those are filed as records;
+    # any other register's records go to the ledger a column at a time (ledger_rows.py)
+    as_records = as_records or unit is not None or bool(config.units)
     batches: list[Batch] = []
     findings = []
     for f in files:
@@ -156,13 +165,13 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
         key = file_key(path, config)
         try:
             inp = read_input(path)  # read once: the rows filed and the sha256 kept are of the same bytes
-            found = locate(inp, config, kind, sheet)
+            reads = read_file(inp, config, kind=kind, sheet=sheet, strict=strict, today=today, year_option=False, columnar=columnar)
         except InputError as exc:
             if len(files) > 1:  # say that the others are not filed either (one ingest, one transaction)
                 raise InputError("ingest-batch-stopped", problem=exc.message, todo=exc.hint, count=len(files)) from exc
             raise
-        for s, layout in found:
-            read = read_sheet(s, layout, config, strict=strict, today=today, year_option=False)
+        for read in reads:
+            s, layout = read.sheet, read.layout
             if unit is not None:
                 from disclo_cli.rollup.units import tag
 
@@ -176,24 +185,30 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
             batch = per_kind.get(layout.kind)
             if batch is None:
                 batch = per_kind[layout.kind] = Batch(path, layout.kind, [], key, inp.sha256, replaces=tuple(replaces),
-                                                      sheets=[] if sheet is not None else None)
+                                                      sheets=[] if sheet is not None else None, tables=None if as_records else [])
             if batch.sheets is not None:
                 batch.sheets = [*batch.sheets, s.name]
             if blocking(missing):
                 # the sheet is refused as a whole: its rows' own problems would only repeat what is missing
-                rows = len(read.records) + len(read.rejected)
+                rows = read.count + len(read.rejected)
                 batch.rejected += rows
                 refused = [*missing, Finding.of("error", "sheet-refused", Place(path.name, s.name), rows=rows)]
                 batch.findings = [*batch.findings, *refused]
                 findings.extend(refused)
                 continue
             read.findings[:0] = missing
-            batch.records = [*batch.records, *read.records]
+            if batch.tables is not None:
+                batch.tables = [*batch.tables, read.table]
+            else:
+                batch.records = [*batch.records, *read.records]
             batch.rejected += len(read.rejected)
             batch.findings = [*batch.findings, *read.findings]
             findings.extend(read.findings)
         for batch in per_kind.values():
-            batch.records, batch.repeated, repeats = _repeats(batch.records)
+            if batch.tables is not None:
+                batch.tables, batch.repeated, repeats = _table_repeats(batch.tables)
+            else:
+                batch.records, batch.repeated, repeats = _repeats(batch.records)
             findings.extend(repeats)
             batch.findings = [*batch.findings, *repeats]
         batches.extend(per_kind.values())
@@ -203,6 +218,27 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     with Ledger.open(config, write=True) as ledger:
         results = ledger.ingest(batches)
     return results, findings
+
+
+def _table_repeats(tables):
+    """_repeats of records held as columns: the rows whose key repeats are made Python objects and
+    taken once as schema.latest does (the later row wins); every other row is kept as it is."""
+    from disclo_cli.schema import key_of, latest
+    from disclo_cli.tally import repeated_rows
+
+    rep = repeated_rows(tables)
+    if not any(rep):
+        return tables, 0, []
+    tagged = [(ti, j, rec) for ti, (t, rows) in enumerate(zip(tables, rep, strict=True)) for j, rec in zip(rows, t.subset(rows), strict=True)]
+    kept, pairs = latest([rec for _, _, rec in tagged])
+    _, _, findings = _repeats([rec for _, _, rec in tagged])
+    keep = {id(rec) for rec in kept}
+    drop: dict[int, list[int]] = {}
+    for ti, j, rec in tagged:
+        if id(rec) not in keep:
+            drop.setdefault(ti, []).append(j)
+    _ = key_of
+    return [t.without(drop.get(ti, [])) for ti, t in enumerate(tables)], len(pairs), findings
 
 
 def _repeats(records):

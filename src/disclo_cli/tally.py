@@ -1,4 +1,6 @@
-"""Counts and shares of published items: pure functions from records to a Tally."""
+"""Counts and shares of published items: pure functions from records to a Tally (or from the records
+of register sheets held as columns, ingest/registers.RecordTable: the same Tally, the repeats and the
+year's findings the same, with Python objects made only of the rows they name)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,11 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from disclo_cli.messages import msg
-from disclo_cli.model import Finding, Item, Tally, TallyRow, share
+from disclo_cli.model import Finding, Item, Place, Tally, TallyRow, share
 from disclo_cli.schema import latest
 
 NO_CHANNEL = "（未注明渠道）"
+_NOWHERE = Place()
 NO_UNIT = "（未注明单位）"
 
 
@@ -107,3 +110,77 @@ def tally(items: Sequence[Item], by: Sequence[str], *, year: int | None, categor
         for k in row_keys
     )
     return Tally(tuple(by), year, total, rows, columns, column_totals, tuple(findings), tuple(sources))
+
+
+# --- from records held as columns ---------------------------------------------------------------------
+
+#: the fields each dimension of a tally counts by
+_DIM_FIELDS = {"category": ("category",), "channel": ("channels",), "month": ("date",), "unit": ("unit",)}
+
+
+def repeated_rows(tables: Sequence) -> list[list[int]]:
+    """Per table, the rows (in order) whose key some other record of any of the tables has too."""
+    arrow = [t for t in tables if not isinstance(t.keys, list)]
+    if not arrow:
+        seen: Counter[str] = Counter(k for t in tables for k in t.keys)
+        return [[j for j, k in enumerate(t.keys) if seen[k] > 1] for t in tables]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = [t.keys if not isinstance(t.keys, list) else pa.array(t.keys, pa.string()) for t in tables]
+    every = pa.chunked_array(keys, pa.string())
+    if len(pc.unique(every)) == len(every):
+        return [[] for _ in tables]  # no key twice: nothing to look at
+    vc = pc.value_counts(every)
+    twice = pc.filter(vc.field("values"), pc.greater(vc.field("counts"), 1))
+    if not len(twice):
+        return [[] for _ in tables]
+    return [pc.indices_nonzero(pc.is_in(k, value_set=twice)).to_pylist() for k in keys]
+
+
+def tally_tables(tables: Sequence, by: Sequence[str], *, year: int | None, categories: Sequence[str], channels: Sequence[str],
+                 findings: Sequence[Finding] = (), sources: Sequence[str] = ()) -> Tally:
+    """tally(filter_year(dedupe(the tables' records))), read a column at a time: the rows whose key
+    repeats are made Python objects (dedupe says which repeats which), and those outside the year
+    (filter_year says so, in dedupe's order); the rest are only counted."""
+    from disclo_cli.ingest.vectors import combine, counts, flagged, take, without
+    from disclo_cli.schema import key_of, spec
+
+    by = tuple(by) or ("category",)
+    fields = sorted({f for d in by for f in _DIM_FIELDS[d]})
+    rep = repeated_rows(tables)
+    # the repeats: Python records, in order; dedupe keeps each key's last record at its first place
+    tagged = [((ti, j), rec) for ti, (t, rows) in enumerate(zip(tables, rep, strict=True)) if rows for j, rec in zip(rows, t.subset(rows), strict=True)]
+    kept, dup = dedupe([rec for _, rec in tagged])
+    first_at = {}
+    for where, rec in tagged:
+        first_at.setdefault(key_of(rec), where)
+    placed = [(first_at[key_of(rec)], rec) for rec in kept]
+    outside: list[tuple[tuple[int, int], Item]] = []
+    groups: Counter[tuple] = Counter()
+    for where, rec in placed:
+        if year is not None and rec.date.year != year:
+            outside.append((where, rec))
+        else:
+            groups[tuple(getattr(rec, f) for f in fields)] += 1
+    for ti, (t, rows) in enumerate(zip(tables, rep, strict=True)):
+        date = t.fields["date"]
+        out_rows: list[int] = []
+        if year is not None:
+            bad = [v is None or v.year != year for v in date.values]
+            skip = set(rows)
+            out_rows = [j for j in flagged(date.codes, bad) if j not in skip]
+            outside += [((ti, j), rec) for j, rec in zip(out_rows, t.subset(out_rows), strict=True)]
+        counted = without(len(t), [*rows, *out_rows], date.codes)
+        cols = [t.fields[f] for f in fields]
+        parts = [(take(c.codes, counted), len(c.values)) for c in cols]
+        combo, firsts = combine(parts, len(counted))
+        for k, n in enumerate(counts(combo, len(firsts))):
+            if n:
+                groups[tuple(c.values[codes[firsts[k]]] for c, (codes, _) in zip(cols, parts, strict=True))] += n
+    outside.sort(key=lambda x: x[0])
+    late = [Finding.of("warning", "outside-year", rec.place, variant="item", date=rec.date.isoformat(), year=year) for _, rec in outside]
+    reg = spec("items")
+    items = [reg.make(_NOWHERE, **dict(zip(fields, values, strict=True))) for values in groups]
+    return tally(items, by, year=year, categories=categories, channels=channels, findings=[*findings, *dup, *late], sources=sources,
+                 weights=list(groups.values()))

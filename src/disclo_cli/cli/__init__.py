@@ -7,6 +7,8 @@ Exit codes: 0 ok; 1 a data problem that prevents a correct result (or an input/c
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from disclo_cli import __version__
@@ -67,7 +69,22 @@ def run() -> None:
     import gc
 
     gc.disable()
-    main()  # click exits the process itself with the command's exit code
+    # pyarrow asks whether pandas is installed, importing it (0.15–0.4 s), the first time it is
+    # handed a Python list or scalar; the command line never hands Arrow a pandas object, so it is
+    # told there is none (an analyst's process, importing disclo_cli as a library, is left alone)
+    if "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _NoPandas())
+    main()
+
+
+class _NoPandas:
+    """An import finder that says pandas is not installed (a None in sys.modules would not do:
+    pyarrow's compiled import takes the None for the module)."""
+
+    def find_spec(self, name: str, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("pandas is not used by the disclo command line", name=name)
+        return None  # click exits the process itself with the command's exit code
 
 
 def _register() -> None:

@@ -1,5 +1,6 @@
 """The cells of a register sheet, normalised a column at a time by the type the register schema
-gives each field (each distinct raw value once), and the view of one row its kind's rules get."""
+gives each field (each distinct raw value once: columns are held coded, vectors.py), and the view of
+one row its kind's rules get."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from disclo_cli.config import Config
 from disclo_cli.ingest.dates import DateProblem, implausible, parse_date, year_hint
 from disclo_cli.ingest.layout import Block, Layout
 from disclo_cli.ingest.readers import Sheet
+from disclo_cli.ingest.vectors import Coded, constant
 from disclo_cli.messages import msg
 from disclo_cli.schema import FieldSpec, spec
 from disclo_cli.text import cell_text, clean_id, norm
@@ -26,7 +28,7 @@ class RowSource(Protocol):
     block: Block
     layout: Layout
     cells: Cells
-    columns: dict[str, list[object]]
+    columns: dict[str, Coded]
     strict: bool
     year_option: bool  # the command has --year (ingest has not)
 
@@ -100,18 +102,6 @@ def _flag(value: object) -> bool | None | Bad:
     return Bad(clip(cell_text(value)), msg("flag.not-yes-no", value=clip(cell_text(value))))
 
 
-def _mapped(values: list[object], fn: Callable[[object], object]) -> list[object]:
-    """fn(v) for every value, each distinct value computed once; None stays None."""
-    try:
-        distinct = set(values)
-    except TypeError:  # an unhashable cell value: no shortcut
-        return [None if v is None else fn(v) for v in values]
-    distinct.discard(None)
-    memo = {v: fn(v) for v in distinct}
-    get = memo.get
-    return [get(v) for v in values]
-
-
 class Cells:
     """The normalised columns of one sheet's data block, by field."""
 
@@ -119,23 +109,34 @@ class Cells:
         self.sheet, self.layout, self.block, self.config, self.today = sheet, layout, block, config, today
         self.implied = year or year_hint(sheet.name, Path(sheet.file).name)
         self.n = len(block.numbers)
-        self._cache: dict[str, list[object]] = {}
+        self._cache: dict[str, Coded] = {}
 
-    def raw(self, name: str) -> list[object] | None:
+    def raw(self, name: str) -> Coded | None:
         return self.block.field(self.layout, name)
 
     def has(self, name: str) -> bool:
         return name in self.layout.columns
 
-    def get(self, f: FieldSpec) -> list[object]:
-        """The normalised values of a field (its default for every row when the column is absent)."""
+    def absent(self, value: object = None) -> Coded:
+        """A column every row of which holds `value` (a field the register has no column for)."""
+        return Coded(constant(self.n, self.block.numbers), [value])
+
+    def get(self, f: FieldSpec) -> Coded:
+        """The normalised values of a field (its default for every row when the column is absent):
+        each distinct raw value normalised once, the rows sharing the raw column's codes."""
         if f.name in self._cache:
             return self._cache[f.name]
         raw = self.raw(f.name)
         if raw is None:
-            out: list[object] = [None] * self.n
+            out = self.absent()
+        elif not isinstance(raw.values, list) and f.type in ("text", "id"):
+            # a column kept in Arrow (columnar.py): its text made in Arrow (clean_id adds nothing to cell_text)
+            from disclo_cli.ingest.columnar import ArrowValues, cell_texts
+
+            out = raw.mapped(ArrowValues(cell_texts(raw.values.arrow)))  # type: ignore[attr-defined]
         else:
-            out = _mapped(raw, self._normaliser(f))
+            fn = self._normaliser(f)
+            out = raw.mapped([None if v is None else fn(v) for v in raw.values])
         self._cache[f.name] = out
         return out
 
@@ -167,15 +168,15 @@ class Cells:
             return _money
         raise ValueError(f.type)
 
-    def key_column(self, c: int) -> list[str]:
+    def key_column(self, c: int) -> Coded:
         """A column's cells as they take part in a row's content key."""
         name = next((f for f, i in self.layout.columns.items() if i == c), None)
         fs = spec(self.layout.kind).field(name) if name else None
-        if fs is not None and fs.type in ("date", "label", "labels"):
+        raw = self.block.cells[c]
+        if fs is not None and fs.type in ("date", "label", "labels") and self.block.field(self.layout, fs.name) is raw:
             values = self.get(fs)
-            raw = self.block.cells[c]
-            return [_key_text(v, r) for v, r in zip(values, raw, strict=True)]
-        return [v or "" for v in _mapped(self.block.cells[c], lambda v: norm(cell_text(v)))]  # type: ignore[misc]
+            return raw.mapped([_key_text(v, r) for v, r in zip(values.values, raw.values, strict=True)])
+        return raw.mapped([norm(cell_text(v)) if v is not None else "" for v in raw.values])
 
 
 def _key_text(value: object, raw: object) -> str:

@@ -19,7 +19,7 @@ import os
 import re
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -208,6 +208,11 @@ class Extent:
     size: int = 0  # bytes of XML
     exact: bool = True  # False: cells not in the usual shape (no reference, a prefix): parse the XML
     prefixed: bool = False  # the worksheet's elements have a namespace prefix (<x:c>)
+    # what the columnar reader (xlsx.py) needs to place fastexcel's cells, noted on the way:
+    first_row: int = 0  # the row of the first cell with content (1-based; 0: none seen)
+    col_a: bool = False  # a cell with content in column A (then calamine's cells start there)
+    merges: set = field(default_factory=set)  # merged ranges (first row, first column, last row, last column), 0-based
+    merge_count: int | None = None  # what <mergeCells count="…"> says
 
 
 #: a cell reference as calamine reads it: letters in either case, any number of digits (leading zeros too)
@@ -308,6 +313,34 @@ def _scan(ext: Extent, buf: bytes) -> None:
             ext.cols, ext.rows = max(ext.cols, ref[0]), max(ext.rows, ref[1])
 
 
+_CELL_A = re.compile(rb'<c r="[Aa][0-9]')
+_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Za-z]{1,4})([0-9]{1,12}):([A-Za-z]{1,4})([0-9]{1,12})"')
+_MERGE_COUNT = re.compile(rb'<mergeCells count="([0-9]{1,9})"')
+
+
+def _note_facts(ext: Extent, buf: bytes) -> None:
+    """The first row with content, a cell with content in column A, the merged ranges (xlsx.py)."""
+    if not ext.first_row:
+        pos = buf.find(b'<c r="')
+        while pos >= 0:
+            ref = _ref(buf[pos : pos + 32])
+            if ref and _empty(buf, pos) is False:
+                ext.first_row = ref[1]
+                break
+            pos = buf.find(b'<c r="', pos + 1)
+    if not ext.col_a:
+        for m in _CELL_A.finditer(buf):
+            if _empty(buf, m.start()) is False:
+                ext.col_a = True
+                break
+    if b"<mergeCell" in buf:
+        m = _MERGE_COUNT.search(buf)
+        if m:
+            ext.merge_count = int(m.group(1))
+        for c0, r0, c1, r1 in _MERGE_REF.findall(buf):
+            ext.merges.add((int(r0) - 1, _col_number(c0) - 1, int(r1) - 1, _col_number(c1) - 1))
+
+
 def sheet_extent(pieces: Iterator[bytes], p: Path, part: str) -> Extent:
     """How far the cells with content of a worksheet reach, and its size, looking at the XML in C
     only: for each unpacked piece, its last cell reference, then one regular-expression search for a
@@ -329,7 +362,9 @@ def sheet_extent(pieces: Iterator[bytes], p: Path, part: str) -> Extent:
             return ext
         if tail:
             _scan(ext, tail + piece[:_SEAM])
+            _note_facts(ext, tail + piece[:_SEAM])
         _scan(ext, piece)
+        _note_facts(ext, piece)
         tail = piece[-_SEAM:]
         if not ext.exact or ext.rows * ext.cols > MAX_CELLS:
             return ext  # to be parsed, or refused: no need to look further
@@ -488,9 +523,10 @@ def _shared_text(chunks: Iterator[bytes], lengths: list[int]) -> int:
 
 # --- the guard ---------------------------------------------------------------------------------------
 
-def guard_xlsx(p: Path, data: bytes | None = None) -> dict[str, str]:
+def guard_xlsx(p: Path, data: bytes | None = None, extents: dict | None = None) -> dict[str, str]:
     """Refuse a workbook over the limits (cells laid out, cells with content, XML, text) or with XML
-    entities. Returns sheet name -> worksheet part.
+    entities. Returns sheet name -> worksheet part; `extents` (when given) gets each worksheet part's
+    Extent (the columnar reader places its cells by it: the sheet is unpacked once for both).
 
     One pass over each worksheet (sheet_extent); a second only for a sheet whose extent could hold
     more than MAX_VALUES cells (count_values), or whose shared strings could hold more than
@@ -525,6 +561,8 @@ def guard_xlsx(p: Path, data: bytes | None = None) -> dict[str, str]:
         if xml + info.file_size > MAX_SHEET_XML:
             over(info.file_size)
         ext = sheet_extent(pieces(), p, part)
+        if extents is not None:
+            extents[part] = ext
         rows, cols = ext.rows, ext.cols
         if not ext.exact:  # cells without a reference, or in a prefixed namespace: a bound first, in C
             sized = Extent()

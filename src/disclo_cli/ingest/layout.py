@@ -15,6 +15,7 @@ from operator import itemgetter
 from typing import Iterator, Mapping, Sequence
 
 from disclo_cli.ingest.readers import Sheet
+from disclo_cli.ingest.vectors import Coded, IntVec, coded
 from disclo_cli.schema import KINDS, spec
 from disclo_cli.text import cell_text, norm
 
@@ -285,19 +286,20 @@ def _column(rows: list[list[object]], c: int, shortest: int) -> list[object]:
 @dataclass(frozen=True)
 class Block:
     """The data rows of a register, a column at a time: 1-based row numbers, each column's raw
-    values (every headed column, by index), and the header rows repeated among the data."""
+    values coded (every headed column, by index; vectors.Coded), and the header rows repeated
+    among the data. The row reader's block holds Python lists, the columnar reader's Arrow."""
 
-    numbers: list[int]
-    cells: dict[int, list[object]]
+    numbers: IntVec
+    cells: dict[int, Coded]
     repeated_headers: tuple[int, ...] = ()
     notes: tuple[tuple[int, str], ...] = ()  # (row, text) of rows that are a note (「本月无申请」), left out
 
-    def field(self, layout: Layout, name: str) -> list[object] | None:
+    def field(self, layout: Layout, name: str) -> Coded | None:
         c = layout.columns.get(name)
         return self.cells[c] if c is not None else None
 
 
-def data_block(sheet: Sheet, layout: Layout) -> Block:
+def data_block(sheet: Sheet, layout: Layout, *, share: bool = True) -> Block:
     """The data rows of a register, column by column.
 
     Blank rows, 合计/总计/小计 rows and the header row repeated further down (sheets pasted
@@ -341,8 +343,10 @@ def data_block(sheet: Sheet, layout: Layout) -> Block:
                     col[i] = ends[j][1]
     if len(keep) != len(rows):
         cols = {c: [col[i] for i in keep] for c, col in cols.items()}
-    return Block([first + i + 1 for i in keep], cols, tuple(sorted(first + i + 1 for i in headers)),
-                 tuple(sorted((first + i + 1, text) for i, text in notes.items())))
+    # each column coded: its distinct values are normalised once; share=False keeps every row's own
+    # (the reference reading the tests hold the shared one to)
+    return Block([first + i + 1 for i in keep], {c: coded(col, distinct=share) for c, col in cols.items()},
+                 tuple(sorted(first + i + 1 for i in headers)), tuple(sorted((first + i + 1, text) for i, text in notes.items())))
 
 
 # a register's row that says the period had nothing: 本月无申请, 本年度无政府信息公开申请, 暂无, 全年未发生行政复议、诉讼

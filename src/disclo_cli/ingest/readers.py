@@ -190,7 +190,7 @@ def sniff(source: Path | Input | bytes, name: str = "") -> str:
         head, name = inp.data[:2048], inp.name
     if not head:
         raise InputError("input-empty", path=name)
-    if head.startswith(_ZIP) or head.startswith(_OLE):
+    if head.startswith((_ZIP, _OLE)):
         return "excel"
     text = head
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -7,6 +7,7 @@ record's stored values, or None when the row cannot be counted; each problem is 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Callable, cast
 
 from disclo_cli.config import Config
@@ -185,3 +186,41 @@ def cases(row: Row, config: Config) -> dict | None:
 
 
 RULES: dict[str, Callable[[Row, Config], dict | None]] = {"items": items, "requests": requests, "cases": cases}
+
+
+# --- what each rule only passes on ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Through:
+    """A field a kind's rule only passes on: whatever the rule finds depends on the field's value
+    only through `state(value)` (a small number), and the record holds `out(value)`. The reader
+    runs a rule once per combination of the other fields' values and these states (registers.py);
+    it checks `out` on every combination it runs, and reads row by row if a rule does otherwise."""
+
+    state: Callable[[object], int]
+    out: Callable[[object], object]
+
+
+def _date_state(value: object) -> int:
+    return 0 if isinstance(value, dt.date) else 1 if value is None else 2
+
+
+def _date_out(value: object) -> object:
+    return value if isinstance(value, dt.date) else None
+
+
+def _text_out(value: object) -> object:
+    return value or ""
+
+
+DATE = Through(_date_state, _date_out)  # a date, none, or a cell that is not a date
+TEXT = Through(lambda v: 0 if v else 1, _text_out)  # empty or not
+PASSED = Through(lambda v: 0, _text_out)  # never looked at
+MONEY = Through(lambda v: 1 if isinstance(v, Bad) else 0, lambda v: None if isinstance(v, Bad) else v)
+
+THROUGH: dict[str, dict[str, Through]] = {
+    "items": {"date": DATE, "title": TEXT, "id": PASSED, "unit": PASSED, "abolished": DATE},
+    "requests": {"id": PASSED, "name": PASSED, "subject": PASSED, "unit": PASSED, "fee": MONEY,
+                 **{name: DATE for name in ("extended_on", "correction_sent", "correction_received", "consult_sent", "consult_received", "fee_notice", "fee_paid")}},
+    "cases": {"id": PASSED, "unit": PASSED, "filed": DATE},
+}

@@ -1,0 +1,47 @@
+"""Start-up stays small (issue 14): pyarrow and fastexcel are imported only by the commands that read
+registers, and only for registers large enough to gain by the columnar read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+HEAVY = ("pyarrow", "fastexcel", "polars", "numpy", "pandas")
+PROBE = """
+import atexit, sys
+def _report():
+    print("LOADED", sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+atexit.register(_report)
+sys.argv = ["disclo", *{args!r}]
+from disclo_cli.cli import run
+run()
+"""
+
+
+def _loaded(*args: str, cwd=ROOT) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY, args=list(args))], cwd=cwd, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "DISCLO_LANG": "en"})
+    line = next(x for x in done.stderr.splitlines() if x.startswith("LOADED"))
+    return eval(line.split(" ", 1)[1])  # noqa: S307 - our own print of a list of names
+
+
+def test_help_imports_no_arrow() -> None:
+    assert _loaded("--help") == []
+    assert _loaded("tally", "--help") == []
+
+
+def test_a_small_register_is_read_without_arrow() -> None:
+    assert _loaded("tally", "examples/2018-liucheng/主动公开台账2018.xlsx", "--format", "json") == []
+    assert _loaded("tally", "examples/2018-liucheng/主动公开台账2018.csv", "--format", "json") == []
+
+
+def test_a_large_register_is_read_by_arrow_without_pandas(tmp_path) -> None:
+    """pyarrow would import pandas (installed here, with the test extra) the first time it is handed
+    a Python list; the command line tells it there is none."""
+    header, *rows = (ROOT / "examples" / "2018-liucheng" / "主动公开台账2018.csv").read_bytes().splitlines()
+    copies = (3 << 20) // len(b"\n".join(rows)) + 1  # past the 2 MB from which the columnar reader serves
+    big = tmp_path / "主动公开台账2018.csv"
+    big.write_bytes(b"\n".join([header, *rows * copies]) + b"\n")
+    assert _loaded("tally", str(big), "--format", "json", cwd=tmp_path) == ["numpy", "pyarrow"]
