@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 COLUMNS = ("date", "title", "category", "category_known", "channels", "id", "unit", "doc_type", "abolished")
-GROUPED = ("date", "category", "category_known", "channels", "unit", "doc_type", "abolished")
+GROUPED = ("date", "category", "category_known", "channels", "doc_type", "abolished", "unit")  # the ledger's items_tally (schema 5)
 
 
 def prepare(csv_path: Path) -> list[tuple]:
