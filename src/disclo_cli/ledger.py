@@ -578,11 +578,12 @@ class Ledger:
         time (ledger_rows.py), then the file's version, as _ingest_one does."""
         from disclo_cli.ledger_rows import insert_rows
 
-        kind = batch.kind
+        kind, tables = batch.kind, batch.tables
+        assert tables is not None, "_add_all files a batch held as columns"
         names = [f.name for f in spec(kind).stored]
         cols = ("key", *names, "digest", "source_id", "sheet", "row", "seq")
-        self.conn.executemany(f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", insert_rows(kind, batch.tables, source_id, seq))
-        res.added = sum(len(t) for t in batch.tables)
+        self.conn.executemany(f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", insert_rows(kind, tables, source_id, seq))
+        res.added = sum(len(t) for t in tables)
         self.conn.execute("INSERT INTO versions (id, source_id, sha256, ingested_at, rows, added, changed, withdrawn, unchanged, rejected, repeated, replaces) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           (seq, source_id, sha, now, res.added, res.added, 0, 0, 0, res.rejected, res.repeated,

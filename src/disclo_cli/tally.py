@@ -152,7 +152,7 @@ def tally_tables(tables: Sequence, by: Sequence[str], *, year: int | None, categ
     # the repeats: Python records, in order; dedupe keeps each key's last record at its first place
     tagged = [((ti, j), rec) for ti, (t, rows) in enumerate(zip(tables, rep, strict=True)) if rows for j, rec in zip(rows, t.subset(rows), strict=True)]
     kept, dup = dedupe([rec for _, rec in tagged])
-    first_at = {}
+    first_at: dict[str, tuple[int, int]] = {}
     for where, rec in tagged:
         first_at.setdefault(key_of(rec), where)
     placed = [(first_at[key_of(rec)], rec) for rec in kept]

@@ -133,7 +133,7 @@ class Cells:
             # a column kept in Arrow (columnar.py): its text made in Arrow (clean_id adds nothing to cell_text)
             from disclo_cli.ingest.columnar import ArrowValues, cell_texts
 
-            out = raw.mapped(ArrowValues(cell_texts(raw.values.arrow)))  # type: ignore[attr-defined]
+            out = raw.mapped(ArrowValues(cell_texts(raw.values.arrow)))
         else:
             fn = self._normaliser(f)
             out = raw.mapped([None if v is None else fn(v) for v in raw.values])

@@ -21,11 +21,11 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Literal, Sequence
 
 from disclo_cli.ingest.layout import _NOTE, _TOTAL, SCAN_ROWS, Block, Layout, detect, is_total_row
 from disclo_cli.ingest.readers import MAX_CELLS, Sheet, sniff
-from disclo_cli.ingest.vectors import Coded, Codes
+from disclo_cli.ingest.vectors import Coded, Codes, is_arrow
 from disclo_cli.schema import spec
 from disclo_cli.text import norm
 
@@ -140,7 +140,8 @@ class Columnar:
         self.start = start  # the 0-based sheet row of the columns' first row
         self.merged = merged
         self.unsure: tuple[int, ...] = ()  # columns whose cells may read otherwise by rows: fine unless a content key reads them
-        self.check = None  # block -> the unsure columns, or False: the block does not read as the row reader's (xlsx.py)
+        # block -> the unsure columns, or False: the block does not read as the row reader's (xlsx.py)
+        self.check: Callable[[Block], tuple[int, ...] | Literal[False]] | None = None
 
 
 def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, *, data: bytes | None = None,
@@ -541,11 +542,12 @@ def id_keys(ids: Coded):
 
     from disclo_cli.schema import id_key
 
-    values = ids.values
+    values, codes = ids.values, ids.codes
+    assert is_arrow(codes), "a column of the columnar reader's block has Arrow codes"
     if isinstance(values, ArrowValues):
-        arr = pc.take(values.arrow, ids.codes.arrow)  # type: ignore[union-attr]
+        arr = pc.take(values.arrow, codes.arrow)
     else:
-        arr = pc.take(pa.array([v if isinstance(v, str) else None for v in values], pa.string()), ids.codes.arrow)  # type: ignore[union-attr]
+        arr = pc.take(pa.array([v if isinstance(v, str) else None for v in values], pa.string()), codes.arrow)
         if any(v is not None and not isinstance(v, str) for v in values):
             return None  # ids that are not text (numbers of a workbook): keyed in Python
     empty = pc.fill_null(pc.equal(arr, ""), True)

@@ -334,9 +334,9 @@ def _note_facts(ext: Extent, buf: bytes) -> None:
                 ext.col_a = True
                 break
     if b"<mergeCell" in buf:
-        m = _MERGE_COUNT.search(buf)
-        if m:
-            ext.merge_count = int(m.group(1))
+        counted = _MERGE_COUNT.search(buf)
+        if counted:
+            ext.merge_count = int(counted.group(1))
         for c0, r0, c1, r1 in _MERGE_REF.findall(buf):
             ext.merges.add((int(r0) - 1, _col_number(c0) - 1, int(r1) - 1, _col_number(c1) - 1))
 
@@ -434,30 +434,41 @@ def count_values(pieces: Iterator[bytes]) -> int:
     return count
 
 
+@dataclass(slots=True)
+class _XlsxCursor:
+    """Where exact_extent's parser is in a worksheet, and how far the cells with a value reach."""
+
+    row: int = 0
+    col: int = 0
+    cell: tuple[int, int] | None = None  # (row, column) of the open <c>
+    max_row: int = 0
+    max_col: int = 0
+
+
 def exact_extent(pieces: Iterator[bytes], p: Path, part: str) -> tuple[int, int]:
     """(last row, last column) of the cells that have a value, as calamine places them."""
     import xml.parsers.expat
 
-    state = {"row": 0, "col": 0, "cell": None, "max_row": 0, "max_col": 0}
+    state = _XlsxCursor()
     ref = re.compile(r"([A-Za-z]{1,4})([0-9]{1,12})$")
 
-    def start(name: str, attrs: dict) -> None:
+    def start(name: str, attrs: dict[str, str]) -> None:
         local = name.rsplit(" ", 1)[-1]
         if local == "row":
             r = attrs.get("r")
-            state["row"] = int(r) if r and r.isdigit() else state["row"] + 1
-            state["col"] = 0
+            state.row = int(r) if r and r.isdigit() else state.row + 1
+            state.col = 0
         elif local == "c":
             m = ref.match(attrs.get("r", ""))
             if m:
-                state["col"], row = _col_number(m.group(1)), int(m.group(2))
+                state.col, row = _col_number(m.group(1)), int(m.group(2))
             else:
-                state["col"], row = state["col"] + 1, state["row"]
-            state["cell"] = (row, state["col"])
-        elif local in ("v", "is") and state["cell"]:
-            row, col = state["cell"]
-            state["max_row"] = max(state["max_row"], row)
-            state["max_col"] = max(state["max_col"], col)
+                state.col, row = state.col + 1, state.row
+            state.cell = (row, state.col)
+        elif local in ("v", "is") and state.cell:
+            row, col = state.cell
+            state.max_row = max(state.max_row, row)
+            state.max_col = max(state.max_col, col)
 
     def refuse(*_args) -> None:
         raise _refuse_entities(p, part)
@@ -469,13 +480,13 @@ def exact_extent(pieces: Iterator[bytes], p: Path, part: str) -> tuple[int, int]
     try:
         for buf in pieces:
             parser.Parse(buf, False)
-            if state["max_row"] * state["max_col"] > MAX_CELLS:
+            if state.max_row * state.max_col > MAX_CELLS:
                 break
         else:
             parser.Parse(b"", True)
     except xml.parsers.expat.ExpatError as exc:
         raise InputError("input-damaged-xml", path=str(p), part=part, problem=str(exc)) from exc
-    return state["max_row"], state["max_col"]
+    return state.max_row, state.max_col
 
 
 # --- shared strings ----------------------------------------------------------------------------------
@@ -587,6 +598,19 @@ def guard_xlsx(p: Path, data: bytes | None = None, extents: dict | None = None) 
     return parts
 
 
+@dataclass(slots=True)
+class _OdsCursor:
+    """Where guard_ods's parser is in content.xml, and how far the cells with a value reach."""
+
+    sheet: str | None = None  # the open <table:table>'s name
+    row: int = 0
+    col: int = 0
+    rrep: int = 1  # the open row's number-rows-repeated
+    max_row: int = 0
+    max_col: int = 0
+    cell: tuple[int, int] | None = None  # (first column, column past the last) of the open cell
+
+
 def guard_ods(p: Path, data: bytes | None = None) -> dict[str, list]:
     """Refuse an .ods whose repeated cells would be laid out over more than MAX_CELLS; return the
     merged ranges per sheet (calamine does not report them for .ods)."""
@@ -596,44 +620,44 @@ def guard_ods(p: Path, data: bytes | None = None) -> dict[str, list]:
     TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
     merges: dict[str, list] = {}
-    st = {"sheet": None, "row": 0, "col": 0, "rrep": 1, "max_row": 0, "max_col": 0, "cell": None}
+    st = _OdsCursor()
 
     def num(attrs, key) -> int:
         value = attrs.get(f"{TABLE} {key}", "1")
         return int(value) if value.isdigit() else 1
 
     def valued(row_end: int, col_end: int) -> None:
-        st["max_row"] = max(st["max_row"], row_end)
-        st["max_col"] = max(st["max_col"], col_end)
-        if st["max_row"] * st["max_col"] > MAX_CELLS:
-            raise too_big(p, st["sheet"] or "?", st["max_row"], st["max_col"])
+        st.max_row = max(st.max_row, row_end)
+        st.max_col = max(st.max_col, col_end)
+        if st.max_row * st.max_col > MAX_CELLS:
+            raise too_big(p, st.sheet or "?", st.max_row, st.max_col)
 
-    def start(name: str, attrs: dict) -> None:
+    def start(name: str, attrs: dict[str, str]) -> None:
         if name == f"{TABLE} table":
-            st.update(sheet=attrs.get(f"{TABLE} name", ""), row=0, max_row=0, max_col=0)
-            merges[st["sheet"]] = []
+            st.sheet, st.row, st.max_row, st.max_col = attrs.get(f"{TABLE} name", ""), 0, 0, 0
+            merges[st.sheet] = []
         elif name == f"{TABLE} table-row":
-            st["rrep"] = num(attrs, "number-rows-repeated")
-            st["col"] = 0
+            st.rrep = num(attrs, "number-rows-repeated")
+            st.col = 0
         elif name in (f"{TABLE} table-cell", f"{TABLE} covered-table-cell"):
             crep = num(attrs, "number-columns-repeated")
-            first_col = st["col"]
-            st["col"] += crep
-            st["cell"] = (first_col, st["col"])
+            first_col = st.col
+            st.col += crep
+            st.cell = (first_col, st.col)
             if f"{OFFICE} value-type" in attrs:
-                valued(st["row"] + st["rrep"], st["col"])
+                valued(st.row + st.rrep, st.col)
             rs, cs = num(attrs, "number-rows-spanned"), num(attrs, "number-columns-spanned")
-            if (rs > 1 or cs > 1) and st["sheet"] is not None:
-                merges[st["sheet"]].append(((st["row"], first_col), (st["row"] + rs - 1, first_col + cs - 1)))
-        elif name.endswith(" p") and st["cell"]:
-            valued(st["row"] + st["rrep"], st["cell"][1])
+            if (rs > 1 or cs > 1) and st.sheet is not None:
+                merges[st.sheet].append(((st.row, first_col), (st.row + rs - 1, first_col + cs - 1)))
+        elif name.endswith(" p") and st.cell:
+            valued(st.row + st.rrep, st.cell[1])
 
     def end(name: str) -> None:
         if name == f"{TABLE} table-row":
-            st["row"] += st["rrep"]
-            st["rrep"] = 1
+            st.row += st.rrep
+            st.rrep = 1
         elif name in (f"{TABLE} table-cell", f"{TABLE} covered-table-cell"):
-            st["cell"] = None
+            st.cell = None
 
     def refuse(*_args) -> None:
         raise _refuse_entities(p, "content.xml")

@@ -99,7 +99,7 @@ class Layout:
         return [(c, norm(h)) for c, h in enumerate(self.headers) if h and c not in self.serial]
 
 
-def _header_texts(rows: list[list[object]], r: int) -> list[str]:
+def _header_texts(rows: Sequence[Sequence[object]], r: int) -> list[str]:
     """Header texts of row r; an empty cell takes the text above it (a vertically merged cell)."""
     row = rows[r]
     above = rows[r - 1] if r > 0 else []
@@ -222,7 +222,7 @@ def near_misses(sheet: Sheet, columns, kind: str) -> tuple[list[str], dict[str, 
     return best_missing, best_near
 
 
-def _sub_headers(rows: list[list[object]], r: int, cols: Mapping[str, int], spec_: ColumnSpec) -> bool:
+def _sub_headers(rows: Sequence[Sequence[object]], r: int, cols: Mapping[str, int], spec_: ColumnSpec) -> bool:
     """Row r+1 holds sub-headers: text only, nothing under a required field, some under a merged header cell."""
     if r + 1 >= len(rows):
         return False
@@ -245,7 +245,7 @@ def found_headers(sheet: Sheet) -> list[str]:
     return best
 
 
-def is_total_row(row: list[object]) -> bool:
+def is_total_row(row: Sequence[object]) -> bool:
     """A 合计/总计/小计 row: one of its first cells says so."""
     for value in row[:6]:
         text = cell_text(value)
@@ -272,13 +272,13 @@ def _merged_down(sheet: Sheet, first: int, columns: set[int]) -> dict[int, tuple
     return out
 
 
-def _raw_column(rows: list[list[object]], c: int, shortest: int) -> list[object]:
+def _raw_column(rows: Sequence[Sequence[object]], c: int, shortest: int) -> list[object]:
     if c < shortest:  # every row reaches column c (calamine's rows all do): no bounds check per row
         return list(map(itemgetter(c), rows))
     return [row[c] if c < len(row) else None for row in rows]
 
 
-def _column(rows: list[list[object]], c: int, shortest: int) -> list[object]:
+def _column(rows: Sequence[Sequence[object]], c: int, shortest: int) -> list[object]:
     """One column of the data area; blank cells (None, '', spaces) as None."""
     return [v if (v.__class__ is not str or v.strip()) else None for v in _raw_column(rows, c, shortest)]
 

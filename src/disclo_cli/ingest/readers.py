@@ -16,6 +16,7 @@ import io
 import os
 import re
 import stat
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ class Sheet:
     file: str
     name: str
     index: int
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]  # read, never changed: the readers hand over their own lists
     merged: tuple[tuple[int, int, int, int], ...] = ()
     format: str = ""
     encoding: str = ""

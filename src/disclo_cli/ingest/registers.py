@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from disclo_cli.config import Config
 from disclo_cli.errors import InputError
@@ -82,7 +82,7 @@ class RecordTable:
         """The distinct values of a field that records hold."""
         col = self.fields[name]
         if not isinstance(col.values, list):
-            return list(dict.fromkeys(col.values.take(col.codes)))  # type: ignore[attr-defined]
+            return list(dict.fromkeys(col.values.take(col.codes)))
         per = counts(col.codes, len(col.values))
         return [v for v, k in zip(col.values, per, strict=True) if k]
 
@@ -111,7 +111,7 @@ class RecordTable:
                 vals = col.values
                 columns.append([vals[c] for c in col.codes])
             else:  # kept in Arrow (columnar.ArrowValues)
-                columns.append(col.values.take(col.codes))  # type: ignore[attr-defined]
+                columns.append(col.values.take(col.codes))
         numbers, file, sheet = self.numbers, self.file, self.sheet
         rows = self.rows.tolist() if not isinstance(self.rows, list) else self.rows
         places = [Place(file, sheet, numbers[r]) for r in rows]
@@ -307,10 +307,10 @@ class SheetReader:
                 values, counted, _ = self._rule(i, plain)
             finally:
                 self._probing = False
-            clean = counted and not self._probed and values is not None
-            if clean and through and not all(_passes(t, values.get(name), self.columns[name][i]) for name, t in through.items() if name in values):
+            template = values if counted and not self._probed else None
+            if template is not None and through and not all(_passes(t, template.get(name), self.columns[name][i]) for name, t in through.items() if name in template):
                 return self._rows_one_by_one(keys, plain)  # a rule that does not pass a field on as declared: every row on its own
-            templates.append(values if clean else None)
+            templates.append(template)
         if self.reference:
             return self._rows_one_by_one(keys, plain)
         # the rows of combinations with something to report, each on its own and in order
@@ -324,7 +324,8 @@ class SheetReader:
             elif not counted:
                 self.out.rejected.add(number)
             else:
-                own[i] = values  # type: ignore[assignment]
+                assert values is not None, "a counted row has values"
+                own[i] = values
         gone = [i for i in problem if i not in own]
         rows = without(n, gone, combo)
         fields: dict[str, Coded] = {}
@@ -333,15 +334,15 @@ class SheetReader:
             t = through.get(f.name)
             if t is not None and f.name in self.columns:
                 col = self.columns[f.name]
-                codes, values = col.codes, _outs(t, col)
+                codes, distinct = col.codes, _outs(t, col)
             else:
                 default = f.default()
-                codes, values = combo, [tp.get(f.name, default) if tp is not None else default for tp in templates]
+                codes, distinct = combo, [tp.get(f.name, default) if tp is not None else default for tp in templates]
             if own_rows:
-                start = len(values)
-                values = _extended(values, [own[i].get(f.name, f.default()) for i in own_rows])
+                start = len(distinct)
+                distinct = _extended(distinct, [own[i].get(f.name, f.default()) for i in own_rows])
                 codes = replace(codes, own_rows, list(range(start, start + len(own_rows))))
-            fields[f.name] = Coded(take(codes, rows), values)
+            fields[f.name] = Coded(take(codes, rows), distinct)
         return RecordTable(self.layout.kind, self.file, self.sheet.name, self.block.numbers, rows, _take_keys(keys, rows), fields)
 
     def _rows_one_by_one(self, keys, plain: list) -> RecordTable:
@@ -470,14 +471,14 @@ class SheetReader:
 
     def _content_keys(self, rows: list[int]) -> list[str]:
         """The content keys of the given rows (schema.content_key over every headed column)."""
-        columns = []
+        columns: list[tuple[str, list[Any]]] = []  # (header, the rows' key texts): str, out of an untyped Coded
         for c, h in self.layout.content_columns():
             raw = self.block.cells[c]
             if isinstance(raw.values, list):
                 texts = self.cells.key_column(c)
                 columns.append((h, [texts[i] for i in rows]))
             else:  # kept in Arrow: only these rows' cells made Python objects
-                columns.append((h, [norm(cell_text(v)) if v is not None else "" for v in raw.values.take(take(raw.codes, rows))]))  # type: ignore[attr-defined]
+                columns.append((h, [norm(cell_text(v)) if v is not None else "" for v in raw.values.take(take(raw.codes, rows))]))
         return [content_key((h, col[j]) for h, col in columns) for j in range(len(rows))]
 
     def _finish(self) -> None:
@@ -506,9 +507,10 @@ def _states(t, col: Coded) -> tuple[IntVec, int]:
             import pyarrow as pa
             import pyarrow.compute as pc
 
-            full = pc.fill_null(pc.greater(pc.utf8_length(col.values.arrow), 0), False)  # type: ignore[attr-defined]
+            full = pc.fill_null(pc.greater(pc.utf8_length(col.values.arrow), 0), False)
             per_value = pc.if_else(full, pa.scalar(0, pa.int32()), pa.scalar(1, pa.int32()))
-            return Codes(pc.take(per_value, col.codes.arrow)), 2  # type: ignore[union-attr]
+            assert is_arrow(col.codes), "values kept in Arrow come with Arrow codes"
+            return Codes(pc.take(per_value, col.codes.arrow)), 2
     states = [t.state(v) for v in col.values]
     return (remap(col.codes, states) if len(states) > 1 else col.codes), max(states, default=0) + 1
 
@@ -522,7 +524,7 @@ def _outs(t, col: Coded):
 
         from disclo_cli.ingest.columnar import ArrowValues
 
-        arr = col.values.arrow  # type: ignore[attr-defined]
+        arr = col.values.arrow
         return ArrowValues(pc.fill_null(arr, "") if arr.null_count else arr)
     return [t.out(v) for v in col.values]
 

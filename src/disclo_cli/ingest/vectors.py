@@ -9,7 +9,10 @@ its kinds' rules are written once for both. pyarrow is imported only for Arrow c
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Sequence, TypeGuard, Union
+
+if TYPE_CHECKING:
+    from disclo_cli.ingest.columnar import ArrowValues
 
 
 class Codes:
@@ -55,7 +58,7 @@ class Coded:
 
     __slots__ = ("codes", "values")
 
-    def __init__(self, codes: IntVec, values: list) -> None:
+    def __init__(self, codes: IntVec, values: list | ArrowValues) -> None:
         self.codes, self.values = codes, values
 
     def __len__(self) -> int:
@@ -64,7 +67,7 @@ class Coded:
     def __getitem__(self, i: int) -> object:
         return self.values[self.codes[i]]
 
-    def mapped(self, values: list) -> "Coded":
+    def mapped(self, values: list | ArrowValues) -> "Coded":
         """The same rows with other values per code (e.g. the normalised form of each raw value)."""
         return Coded(self.codes, values)
 
@@ -73,7 +76,7 @@ class Coded:
         return [vals[c] for c in self.codes]
 
 
-def is_arrow(codes: IntVec) -> bool:
+def is_arrow(codes: object) -> TypeGuard[Codes]:
     return isinstance(codes, Codes)
 
 
@@ -113,7 +116,7 @@ def remap(codes: IntVec, mapping: Sequence[int]) -> IntVec:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        return Codes(pc.take(pa.array(mapping, pa.int32()), codes.arrow))  # type: ignore[union-attr]
+        return Codes(pc.take(pa.array(mapping, pa.int32()), codes.arrow))
     return [mapping[c] for c in codes]
 
 
@@ -122,8 +125,8 @@ def dense(codes: IntVec) -> tuple[IntVec, list[int]]:
     if is_arrow(codes):
         import pyarrow.compute as pc
 
-        enc = pc.dictionary_encode(codes.arrow)  # type: ignore[union-attr]
-        first = pc.index_in(enc.dictionary, value_set=codes.arrow)  # type: ignore[union-attr]
+        enc = pc.dictionary_encode(codes.arrow)
+        first = pc.index_in(enc.dictionary, value_set=codes.arrow)
         return Codes(enc.indices), first.to_pylist() if len(first) else []
     index: dict[int, int] = {}
     out = [index.setdefault(c, len(index)) for c in codes]
@@ -147,7 +150,7 @@ def combine(parts: Sequence[tuple[IntVec, int]], n: int) -> tuple[IntVec, list[i
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        acc = parts[0][0].arrow.cast(pa.int64())  # type: ignore[union-attr]
+        acc = parts[0][0].arrow.cast(pa.int64())
         card = max(parts[0][1], 1)
         for codes, k in parts[1:]:
             k = max(k, 1)
@@ -181,7 +184,7 @@ def flagged(codes: IntVec, flags: Sequence[bool]) -> list[int]:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        mask = pc.take(pa.array(flags, pa.bool_()), codes.arrow)  # type: ignore[union-attr]
+        mask = pc.take(pa.array(flags, pa.bool_()), codes.arrow)
         return pc.indices_nonzero(mask).to_pylist()
     return [i for i, c in enumerate(codes) if flags[c]]
 
@@ -192,7 +195,7 @@ def counts(codes: IntVec, card: int) -> list[int]:
     if is_arrow(codes):
         import pyarrow.compute as pc
 
-        vc = pc.value_counts(codes.arrow)  # type: ignore[union-attr]
+        vc = pc.value_counts(codes.arrow)
         for v, k in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True):
             out[v] = k
         return out
@@ -208,7 +211,7 @@ def take(codes: IntVec, rows: IntVec | Sequence[int]) -> IntVec:
         import pyarrow.compute as pc
 
         idx = rows.arrow if isinstance(rows, Codes) else pa.array(rows, pa.int32())
-        return Codes(pc.take(codes.arrow, idx))  # type: ignore[union-attr]
+        return Codes(pc.take(codes.arrow, idx))
     return [codes[i] for i in rows]
 
 
@@ -224,7 +227,7 @@ def replace(codes: IntVec, rows: Sequence[int], new: Sequence[int]) -> IntVec:
         for r in rows:
             mask[r] = True
         order = sorted(range(len(rows)), key=rows.__getitem__)
-        return Codes(pc.replace_with_mask(codes.arrow, pa.array(mask, pa.bool_()), pa.array([new[j] for j in order], pa.int32())))  # type: ignore[union-attr]
+        return Codes(pc.replace_with_mask(codes.arrow, pa.array(mask, pa.bool_()), pa.array([new[j] for j in order], pa.int32())))
     out = list(codes)
     for r, c in zip(rows, new, strict=True):
         out[r] = c

@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from disclo_cli.ingest.columnar import Columnar
 from disclo_cli.ingest.columnar import python_values as _py
 from disclo_cli.ingest.dates import DateProblem, implausible, month_day, parse_date
-from disclo_cli.ingest.layout import SCAN_ROWS, Layout, detect
+from disclo_cli.ingest.layout import SCAN_ROWS, Block, Layout, detect
 from disclo_cli.ingest.readers import MAX_CELLS, Sheet
 
 if TYPE_CHECKING:
@@ -121,7 +121,9 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
     # each ambiguous rendering as the text it is, and as the cell it may stand for
     n_head = max(0, min(SCAN_ROWS + 1 - first, len(columns[0]) if columns else 0))
     head_cols = [_py(c.slice(0, n_head).to_pylist(), c.type) for c in columns]
-    as_text, as_cell, ambiguous = [], [], False
+    as_text: list[list[object]] = []
+    as_cell: list[list[object]] = []
+    ambiguous = False
     for r in range(SCAN_ROWS + 1):
         if r < first or r - first >= n_head:
             if r < first:
@@ -157,7 +159,7 @@ def _ambiguous(v: object) -> bool:
     return isinstance(v, str) and (v in _AMB_BOOL or bool(_AMB_DATETIME.match(v)) or bool(_AMB_NUMBER.match(v)))
 
 
-def check_block(block, layout: Layout, columns: list, today: dt.date):
+def check_block(block: Block, layout: Layout, columns: list, today: dt.date) -> tuple[int, ...] | Literal[False]:
     """After the data area is found (columnar.arrow_block): whether every column reads as the row
     reader reads it. A rendering is accepted in a date field when it reads as the same plausible
     date either way, nowhere else; a column only a content key reads may hold one (columnar.read
@@ -203,7 +205,7 @@ def check_block(block, layout: Layout, columns: list, today: dt.date):
         if f.type != "date":
             return False
         for v in amb:
-            if _AMB_NUMBER.match(v) and "." in v and month_day(v):  # type: ignore[arg-type]
+            if _AMB_NUMBER.match(v) and "." in v and month_day(v):
                 return False  # 3.5: March 5th as text, 1900-01-02 as a number
             try:
                 d = parse_date(v, None)
