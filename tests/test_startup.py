@@ -45,3 +45,32 @@ def test_a_large_register_is_read_by_arrow_without_pandas(tmp_path) -> None:
     big = tmp_path / "主动公开台账2018.csv"
     big.write_bytes(b"\n".join([header, *rows * copies]) + b"\n")
     assert _loaded("tally", str(big), "--format", "json", cwd=tmp_path) == ["numpy", "pyarrow"]
+
+
+BLOCKED = """
+import sys
+class _Gone:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("pyarrow", "fastexcel"):
+            raise ModuleNotFoundError(name, name=name)
+sys.meta_path.insert(0, _Gone())
+sys.argv = ["disclo", *{args!r}]
+from disclo_cli.cli import run
+run()
+"""
+
+
+def test_without_pyarrow_a_large_register_is_read_by_rows_alike(tmp_path) -> None:
+    """disclo installed where pyarrow and fastexcel have no wheel: the large register is read by rows,
+    to the same tally."""
+    header, *rows = (ROOT / "examples" / "2018-liucheng" / "主动公开台账2018.csv").read_bytes().splitlines()
+    big = tmp_path / "主动公开台账2018.csv"
+    big.write_bytes(b"\n".join([header, *rows * ((3 << 20) // len(b"\n".join(rows)) + 1)]) + b"\n")
+    args = ["tally", str(big), "--format", "json"]
+    env = {"PATH": "/usr/bin:/bin", "DISCLO_LANG": "en"}
+    normal = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY, args=args)], cwd=tmp_path, capture_output=True, text=True, env=env)
+    without = subprocess.run([sys.executable, "-c", BLOCKED.format(args=args)], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert without.returncode == normal.returncode == 0, without.stderr  # the copied rows repeat: counted once, a warning each
+    assert without.stdout == normal.stdout and '"total"' in normal.stdout
+    assert "Traceback" not in without.stderr
+    assert "duplicate 35000" in without.stderr and "duplicate 35000" in normal.stderr

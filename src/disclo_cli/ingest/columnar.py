@@ -161,6 +161,10 @@ def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, 
         kind_of = sniff(data, str(p))
     except Exception:  # the row reader says what is wrong with the file
         return None
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:  # a platform pyarrow has no wheel for, installed without it: read by rows
+        return None
     if kind_of == "csv":
         found = _csv(p, data, config, kind)
     elif kind_of == "excel" and data[:4] == b"PK\x03\x04":
