@@ -31,9 +31,10 @@ def test_both_begin_with_the_same_two_commands() -> None:
     assert install.endswith("pip install . && disclo tally examples/2018-liucheng/主动公开台账2018.xlsx")
     assert tests.endswith('pip install ".[test]" && python -m pytest')
     assert (ROOT / "examples" / "2018-liucheng" / "主动公开台账2018.xlsx").is_file()
-    # the test line is what CI runs (.ci/run installs .[test] and runs pytest)
+    # the test line is what CI runs (.ci/run installs .[test] and the linters, runs them, then pytest)
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'pip install --quiet ".[test]"' in ci and "python -m pytest" in ci
+    assert 'pip install --quiet ".[test,lint]"' in ci and ci.rstrip().endswith("python -m pytest")
+    assert "\nruff check src tests tools benchmarks examples\n" in ci and "\nmypy src/disclo_cli\n" in ci
 
 
 def commands_named(text: str) -> set[str]:
