@@ -274,6 +274,43 @@ def _beyond(cols: int, rows: int) -> re.Pattern:
     return re.compile(rb'<c(?: r="(?:%s|[A-Za-z]{1,4}0*%s)|(?! r=")[\s>/])' % (col_gt.encode(), row_gt.encode()))
 
 
+@lru_cache(maxsize=256)
+def _beyond_re2(cols: int, rows: int) -> str | None:
+    r"""_beyond for RE2 (pyarrow's match_substring_regex, linear in time, on bytes as Latin-1): the
+    look-ahead `(?! r=")[\s>/]` spelt out — a cell tag followed by whitespace other than a space,
+    '>' or '/', or by a space not starting ` r="`. It finds what _beyond finds except a ` r="` cut
+    by the end of the piece, which _scan passes over anyway (the seam has it whole). None where
+    _greater gave a never-matching look-ahead of its own."""
+    col_gt = _greater(_col_letters(cols), _LETTERS, 4)
+    row_gt = _greater(str(rows) if rows else "", "0123456789", 12) + '"'
+    if "(?!" in col_gt or "(?!" in row_gt:
+        return None
+    return '<c(?: r="(?:%s|[A-Za-z]{1,4}0*%s)|[\\t\\n\\x0b\\x0c\\r>/]| (?:[^r]|r[^=]|r=[^"]))' % (col_gt, row_gt)
+
+
+#: pieces from this size on are first searched by RE2 (below it, importing pyarrow costs more)
+_RE2_FROM = 256 << 10
+
+
+def _none_beyond(ext: Extent, buf: bytes) -> bool:
+    """Whether RE2 finds no cell in buf beyond ext (then _scan's own search would find none that
+    grows it: in a register, every piece). False where it cannot tell: pyarrow missing, a small
+    piece, a pattern RE2 cannot take."""
+    if len(buf) < _RE2_FROM:
+        return False
+    pattern = _beyond_re2(ext.cols, ext.rows)
+    if pattern is None:
+        return False
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return False
+    offsets = pa.py_buffer(struct.pack("<ii", 0, len(buf)))
+    one = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(buf)])  # no copy of the piece
+    return not pc.match_substring_regex(one, pattern)[0].as_py()
+
+
 def _empty(buf: bytes, start: int) -> bool | None:
     """Whether the cell tag at `start` is <c …/> or <c …></c> (formatting, no content); None when
     the tag runs past the end of buf."""
@@ -297,6 +334,8 @@ def _scan(ext: Extent, buf: bytes) -> None:
             ext.cols, ext.rows = max(ext.cols, ref[0]), max(ext.rows, ref[1])
             break
         last = buf.rfind(b'<c r="', 0, last)
+    if _none_beyond(ext, buf):
+        return
     pos = 0
     while True:
         m = _beyond(ext.cols, ext.rows).search(buf, pos)

@@ -1,0 +1,50 @@
+"""The workbook guard's RE2 prefilter (guards._none_beyond): where RE2 finds no cell beyond the
+known extent, the guard's own search would have grown nothing — the same extent, the same verdict
+on every piece, however the cell tags are written."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from disclo_cli.ingest import guards
+
+pytest.importorskip("pyarrow")
+
+TOKENS = [
+    b'<c r="A1">', b'<c r="B2" s="1">', b'<c r="G9" t="s">', b'<c r="H3">', b'<c r="AA1">', b'<c r="a7">',
+    b'<c r="A1000003">', b'<c r="A0000012">', b'<c r="C12"/>', b'<c s="1" r="A1">', b'<c>', b'<c/>', b'<c\tr="A1">',
+    b'<c\nr="B1">', b'<c r=', b'<c r', b'<c ', b'<c', b'<c \xff', b'<c r="', b'<col min="1"/>', b'<cols>', b'</c>',
+    b'<v>1</v>', b'<is><t>\xe5\xb7\xa5</t></is>', b'<row r="5">', b'</row>', b' ', b'r="', b'\xff', b'"', b'>', b'<c  r="A1">',
+]
+
+
+def _scan(ext: guards.Extent, buf: bytes, *, re2: bool) -> guards.Extent:
+    before = guards._RE2_FROM
+    guards._RE2_FROM = 0 if re2 else 1 << 62
+    try:
+        guards._scan(ext, buf)
+    finally:
+        guards._RE2_FROM = before
+    return ext
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40), st.integers(0, 9), st.sampled_from([0, 5, 12, 1000002]))
+def test_the_prefilter_changes_no_extent(tokens, cols, rows) -> None:
+    buf = b"".join(tokens)
+    with_re2 = _scan(guards.Extent(rows=rows, cols=cols), buf, re2=True)
+    without = _scan(guards.Extent(rows=rows, cols=cols), buf, re2=False)
+    assert (with_re2.rows, with_re2.cols, with_re2.exact) == (without.rows, without.cols, without.exact)
+
+
+@pytest.mark.parametrize("buf, beyond", [
+    (b'<c r="A1"><v>1</v></c><c r="B1"/>' * 20000, False),
+    (b'<c r="A1"><v>1</v></c>' * 20000 + b'<c r="XFD1048576"><v>1</v></c>', True),  # a far cell in the middle of a sheet
+    (b'<c r="A1"><v>1</v></c>' * 20000 + b'<c t="s"><v>1</v></c>', True),  # a cell without a reference: parse the XML
+    (b'<c r="A1"><v>1</v></c>' * 20000 + b'<c\tr="A1"/>', True),
+])
+def test_a_cell_beyond_is_seen_by_re2(buf: bytes, beyond: bool) -> None:
+    assert len(buf) >= guards._RE2_FROM
+    assert guards._none_beyond(guards.Extent(rows=1, cols=2), buf) is not beyond
