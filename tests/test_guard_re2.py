@@ -1,4 +1,4 @@
-"""The workbook guard's RE2 prefilter (guards._none_beyond): where RE2 finds no cell beyond the
+"""RE2 (pyarrow) as a prefilter. The workbook guard (guards._none_beyond): where RE2 finds no cell beyond the
 known extent, the guard's own search would have grown nothing — the same extent, the same verdict
 on every piece, however the cell tags are written."""
 
@@ -48,3 +48,13 @@ def test_the_prefilter_changes_no_extent(tokens, cols, rows) -> None:
 def test_a_cell_beyond_is_seen_by_re2(buf: bytes, beyond: bool) -> None:
     assert len(buf) >= guards._RE2_FROM
     assert guards._none_beyond(guards.Extent(rows=1, cols=2), buf) is not beyond
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"\r", b"\n", b"\r\n", b"a", b"\xff", b"\xe5\xb7\xa5", b","]), max_size=30))
+def test_a_lone_cr_is_found_as_counting_finds_it(parts) -> None:
+    """The columnar CSV reader's lone-CR check (RE2) agrees with counting CRs and CRLFs."""
+    from disclo_cli.ingest.columnar import _lone_cr
+
+    data = b"".join(parts)
+    assert _lone_cr(data) is (data.count(b"\r") != data.count(b"\r\n"))
