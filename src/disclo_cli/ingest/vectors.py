@@ -130,13 +130,18 @@ def dense(codes: IntVec) -> tuple[IntVec, list[int]]:
         return Codes(enc.indices), first.to_pylist() if len(first) else []
     index: dict[int, int] = {}
     out = [index.setdefault(c, len(index)) for c in codes]
-    firsts = [0] * len(index)
-    seen = [False] * len(index)
+    return out, _firsts(out, len(index))
+
+
+def _firsts(out: list[int], k: int) -> list[int]:
+    """Each of k dense codes' first row."""
+    firsts = [0] * k
+    seen = [False] * k
     for i, c in enumerate(out):
         if not seen[c]:
             seen[c] = True
             firsts[c] = i
-    return out, firsts
+    return firsts
 
 
 def combine(parts: Sequence[tuple[IntVec, int]], n: int) -> tuple[IntVec, list[int]]:
@@ -167,13 +172,7 @@ def combine(parts: Sequence[tuple[IntVec, int]], n: int) -> tuple[IntVec, list[i
     rows = zip(*(codes for codes, _ in parts), strict=True)
     index: dict[tuple, int] = {}
     out = [index.setdefault(r, len(index)) for r in rows]
-    firsts = [0] * len(index)
-    seen = [False] * len(index)
-    for i, c in enumerate(out):
-        if not seen[c]:
-            seen[c] = True
-            firsts[c] = i
-    return out, firsts
+    return out, _firsts(out, len(index))
 
 
 def flagged(codes: IntVec, flags: Sequence[bool]) -> list[int]:
