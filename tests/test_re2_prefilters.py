@@ -1,4 +1,4 @@
-"""RE2 (pyarrow) as a prefilter. The workbook guard (guards._none_beyond): where RE2 finds no cell beyond the
+"""RE2 (pyarrow) as a prefilter, and the Arrow-side checks it sits beside. The workbook guard (guards._none_beyond): where RE2 finds no cell beyond the
 known extent, the guard's own search would have grown nothing — the same extent, the same verdict
 on every piece, however the cell tags are written."""
 
@@ -58,3 +58,17 @@ def test_a_lone_cr_is_found_as_counting_finds_it(parts) -> None:
 
     data = b"".join(parts)
     assert _lone_cr(data) is (data.count(b"\r") != data.count(b"\r\n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(
+    [*" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000", "a", "工", "\u200b", "\ufeff", "\x00"]),
+    max_size=5)), max_size=30))
+def test_a_blank_cell_is_found_as_python_strips_it(values) -> None:
+    """columnar.blank (only texts starting with whitespace are trimmed) agrees with the row reader's
+    blank cell: None, or nothing left after str.strip()."""
+    import pyarrow as pa
+
+    from disclo_cli.ingest.columnar import blank
+
+    assert blank(pa.array(values, pa.string())).to_pylist() == [v is None or not v.strip() for v in values]
