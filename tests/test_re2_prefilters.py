@@ -1,6 +1,7 @@
-"""RE2 (pyarrow) as a prefilter, and the Arrow-side checks it sits beside. The workbook guard (guards._none_beyond): where RE2 finds no cell beyond the
-known extent, the guard's own search would have grown nothing — the same extent, the same verdict
-on every piece, however the cell tags are written."""
+"""RE2 (pyarrow) as a prefilter, and the Arrow-side checks beside it. The workbook guard
+(guards._none_beyond): where RE2 finds no cell beyond the known extent, the guard's own search would
+have grown nothing — the same extent, the same verdict on every piece, however the cell tags are
+written. The columnar CSV reader's lone-CR check; its blank cells."""
 
 from __future__ import annotations
 
