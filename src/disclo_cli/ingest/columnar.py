@@ -7,7 +7,8 @@ combination, Python objects made only of the rows with something to report.
 It serves only where it reads exactly what the row reader (readers.py) reads, cell for cell, and
 says so by returning None otherwise (the caller then reads the file row by row): a CSV whose quoting
 pyarrow and the csv module could read differently, a lone CR line ending, ragged rows; a workbook
-whose cells fastexcel renders in a way that could stand for two values (see xlsx.py); small files
+whose cells fastexcel renders in a way that could stand for two values (see xlsx.py), or whose
+merged-down cells the row reader could fill otherwise (_fill_merged_down); small files
 (the row reader is quicker there: no pyarrow to import). tests/test_read_paths.py holds the two to
 each other on every example, fixture and the fuzz corpus.
 
@@ -329,8 +330,8 @@ def arrow_block(col: Columnar, layout: Layout, reg) -> Block | None:
 
     first = layout.header_row + 1 + layout.sub_rows
     skip = first - col.start  # rows of the columns before the data area
-    if skip < 0 or col.merged:
-        return None  # merged cells over the data: read by rows (see xlsx.py)
+    if skip < 0:
+        return None
     arrays = col.columns
     n = (len(arrays[0]) if arrays else 0) - skip
     mapped = sorted(set(layout.columns.values()))
@@ -369,9 +370,54 @@ def arrow_block(col: Columnar, layout: Layout, reg) -> Block | None:
         drop = pc.or_(drop, pa.array(mask, pa.bool_()))
     keep = pc.indices_nonzero(pc.invert(drop))
     all_kept = len(keep) == n
+    if col.merged and not _fill_merged_down(col.merged, columns, wanted, first, n, drop):
+        return None
     cells = {c: columns[c].coded(None if all_kept else keep) for c in wanted}
     numbers = Codes(pc.add(keep.cast(pa.int32()), first + 1))
     return Block(numbers, cells, tuple(sorted(first + i + 1 for i in headers)), tuple(sorted((first + i + 1, t) for i, t in notes.items())))
+
+
+def _fill_merged_down(merged, columns: dict, wanted: Sequence[int], first: int, n: int, drop) -> bool:
+    """A cell merged down over data rows gives its value to each kept row of the merge whose own
+    cell is blank, as layout.data_block does (a category written once for a block of items): the
+    row's code becomes the top cell's (a take). False — read by rows — where the row reader's
+    filling could come out otherwise: a merge over a text column kept in Arrow, merges overlapping
+    in one column, a top cell of whitespace only (the row reader gives the rows its raw text)."""
+    import pyarrow as pa
+
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for r0, c0, r1, c1 in merged:
+        if r1 <= r0 or r0 < first or r0 >= first + n:
+            continue  # across one row, or starting above the data: the row reader fills nothing
+        for c in wanted:
+            if c0 <= c <= c1:
+                spans.setdefault(c, []).append((r0, r1))
+    dropped: list[bool] | None = None
+    for c, ranges in spans.items():
+        column = columns[c]
+        if column.plain:
+            return False
+        ranges.sort()
+        if any(b[0] <= a[1] for a, b in zip(ranges, ranges[1:], strict=False)):
+            return False
+        if dropped is None:
+            dropped = drop.to_pylist()
+        codes = column.codes.to_pylist()
+        values, raw = column.values, column.raw_values
+        changed = False
+        for r0, r1 in ranges:
+            top = r0 - first
+            if raw[codes[top]] in (None, ""):
+                continue  # nothing written in the merge: nothing to give
+            if values[codes[top]] is None:
+                return False
+            for i in range(top + 1, min(r1 - first, n - 1) + 1):
+                if not dropped[i] and values[codes[i]] is None:
+                    codes[i] = codes[top]
+                    changed = True
+        if changed:
+            column.codes = pa.array(codes, pa.int32())
+    return True
 
 
 class _Column:

@@ -7,8 +7,9 @@ among date cells) comes as text, the other cells rendered: a date as 2023-01-05 
 in fastexcel's digits, true/false. Such a rendering could stand for two cells (a date cell or that
 text typed), so it is accepted only where both would be read alike: in a date field, where both give
 the same plausible date. Anywhere else, or where such a value is a problem whose message would quote
-the cell, the workbook is read by rows (readers.py), as are merged cells over the data, sheets whose
-cells do not start where this reader can tell, and workbooks a guard refuses (the row reader says why).
+the cell, the workbook is read by rows (readers.py), as are sheets whose cells do not start where
+this reader can tell, and workbooks a guard refuses (the row reader says why). A cell merged down
+over data rows is filled by columnar.arrow_block as the row reader fills it (a take of its code).
 """
 
 from __future__ import annotations
@@ -148,9 +149,8 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
     if layout is None:
         return None
     start_row = layout.header_row + 1 + layout.sub_rows
-    if any(r1 >= start_row and r1 > r0 for r0, c0, r1, c1 in merges):
-        return False  # merged down over data rows: read by rows
-    col = Columnar(sheet, columns, first, ())
+    down = tuple(m for m in merges if m[2] >= start_row and m[2] > m[0])  # merged down over data rows: columnar.arrow_block fills them
+    col = Columnar(sheet, columns, first, down)
     col.check = lambda block: check_block(block, layout, columns, today)
     return col, layout
 
