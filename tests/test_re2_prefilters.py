@@ -66,10 +66,10 @@ def test_a_lone_cr_is_found_as_counting_finds_it(parts) -> None:
     [*" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000", "a", "工", "\u200b", "\ufeff", "\x00"]),
     max_size=5)), max_size=30))
 def test_a_blank_cell_is_found_as_python_strips_it(values) -> None:
-    """columnar.blank (only texts starting with whitespace are trimmed) agrees with the row reader's
-    blank cell: None, or nothing left after str.strip()."""
+    """arrow_text.blank agrees with the row reader's blank cell: None, or nothing left after
+    str.strip()."""
     import pyarrow as pa
 
-    from disclo_cli.ingest.columnar import blank
+    from disclo_cli.ingest.arrow_text import blank
 
     assert blank(pa.array(values, pa.string())).to_pylist() == [v is None or not v.strip() for v in values]

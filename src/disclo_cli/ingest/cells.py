@@ -131,7 +131,7 @@ class Cells:
             out = self.absent()
         elif not isinstance(raw.values, list) and f.type in ("text", "id"):
             # a column kept in Arrow (columnar.py): its text made in Arrow (clean_id adds nothing to cell_text)
-            from disclo_cli.ingest.columnar import ArrowValues, cell_texts
+            from disclo_cli.ingest.arrow_text import ArrowValues, cell_texts
 
             out = raw.mapped(ArrowValues(cell_texts(raw.values.arrow)))
         else:

@@ -22,8 +22,10 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Sequence
 
+from disclo_cli.ingest.arrow_sheet import Columnar
+from disclo_cli.ingest.arrow_text import ArrowValues, _patched, blank, cell_texts, fold_plain, python_values
 from disclo_cli.ingest.layout import _NOTE, _TOTAL, SCAN_ROWS, Block, Layout, detect, is_total_row
 from disclo_cli.ingest.readers import MAX_CELLS, Sheet, sniff
 from disclo_cli.ingest.vectors import Coded, Codes, is_arrow
@@ -36,114 +38,7 @@ if TYPE_CHECKING:
 #: below this size a file is read row by row (importing pyarrow alone takes longer than the read)
 MIN_BYTES = 2 << 20
 
-# Python's str.isspace() characters, for RE2 (whose \s is ASCII only)
-_WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
-# text.py's _INVISIBLE and XML_ILLEGAL: removed from every cell's text (cell_text)
-_GONE = (r"[\x{feff}\x{200b}\x{200c}\x{200d}\x{2060}\x{ad}\x{180e}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2061}-\x{2064}"
-         r"\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]")
-# characters whose folding (text.norm) is the ASCII one: ASCII and CJK ideographs and brackets
-# (NFKC and lower() leave them alone, and none is a space or invisible)
-_PLAIN_NORM = r"^[\x00-\x7f\x{3001}\x{3002}\x{3008}-\x{3011}\x{3014}-\x{301b}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}]*$"
-
-
-def python_values(values: list, arrow_type) -> list:
-    """Arrow values as python-calamine gives them: a date cell at midnight is a date."""
-    import pyarrow as pa
-
-    if pa.types.is_timestamp(arrow_type):
-        return [v.date() if isinstance(v, dt.datetime) and v.time() == dt.time() else v for v in values]
-    return values
-
-
-class ArrowValues:
-    """The distinct values of a column kept in Arrow (a high-cardinality text column: one per row),
-    read one at a time only where a rule looks at a row."""
-
-    __slots__ = ("arrow",)
-
-    def __init__(self, arrow) -> None:
-        self.arrow = arrow
-
-    def __len__(self) -> int:
-        return len(self.arrow)
-
-    def __getitem__(self, k: int) -> object:
-        return self.arrow[k].as_py()
-
-    def __iter__(self):
-        return iter(self.arrow.to_pylist())
-
-    def take(self, codes) -> list:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        idx = codes.arrow if isinstance(codes, Codes) else pa.array(codes, pa.int32())
-        return pc.take(self.arrow, idx).to_pylist()
-
-
-_WS_CHARS = "".join(chr(c) for c in (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
-                                        0x205F, 0x3000))
-
-
-def _patched(arr, mask, fn, source=None):
-    """arr with, where mask is true, fn of those values of `source` (default arr): fn sees only them."""
-    import pyarrow.compute as pc
-
-    mask = pc.fill_null(mask, False)
-    if not pc.any(mask).as_py():
-        return arr
-    return pc.replace_with_mask(arr, mask, fn(pc.filter(arr if source is None else source, mask)))
-
-
-def cell_texts(arr):
-    """text.cell_text of every string of an Arrow column (nulls stay null): invisible and control
-    characters removed, then Python's whitespace stripped from both ends (the column itself comes
-    back where nothing changes)."""
-    import pyarrow.compute as pc
-
-    # a text with a character to remove is never printable (pyarrow's test; the tests check every one)
-    out = _patched(arr, pc.invert(pc.utf8_is_printable(arr)), lambda a: pc.replace_substring_regex(a, _GONE, ""))
-    trimmed = pc.utf8_trim(out, characters=_WS_CHARS)
-    if pc.all(pc.fill_null(pc.equal(pc.binary_length(trimmed), pc.binary_length(out)), True)).as_py():
-        return out
-    return trimmed
-
-
-def blank(arr):
-    """Whether each cell is empty: null, or nothing but whitespace (the row reader's blank cell)."""
-    import pyarrow.compute as pc
-
-    return pc.fill_null(pc.equal(pc.binary_length(pc.utf8_ltrim(arr, characters=_WS_CHARS)), 0), True)
-
-
-def fold_plain(arr):
-    """text.norm of strings made only of _PLAIN_NORM characters (ASCII spaces gone, trailing : and *
-    gone, lower case); null where a string has other characters (fold those in Python)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    ascii_ = pc.string_is_ascii(arr)
-    ok = _patched(ascii_, pc.invert(ascii_), lambda a: pc.match_substring_regex(a, _PLAIN_NORM), arr)
-    out = _patched(arr, pc.match_substring_regex(arr, r"[\t\n\x0b\x0c\r\x1c-\x1f ]"),
-                   lambda a: pc.replace_substring_regex(a, r"[\t\n\x0b\x0c\r\x1c-\x1f ]", ""))
-    out = pc.ascii_lower(pc.utf8_rtrim(out, characters=":*"))
-    return pc.if_else(ok, out, pa.scalar(None, pa.string()))
-
-
 # --- the file --------------------------------------------------------------------------------------
-
-class Columnar:
-    """A register file read into Arrow: its sheets' first rows (for the header) and their columns."""
-
-    def __init__(self, sheet: Sheet, columns: list, start: int, merged: Sequence[tuple[int, int, int, int]] = ()) -> None:
-        self.sheet = sheet  # rows: the sheet's first rows only, as the row reader reads them
-        self.columns = columns  # Arrow arrays, one per column of the sheet from column A, rows from `start`
-        self.start = start  # the 0-based sheet row of the columns' first row
-        self.merged = merged
-        self.unsure: tuple[int, ...] = ()  # columns whose cells may read otherwise by rows: fine unless a content key reads them
-        # block -> the unsure columns, or False: the block does not read as the row reader's (xlsx.py)
-        self.check: Callable[[Block], tuple[int, ...] | Literal[False]] | None = None
-
 
 def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, *, data: bytes | None = None,
          min_bytes: int = MIN_BYTES, today: dt.date | None = None) -> list[tuple[Sheet, Layout, Block]] | None:

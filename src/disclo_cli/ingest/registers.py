@@ -522,7 +522,7 @@ def _outs(t, col: Coded):
     if not isinstance(col.values, list) and t in (PASSED, TEXT):  # `value or ""`, in Arrow
         import pyarrow.compute as pc
 
-        from disclo_cli.ingest.columnar import ArrowValues
+        from disclo_cli.ingest.arrow_text import ArrowValues
 
         arr = col.values.arrow
         return ArrowValues(pc.fill_null(arr, "") if arr.null_count else arr)
@@ -534,7 +534,7 @@ def _extended(values, more: list):
         return values + more
     import pyarrow as pa
 
-    from disclo_cli.ingest.columnar import ArrowValues
+    from disclo_cli.ingest.arrow_text import ArrowValues
 
     return ArrowValues(pa.concat_arrays([values.arrow, pa.array(more, values.arrow.type)]))
 

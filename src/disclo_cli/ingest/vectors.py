@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Sequence, TypeGuard, Union
 
 if TYPE_CHECKING:
-    from disclo_cli.ingest.columnar import ArrowValues
+    from disclo_cli.ingest.arrow_text import ArrowValues
 
 
 class Codes:

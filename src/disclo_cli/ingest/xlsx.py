@@ -19,8 +19,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from disclo_cli.ingest.columnar import Columnar
-from disclo_cli.ingest.columnar import python_values as _py
+from disclo_cli.ingest.arrow_sheet import Columnar
+from disclo_cli.ingest.arrow_text import python_values as _py
 from disclo_cli.ingest.dates import DateProblem, implausible, month_day, parse_date
 from disclo_cli.ingest.layout import SCAN_ROWS, Block, Layout, detect
 from disclo_cli.ingest.readers import MAX_CELLS, Sheet
@@ -167,7 +167,7 @@ def check_block(block: Block, layout: Layout, columns: list, today: dt.date) -> 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from disclo_cli.ingest.columnar import ArrowValues
+    from disclo_cli.ingest.arrow_text import ArrowValues
     from disclo_cli.schema import spec
 
     reg = spec(layout.kind)
