@@ -114,7 +114,7 @@ def _table_chunks(kind: str, table) -> Iterator[tuple]:
                 if codes is None:
                     columns.append([values[0]] * (end - start))
                 else:
-                    columns.append([values[k] for k in _slice(codes, start, end)])
+                    columns.append(list(map(values.__getitem__, _slice(codes, start, end))))
             else:
                 columns.append(c.slice(start, end - start).to_pylist())
         ks = keys.slice(start, end - start).to_pylist()
