@@ -288,15 +288,17 @@ def _beyond_re2(cols: int, rows: int) -> str | None:
     return '<c(?: r="(?:%s|[A-Za-z]{1,4}0*%s)|[\\t\\n\\x0b\\x0c\\r>/]| (?:[^r]|r[^=]|r=[^"]))' % (col_gt, row_gt)
 
 
-#: pieces from this size on are first searched by RE2 (below it, importing pyarrow costs more)
-_RE2_FROM = 256 << 10
+#: a worksheet's pieces are first searched by RE2 once this much of its XML is unpacked: Python's
+#: search costs about 2 ms a megabyte, importing pyarrow about 120 ms (a sheet of a few thousand
+#: rows never imports it)
+_RE2_FROM = 32 << 20
 
 
 def _none_beyond(ext: Extent, buf: bytes) -> bool:
     """Whether RE2 finds no cell in buf beyond ext (then _scan's own search would find none that
-    grows it: in a register, every piece). False where it cannot tell: pyarrow missing, a small
-    piece, a pattern RE2 cannot take."""
-    if len(buf) < _RE2_FROM:
+    grows it: in a register, every piece). False where it cannot tell: pyarrow missing, a sheet
+    not yet large enough to gain by it, a pattern RE2 cannot take."""
+    if ext.size < _RE2_FROM:
         return False
     pattern = _beyond_re2(ext.cols, ext.rows)
     if pattern is None:
