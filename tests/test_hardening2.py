@@ -10,13 +10,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from conftest import HEADER, write_csv, write_xlsx
 from test_hardening import ROWS, _failed, _subprocess
-from workspaces import EX18, MAIN18, SUPP18, copy_workspace
+from workspaces import EX18, EX23, MAIN18, SUPP18, copy_workspace
 
 ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -888,6 +889,25 @@ def test_opening_counts_are_whole_numbers(tmp_path, run, line: str, message: str
     ws = copy_workspace(EX18, tmp_path / "ws", edit=lambda t: set_key(t, "items", line.split(" = ")[1]))
     stderr = _failed(run("--config", ws / "disclo.toml", "table", "--year", "2018"))
     assert message in stderr
+
+
+@pytest.mark.parametrize("value", ["inf", '"inf"', "nan", '"NaN"', '"sNaN"', "-5", '"五"', "true", "1e30"])
+def test_a_yearly_figure_that_is_not_a_count_is_refused_when_read(tmp_path, run, value: str) -> None:
+    """[yearly] figures are checked with the rest of disclo.toml: an infinity crashed the table
+    (exit 3), a NaN was printed in 表二 and the report without a word, a negative count passed."""
+    ws = copy_workspace(EX23, tmp_path / "ws", edit=lambda t: t.replace("licence_decisions = 326", f"licence_decisions = {value}"))
+    for args in (("table", "--year", "2023"), ("report", "--year", "2023", "-o", "r.docx", "--force")):
+        stderr = _failed(run("--config", ws / "disclo.toml", *args))
+        assert "[yearly.2023] licence_decisions must be a number of at least 0 (only a year's change, *_change, may be negative), not " in stderr
+
+
+def test_yearly_figures_read_as_exact_numbers(tmp_path, run) -> None:
+    from disclo_cli.config import load
+
+    ws = copy_workspace(EX23, tmp_path / "ws", edit=lambda t: t.replace("fees_amount = 12.6", 'fees_amount = "12.6"\nlicence_items_change = -3'))
+    cfg = load(ws / "disclo.toml")
+    assert cfg.yearly[2023] == {"licence_decisions": 326, "penalty_decisions": 41, "enforcement_decisions": 3,
+                                "fees_amount": Decimal("12.6"), "licence_items_change": -3}
 
 
 @pytest.mark.parametrize(("value", "message"), [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -76,7 +77,7 @@ class Config:
     defaults: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # kind -> field -> value for registers without the column
     opening: Mapping[str, int | float] = field(default_factory=dict)
     opening_through: int | None = None  # the last year the opening balances cover
-    yearly: Mapping[int, Mapping[str, object]] = field(default_factory=dict)
+    yearly: Mapping[int, Mapping[str, int | Decimal]] = field(default_factory=dict)  # exact numbers, checked when read
     none_kept: Mapping[int, frozenset[str]] = field(default_factory=dict)  # [yearly.Y] none: kinds the office truly had no row of
     db_path: Path | None = None
     lock_timeout: float = 60.0  # seconds to wait for another disclo's write to the ledger
@@ -186,6 +187,22 @@ def _count(value: object, where: str, *, amount: bool = False) -> int | float:
     return value  # type: ignore[return-value]
 
 
+def _yearly_number(value: object, where: str, year: int, key: str) -> int | Decimal:
+    """A [yearly.YYYY] figure as an exact number: finite, not absurdly large, not below 0 — except
+    a year's change (`*_change`: 本年新增/减少), which may be. A text such as "12.6" is read too."""
+    from decimal import InvalidOperation
+
+    number: Decimal | None = None
+    if not isinstance(value, bool) and isinstance(value, (int, float, str)):
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            number = None
+    if number is None or not number.is_finite() or abs(number) > MAX_COUNT or (number < 0 and not key.endswith("_change")):
+        raise ConfigError("config-yearly-value", where=where, year=year, key=key, value=repr(value)[:60])
+    return int(number) if number == number.to_integral_value() else number
+
+
 def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -> Config:
     where = str(path) if path else "disclo.toml"
     unknown_sections = set(data) - set(SECTIONS)
@@ -255,7 +272,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
             if wrong:
                 raise ConfigError("config-yearly-none", where=where, year=year, value=wrong[0], kinds=", ".join(KINDS))
             none_kept[year] = frozenset(kinds)
-        yearly[year] = figures
+        yearly[year] = {k: _yearly_number(v, where, year, k) for k, v in figures.items()}
 
     db_path = db
     ledger = _table(data, "ledger", where)
@@ -364,7 +381,7 @@ class Unit:
     follows: tuple[str, ...] = ()  # the units it continues (renamed from, merged from)
     opening: Mapping[str, int | float] = field(default_factory=dict)  # column units: their [opening]
     opening_through: int | None = None
-    yearly: Mapping[int, Mapping[str, object]] = field(default_factory=dict)  # column units: their [yearly]
+    yearly: Mapping[int, Mapping[str, int | Decimal]] = field(default_factory=dict)  # column units: their [yearly]
 
     def exists_in(self, year: int) -> bool:
         return self.years[0] <= year <= self.years[1]
@@ -441,7 +458,7 @@ def _unit_years(value: object, at: str) -> tuple[int, int]:
     return (value[0], value[1])  # type: ignore[index]
 
 
-def _unit_figures(entry: Mapping[str, Any], at: str) -> tuple[dict[str, int | float], int | None, dict[int, dict[str, object]]]:
+def _unit_figures(entry: Mapping[str, Any], at: str) -> tuple[dict[str, int | float], int | None, dict[int, dict[str, int | Decimal]]]:
     """A column unit's own [opening] and [yearly] figures (the same keys as disclo.toml's)."""
     if "opening" not in entry and "yearly" not in entry:
         return {}, None, {}

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol, Sequence
 
 from disclo_cli.config import Config
-from disclo_cli.errors import ConfigError
 from disclo_cli.formats.definition import (  # noqa: F401  (the engine's public names)
     ATTRIBUTE_OF,
     STANDARDS,
@@ -306,14 +305,7 @@ class Filler:
     def _figure_of(self, key: str, year: int, spec: CellSpec, label: str) -> Value:
         figures = self.config.yearly.get(year, {})
         if key in figures:
-            v = figures[key]
-            if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-                raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v))
-            try:
-                d = Decimal(str(v))
-            except ArithmeticError as exc:
-                raise ConfigError("yearly-not-number", year=year, key=key, value=repr(v)) from exc
-            return int(d) if d == d.to_integral() else d
+            return figures[key]  # an exact number: config.py checked it
         if spec.zero_without == "requests" and not any(r.received.year == year for r in self.reg.requests):
             return 0  # no request that year: nothing was charged or waived
         if (key, year) not in self._warned:

@@ -163,21 +163,8 @@ def from_json(tables: Sequence[Mapping], year: int) -> dict[str, int | Decimal]:
 
 
 def yearly_figure(config: Config, year: int, key: str) -> int | Decimal | None:
-    """A [yearly.YYYY] figure as a number (None: not given)."""
-    from disclo_cli.errors import ConfigError
-
-    value = config.yearly.get(year, {}).get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ConfigError("yearly-not-number", year=year, key=key, value=repr(value)[:60])
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        raise ConfigError("yearly-not-number", year=year, key=key, value=repr(value)[:60]) from None
-    if not number.is_finite() or number < 0:
-        raise ConfigError("yearly-not-number", year=year, key=key, value=repr(value)[:60])
-    return int(number) if number == number.to_integral() else number
+    """A [yearly.YYYY] figure (None: not given); config.py made it an exact number when it read it."""
+    return config.yearly.get(year, {}).get(key)
 
 
 def last_year(config: Config, year: int, definition: Definition, regs, *, previous: Path | None, standard_given: bool) -> LastYear:

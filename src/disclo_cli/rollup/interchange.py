@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -53,7 +54,7 @@ class Export:
     office: Office
     opening: Mapping[str, int | float]
     opening_through: int | None
-    yearly: Mapping[int, Mapping[str, object]]
+    yearly: Mapping[int, Mapping[str, int | Decimal]]
     website_channels: tuple[str, ...]
     gazette_channels: tuple[str, ...]
     categories: tuple[str, ...]  # the unit's categories, in its order (its report's category sentence)
@@ -139,8 +140,6 @@ def _dump(value: object, level: int) -> str:
 
 
 def _plain(value: object):
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral() else float(value)
     raise TypeError(type(value))
