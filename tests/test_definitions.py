@@ -4,6 +4,7 @@ sentence), and every record is counted in exactly one cell or named as unplaced.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -278,8 +279,11 @@ def test_check_fails_on_unplaced_rows_and_the_report_refuses(office, run, monkey
 
     def with_one_unplaced(config, year, *, grouped=True):
         regs = real(config, year, grouped=grouped)
+        if not grouped:  # read row by row: the row with its file, sheet and row
+            return Registers(regs.items, [*regs.requests, missing], regs.cases)
+        # a grouped record, as the ledger gives it: no file, sheet or row
         counts = {k: [*v, 1] if k == "requests" else v for k, v in regs.counts.items()}
-        return Registers(regs.items, [*regs.requests, missing], regs.cases, counts)
+        return Registers(regs.items, [*regs.requests, dataclasses.replace(missing, place=Place("disclo.sqlite"))], regs.cases, counts)
 
     monkeypatch.setattr(year_tables, "load_registers", with_one_unplaced)
     result = run("--config", office / "disclo.toml", "check", "--year", 2023)

@@ -32,19 +32,28 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
                  calendar=None):
     """The standard tables of a year, filled from the ledger (or the given registers); `calendar`
     (workdays.Calendar) is what 办理时效's deadlines are counted on."""
-    from disclo_cli.formats.engine import fill_all, load_definition, standard_for_year
+    from disclo_cli.formats.engine import load_definition, standard_for_year
 
     definition = load_definition(standard or standard_for_year(year))
     regs = registers if registers is not None else load_registers(config, year)
-    filled = fill_all(definition, regs, config, year, tables, calendar=calendar)
-    if regs.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
-        # grouped records have no row numbers: count again row by row, so each unplaced row is named
-        filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables, calendar=calendar)
+    filled = fill_from_ledger(definition, regs, config, year, tables, calendar=calendar)
     first = future_year(year) + (unfiled_registers(config, year, definition, only=tables) if registers is None else [])
     if first and filled:
         import dataclasses
 
         filled[0] = dataclasses.replace(filled[0], findings=(*first, *filled[0].findings))
+    return filled
+
+
+def fill_from_ledger(definition, regs, config: Config, year: int, tables: Sequence[str] | None = None, *, calendar=None) -> list:
+    """fill_all of registers read from the ledger; where a record lands in no cell (or in two), the
+    grouped records, which have no row numbers, are counted again row by row, so that each such
+    row is named by its file, sheet and row."""
+    from disclo_cli.formats.engine import fill_all
+
+    filled = fill_all(definition, regs, config, year, tables, calendar=calendar)
+    if regs.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
+        filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables, calendar=calendar)
     return filled
 
 
@@ -219,7 +228,7 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
         pairs = [(i, n) for i, n in regs.weighted("items") if i.date.year == year]
         in_year, weights = [i for i, _ in pairs], [n for _, n in pairs]
     if tables is None:
-        tables = fill_all(definition, regs, config, year)
+        tables = fill_all(definition, regs, config, year) if files else fill_from_ledger(definition, regs, config, year)
     for t in tables:
         findings += t.findings
     cats = config.vocab["categories"].labels
