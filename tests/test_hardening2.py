@@ -901,6 +901,20 @@ def test_a_yearly_figure_that_is_not_a_count_is_refused_when_read(tmp_path, run,
         assert "[yearly.2023] licence_decisions must be a number of at least 0 (only a year's change, *_change, may be negative), not " in stderr
 
 
+@pytest.mark.parametrize(("section", "line", "message"), [
+    ("channels", 'gazete = ["政府公报"]', "[channels] has keys disclo does not know: gazete"),
+    ("categories", 'label = ["工作动态"]', "[categories] has keys disclo does not know: label"),
+    ("ledger", "bogus = 2", "[ledger] has keys disclo does not know: bogus"),
+])
+def test_a_misspelt_key_is_refused(tmp_path, run, section: str, line: str, message: str) -> None:
+    """A key disclo does not read would leave the built-in list in force without a word (a wrong
+    政府公报 count for an office with its own gazette list)."""
+    ws = copy_workspace(EX18, tmp_path / "ws", edit=lambda t: t + f"\n[{section}]\n{line}\n" if f"[{section}]" not in t
+                        else t.replace(f"[{section}]\n", f"[{section}]\n{line}\n", 1))
+    stderr = _failed(run("--config", ws / "disclo.toml", "table", "--year", "2018"))
+    assert message in stderr and "Known keys:" in stderr
+
+
 def test_yearly_figures_read_as_exact_numbers(tmp_path, run) -> None:
     from disclo_cli.config import load
 

@@ -42,7 +42,10 @@ OPENING_KEYS = (
 OPENING_AMOUNTS = ("fees_waived",)
 
 VOCABS = ("categories", "channels", "request_channels", "applicants", "outcomes", "reasons", "case_types", "case_routes", "case_results", "doc_types")
-SECTIONS = ("office", "channels", "columns", "defaults", "opening", "yearly", "ledger", "report", "calendar", "units", *VOCABS)
+SECTIONS = ("office", "channels", "columns", "defaults", "opening", "yearly", "ledger", "report", "units", *VOCABS)
+#: the keys of the sections read here (a misspelt key would otherwise leave the built-in list in force without a word)
+SECTION_KEYS = {**{name: ("labels", "aliases") for name in VOCABS}, "channels": ("labels", "aliases", "website", "gazette", "default"),
+                "ledger": ("path",)}
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,10 @@ def _table(data: Mapping, name: str, where: str) -> dict:
     section = data.get(name, {})
     if not isinstance(section, dict):
         raise ConfigError("config-not-table", where=where, section=name)
+    known = SECTION_KEYS.get(name)
+    unknown = sorted(set(section) - set(known)) if known else []
+    if unknown:
+        raise ConfigError("config-unknown-keys", where=where, section=name, keys=", ".join(unknown), known=", ".join(known or ()))
     return section
 
 
@@ -296,7 +303,7 @@ def from_dict(data: Mapping, path: Path | None = None, db: Path | None = None) -
         yearly=yearly,
         none_kept=none_kept,
         db_path=db_path,
-        raw={k: data[k] for k in ("report", "calendar", "units") if k in data},
+        raw={k: data[k] for k in ("report", "units") if k in data},
         units=_units(data.get("units"), where, path),
     )
 
