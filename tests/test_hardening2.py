@@ -202,7 +202,7 @@ def test_read_only_disk_for_real(tiny_disk) -> None:
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
-@pytest.mark.parametrize("args", [["ledger", "summary"], ["table", "--year", "2018", "--format", "csv"], ["tally", MAIN18]])
+@pytest.mark.parametrize("args", [["ledger", "summary"], ["table", "--year", "2018", "--format", "csv"], ["tally", MAIN18], ["--help"], ["--version"]])
 def test_stdout_on_a_full_disk(office, args) -> None:
     with open("/dev/full", "w") as full:
         clean = {k: v for k, v in os.environ.items() if not k.startswith("DISCLO_")}

@@ -200,6 +200,14 @@ class DiscloGroup(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             raise click.exceptions.Exit(EXIT_PIPE) from None
+        except OSError as exc:  # `disclo --help > /dev/full`: the help or the version could not be written
+            failed = _stdout_failure(exc)
+            if failed is None:
+                raise
+            _silence_stdout()
+            err(_("disclo: error: {message}").format(message=failed.message))
+            err(f"  {failed.hint}")
+            raise click.exceptions.Exit(failed.exit_code) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

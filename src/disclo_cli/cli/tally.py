@@ -17,7 +17,7 @@ from disclo_cli.messages import N_
 @click.option("--strict", is_flag=True, help=N_("Unknown categories and channels are errors (exit 1), not warnings."))
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="table", show_default=True, help=N_("Output format."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("Write to this file instead of stdout (needed for xlsx)."))
-@click.option("--max-problems", type=int, default=100, show_default=True, help=N_("How many problems to list on stderr (0: all)."))
+@click.option("--max-problems", type=click.IntRange(min=0), default=100, show_default=True, help=N_("How many problems to list on stderr (0: all)."))
 @click.pass_context
 def tally(ctx: click.Context, files: tuple[str, ...], year: int | None, by: tuple[str, ...], sheet: str | None, strict: bool, fmt: str, output: str | None, max_problems: int):
     """Count published items (主动公开) by category, channel, month or unit, with shares.

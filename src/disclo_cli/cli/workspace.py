@@ -48,7 +48,7 @@ class Ingested:
 @click.option("--strict", is_flag=True, help=N_("Any problem in any row files nothing (exit 1)."))
 @click.option("--replaces", multiple=True, metavar="FILE",
               help=N_("The file filed before under another name that this one replaces (its rows are withdrawn unless this file has them)."))
-@click.option("--max-problems", type=int, default=100, show_default=True, help=N_("How many problems to list (0: all)."))
+@click.option("--max-problems", type=click.IntRange(min=0), default=100, show_default=True, help=N_("How many problems to list (0: all)."))
 @click.option("--unit", "unit_key", metavar="KEY", help=N_("In a county workspace: every row of the files is this unit's (a unit counted from the county's registers)."))
 @click.pass_context
 def ingest(ctx: click.Context, files: tuple[str, ...], kind: str | None, sheet: str | None, strict: bool, replaces: tuple[str, ...], max_problems: int,
