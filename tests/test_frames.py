@@ -38,6 +38,20 @@ def test_the_cells_of_a_county_long_with_its_units(county: Path) -> None:
     blank = df[(df.unit == "") & (df.table == "二") & (df.row == "行政事业性收费")].value
     assert blank.notna().all()  # figures given: a number (a blank would be NaN, never 0)
     assert df.value.dtype == "float64" and isinstance(df, pd.DataFrame)
+    # what the filling found comes with the cells, as disclo check would list it
+    assert df.attrs["findings"] == [f.as_dict() for f in sorted(r.all_findings, key=lambda f: ("error", "warning", "info").index(f.severity))]
+
+
+def test_the_cells_of_an_office_carry_what_was_found(tmp_path) -> None:
+    pytest.importorskip("pandas")
+    from disclo_cli import frames
+    from workspaces import EX23, copy_workspace
+
+    ws = copy_workspace(EX23, tmp_path / "ws", edit=lambda t: t.replace("licence_decisions = 326", "# licence_decisions = 326"))
+    df = frames.cells(cfg.load(ws / "disclo.toml"), 2023)
+    missing = [f for f in df.attrs["findings"] if f["code"] == "missing-figure"]
+    assert [f["message"] for f in missing] == ["no yearly figure 'licence_decisions' for 2023; the cell is left blank"]
+    assert df[(df.table == "二") & (df.row == "行政许可")].value.isna().any()
 
 
 def test_the_ledger_rows_of_an_office(county: Path) -> None:

@@ -57,17 +57,27 @@ def frame(rows: Sequence[tuple]) -> "pd.DataFrame":
 
 
 def cells(config: Config, year: int, *, standard: str | None = None, tables: Sequence[str] | None = None, calendar=None) -> "pd.DataFrame":
-    """A long DataFrame of a year's cells: a county's units' and the combined (unit ''), or an office's."""
+    """A long DataFrame of a year's cells: a county's units' and the combined (unit ''), or an office's.
+
+    What the filling found (an identity that does not hold, a row in no cell, a figure missing) is
+    in `df.attrs["findings"]`: a list of Finding.as_dict(), errors first — cells from tables with an
+    error are not to be published, as `disclo check` would say."""
     if config.units:
         from disclo_cli.rollup.core import roll_up
 
         r = roll_up(config, year, standard=standard, tables=tables, calendar=calendar)
         rows = table_cells(r.combined) + [c for u in r.units for c in table_cells(u.tables, u.data.unit.key)]
+        found = list(r.all_findings)
     else:
         from disclo_cli.tables import build_tables
 
-        rows = table_cells(build_tables(config, year, standard=standard, tables=tables, calendar=calendar))
-    return frame(rows)
+        filled = build_tables(config, year, standard=standard, tables=tables, calendar=calendar)
+        rows = table_cells(filled)
+        found = [f for t in filled for f in t.findings]
+    df = frame(rows)
+    order = {"error": 0, "warning": 1, "info": 2}
+    df.attrs["findings"] = [f.as_dict() for f in sorted(found, key=lambda f: order[f.severity])]
+    return df
 
 
 def ledger_rows(config: Config, kind: str = "requests", *, through: int | None = None) -> "pd.DataFrame":
