@@ -186,3 +186,16 @@ def test_tally_of_the_ledger_needs_a_year(tmp_path, run) -> None:
     result = run("tally")
     assert result.exit_code == 2
     assert "give register files, or --year to tally the ledger" in result.stderr
+
+
+def test_disclo_toml_is_read_once_a_command(tmp_path, run, monkeypatch) -> None:
+    """The calendar's path asks for the workspace too: the file is read (and the prose folder
+    looked at) once, not once per asker."""
+    from disclo_cli import config as cfg
+    from workspaces import EX23, copy_workspace
+
+    ws = copy_workspace(EX23, tmp_path / "ws")
+    real, calls = cfg.load, []
+    monkeypatch.setattr(cfg, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert run("--config", ws / "disclo.toml", "requests", "--as-of", "2023-12-31").exit_code in (0, 1)
+    assert len(calls) == 1

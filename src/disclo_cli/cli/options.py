@@ -323,13 +323,18 @@ def load_config(ctx: click.Context, *, required: bool = False):
     from disclo_cli import config as cfg
     from disclo_cli.errors import ConfigError
 
-    obj = ctx.find_root().obj or {}
-    path = Path(obj["config_path"]) if obj.get("config_path") else cfg.find_config()
-    db = Path(obj["db_path"]) if obj.get("db_path") else None
-    if path is None and required:
+    root = ctx.find_root()
+    obj = root.obj if isinstance(root.obj, dict) else {}
+    config = obj.get("_config")  # read once a command (the calendar's path asks for it too)
+    if config is None:
+        path = Path(obj["config_path"]) if obj.get("config_path") else cfg.find_config()
+        db = Path(obj["db_path"]) if obj.get("db_path") else None
+        config = cfg.load(path, db, lock_timeout=os.environ.get("DISCLO_LOCK_TIMEOUT"))
+        protect_workspace(config)
+        if isinstance(root.obj, dict):
+            root.obj["_config"] = config
+    if config.path is None and required:
         raise ConfigError("no-config")
-    config = cfg.load(path, db, lock_timeout=os.environ.get("DISCLO_LOCK_TIMEOUT"))
-    protect_workspace(config)
     return config
 
 
