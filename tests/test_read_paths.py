@@ -298,3 +298,15 @@ def test_a_cell_merged_down_over_data_rows_is_filled_by_the_columnar_reader(tmp_
     ((sheet, layout, block),) = columnar.read(path, CONFIGS["2023"], None, None, min_bytes=0, today=TODAY)
     read = SheetReader(sheet, layout, CONFIGS["2023"], year=None, strict=False, today=TODAY, block=block).run()
     assert [r.category for r in read.records] == ["工作动态", "工作动态", "工作动态", "其他信息类"]
+
+
+def test_texts_that_only_nearly_look_like_a_rendering_read_the_same(tmp_path) -> None:
+    """A text cell '2023-01-05 00:00:00' with a newline after it, or in full-width digits, is no
+    rendering of a date cell (the columnar reader ended in exit 3 on the first)."""
+    rows = [["索引号", "标题", "发布日期", "信息类别", "备注"],
+            ["A-1", "甲", dt.date(2023, 1, 5), "工作动态", "2023-01-05 00:00:00\n"],
+            ["A-2", "乙", dt.date(2023, 1, 6), "工作动态", "２０２３-０１-０５ ００:００:００"],
+            ["A-3", "丙", dt.date(2023, 1, 7), "工作动态", "12\n"]]
+    path = write_xlsx(tmp_path / "主动公开台账2023.xlsx", {"台账": rows})
+    for cfg in CONFIGS.values():
+        assert_same(path, cfg)

@@ -28,11 +28,20 @@ from disclo_cli.ingest.readers import MAX_CELLS, Sheet
 if TYPE_CHECKING:
     from disclo_cli.config import Config
 
-#: renderings of a non-text cell in a text column: a date or time, true/false, a number
-_AMB_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$")
+#: renderings of a non-text cell in a text column: a date or time, true/false, a number — ASCII
+#: digits to the very end of the text, as RE2 reads _AMBIGUOUS (Python's \d takes any script's
+#: digits and its $ stops before a final newline: '2023-01-05 00:00:00\n' in a text cell ended in exit 3)
+_AMB_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\Z")
 _AMB_BOOL = ("true", "false")
-_AMB_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_AMBIGUOUS = r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?|true|false|-?\d+(\.\d+)?)$"
+_AMB_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
+_AMBIGUOUS = r"^([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?|true|false|-?[0-9]+(\.[0-9]+)?)$"
+
+
+def _ambiguous(v: object) -> bool:
+    """Whether a text could be fastexcel's rendering of a non-text cell."""
+    return isinstance(v, str) and (v in _AMB_BOOL or bool(_AMB_DATETIME.match(v)) or bool(_AMB_NUMBER.match(v)))
+
+
 def _native(v: str) -> object:
     """What a rendering stands for if it is not text (the other reading of an ambiguous cell)."""
     if v in _AMB_BOOL:
@@ -135,7 +144,8 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
         row = ["" if v is None else v for v in row]
         alt = []
         for v in row:
-            if isinstance(v, str) and (v in _AMB_BOOL or _AMB_DATETIME.match(v) or _AMB_NUMBER.match(v)):
+            if _ambiguous(v):
+                assert isinstance(v, str)
                 ambiguous = True
                 alt.append(_native(v))
             else:
@@ -154,9 +164,6 @@ def _sheet(p: Path, name: str, index: int, part: str, batch, first: int, width: 
     col.check = lambda block: check_block(block, layout, columns, today)
     return col, layout
 
-
-def _ambiguous(v: object) -> bool:
-    return isinstance(v, str) and (v in _AMB_BOOL or bool(_AMB_DATETIME.match(v)) or bool(_AMB_NUMBER.match(v)))
 
 
 def check_block(block: Block, layout: Layout, columns: list, today: dt.date) -> tuple[int, ...] | Literal[False]:
