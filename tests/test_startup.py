@@ -37,6 +37,13 @@ def test_a_small_register_is_read_without_arrow() -> None:
     assert _loaded("tally", "examples/2018-liucheng/主动公开台账2018.csv", "--format", "json") == []
 
 
+def test_a_small_register_is_filed_without_arrow(tmp_path) -> None:
+    """Filing by columns needs pyarrow; a small register is filed as records (the same ledger:
+    tests/test_ledger_rows.py), so ingest starts as quickly as tally."""
+    assert _loaded("init", str(tmp_path), cwd=tmp_path) == []
+    assert _loaded("ingest", str(ROOT / "examples" / "2018-liucheng" / "主动公开台账2018.xlsx"), cwd=tmp_path) == []
+
+
 def test_a_large_register_is_read_by_arrow_without_pandas(tmp_path) -> None:
     """pyarrow would import pandas (installed here, with the test extra) the first time it is handed
     a Python list; the command line tells it there is none."""

@@ -150,6 +150,8 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
 
     # a county's rows are its units' (rollup/units.py: their keys change): those are filed as records;
     # any other register's records go to the ledger a column at a time (ledger_rows.py)
+    from disclo_cli.ingest.columnar import MIN_BYTES
+
     as_records = as_records or unit is not None or bool(config.units)
     batches: list[Batch] = []
     findings = []
@@ -184,8 +186,11 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
             missing = sheet_requirements(read, config)
             batch = per_kind.get(layout.kind)
             if batch is None:
+                # a file too small for the columnar reader is filed as records too: pyarrow, which
+                # filing by columns needs, would cost more to import than the filing
+                by_records = as_records or (columnar is None and len(inp.data) < MIN_BYTES)
                 batch = per_kind[layout.kind] = Batch(path, layout.kind, [], key, inp.sha256, replaces=tuple(replaces),
-                                                      sheets=[] if sheet is not None else None, tables=None if as_records else [])
+                                                      sheets=[] if sheet is not None else None, tables=None if by_records else [])
             if batch.sheets is not None:
                 batch.sheets = [*batch.sheets, s.name]
             if blocking(missing):
