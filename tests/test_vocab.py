@@ -71,3 +71,16 @@ def test_nothing_left_exits_0_and_files_or_year_are_needed(tmp_path, run) -> Non
     assert clean.exit_code == 0, clean.stdout
     assert "every wording is known" in clean.stderr
     assert run("--config", ws / "disclo.toml", "vocab").exit_code == 2
+
+
+def test_a_wording_is_looked_up_once_and_its_answer_kept_apart() -> None:
+    """An unknown wording repeated down a register is weighed against the labels once (suggest keeps
+    its answer); a caller changing the list it got changes nothing kept."""
+    from disclo_cli.vocab import builtin
+
+    cats = builtin("categories")
+    first = cats.suggest("工作动态信息")
+    assert first and first[0].label == "工作动态类"
+    first.clear()
+    assert cats.suggest("工作动态信息") == cats._suggest("工作动态信息", 3) != []
+    assert cats.closest("工作动态信息")[0] == "工作动态类"

@@ -145,13 +145,12 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     if replaces and len(files) != 1:
         raise UsageError("replaces-one-file")
     from disclo_cli.errors import InputError
+    from disclo_cli.ingest.columnar import MIN_BYTES
     from disclo_cli.ingest.readers import is_stdin, read_input
     from disclo_cli.ingest.registers import owner_note
 
     # a county's rows are its units' (rollup/units.py: their keys change): those are filed as records;
     # any other register's records go to the ledger a column at a time (ledger_rows.py)
-    from disclo_cli.ingest.columnar import MIN_BYTES
-
     as_records = as_records or unit is not None or bool(config.units)
     batches: list[Batch] = []
     findings = []

@@ -447,23 +447,19 @@ def _measured(pieces: Iterator[bytes], ext: Extent) -> Iterator[bytes]:
         yield buf
 
 
+#: a cell reference (r="B12"), whatever the order of attributes
+_ANY_REF = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{1,4})([0-9]{1,12})["\']')
+
+
 def _scan_refs(ext: Extent, buf: bytes) -> None:
-    """Grow ext by every cell reference in buf, whatever the order of attributes (for odd_extent)."""
-    pos = 0
-    while True:
-        m = _any_beyond(ext.cols, ext.rows).search(buf, pos)
-        if m is None:
-            return
-        pos = m.end()
-        ext.cols, ext.rows = max(ext.cols, _col_number(m.group(1))), max(ext.rows, int(m.group(2)))
-
-
-@lru_cache(maxsize=256)
-def _any_beyond(cols: int, rows: int) -> re.Pattern:
-    """A cell reference (r="B12", any attribute order) beyond column `cols` or row `rows`."""
-    col_gt = _greater(_col_letters(cols), _LETTERS, 4)
-    row_gt = _greater(str(rows) if rows else "", "0123456789", 12)
-    return re.compile(rb'\sr\s*=\s*["\'](?=%s[0-9]|[A-Za-z]{1,4}0*%s["\'])([A-Za-z]{1,4})([0-9]{1,12})["\']' % (col_gt.encode(), row_gt.encode()))
+    """Grow ext by every cell reference in buf, whatever the order of attributes (for odd_extent):
+    one pass, the furthest column and row taken (a search for a reference beyond the extent so far,
+    made again as the extent grew, compiled a pattern a row: 19 s for 70k rows)."""
+    refs = _ANY_REF.findall(buf)
+    if refs:
+        letters, numbers = zip(*refs, strict=True)
+        ext.cols = max(ext.cols, max(map(_col_number, set(letters))))
+        ext.rows = max(ext.rows, max(map(int, set(numbers))))
 
 
 def count_values(pieces: Iterator[bytes]) -> int:
