@@ -310,3 +310,23 @@ def test_texts_that_only_nearly_look_like_a_rendering_read_the_same(tmp_path) ->
     path = write_xlsx(tmp_path / "主动公开台账2023.xlsx", {"台账": rows})
     for cfg in CONFIGS.values():
         assert_same(path, cfg)
+
+
+def test_a_total_row_with_an_id_or_a_date_of_its_own_is_said(tmp_path) -> None:
+    """合计：… in a title, with an id and a date: skipped as a total, as before, but never without a
+    word (total-row-data), read by rows and column-wise alike; a plain 合计 row says nothing."""
+    rows = [["索引号", "标题", "发布日期", "信息类别"],
+            ["A-1", "甲", dt.date(2023, 1, 5), "工作动态"],
+            ["A-2", "合计：全县财政预算执行情况", dt.date(2023, 1, 6), "工作动态"],
+            [None, "合计：共2条", None, None],
+            ["合计", None, None, None]]
+    path = write_xlsx(tmp_path / "主动公开台账2023.xlsx", {"台账": rows})
+    SERVED.clear()
+    assert_same(path, CONFIGS["2023"])
+    assert SERVED == ["主动公开台账2023.xlsx"]
+    ways = readings(path, CONFIGS["2023"])
+    for way in ways.values():
+        ((_, _, read),) = way
+        assert [(f.code, f.place.row, dict(f.params)["value"]) for f in read.findings if f.code == "total-row-data"] == [
+            ("total-row-data", 3, "合计：全县财政预算执行情况")]
+        assert [r.id for r in read.records] == ["A-1"]

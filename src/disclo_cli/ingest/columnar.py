@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from disclo_cli.ingest.arrow_sheet import Columnar
 from disclo_cli.ingest.arrow_text import ArrowValues, _patched, blank, cell_texts, fold_plain, python_values
-from disclo_cli.ingest.layout import _NOTE, _TOTAL, SCAN_ROWS, Block, Layout, detect, is_total_row
+from disclo_cli.ingest.layout import _NOTE, _TOTAL, SCAN_ROWS, Block, Layout, data_totals, detect, is_total_row
 from disclo_cli.ingest.readers import MAX_CELLS, Sheet, sniff
 from disclo_cli.ingest.vectors import Coded, Codes, is_arrow
 from disclo_cli.schema import spec
@@ -269,7 +269,9 @@ def arrow_block(col: Columnar, layout: Layout, reg) -> Block | None:
         return None
     cells = {c: columns[c].coded(None if all_kept else keep) for c in wanted}
     numbers = Codes(pc.add(keep.cast(pa.int32()), first + 1))
-    return Block(numbers, cells, tuple(sorted(first + i + 1 for i in headers)), tuple(sorted((first + i + 1, t) for i, t in notes.items())))
+    six = range(min(6, len(arrays)))
+    flagged = data_totals(totals, lambda i: [columns[c].raw(i) for c in six], layout, lambda c, i: columns[c].cleaned(i), first) if totals else ()
+    return Block(numbers, cells, tuple(sorted(first + i + 1 for i in headers)), tuple(sorted((first + i + 1, t) for i, t in notes.items())), flagged)
 
 
 def _fill_merged_down(merged, columns: dict, wanted: Sequence[int], first: int, n: int, drop) -> bool:

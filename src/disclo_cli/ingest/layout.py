@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
-from typing import Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from disclo_cli.ingest.readers import Sheet
 from disclo_cli.ingest.vectors import Coded, IntVec, coded
@@ -247,11 +247,31 @@ def found_headers(sheet: Sheet) -> list[str]:
 
 def is_total_row(row: Sequence[object]) -> bool:
     """A 合计/总计/小计 row: one of its first cells says so."""
+    return total_text(row) is not None
+
+
+def total_text(row: Sequence[object]) -> str | None:
+    """The first of a row's first cells that says it is a 合计/总计/小计 row, None if none does."""
     for value in row[:6]:
         text = cell_text(value)
         if text and len(text) <= 40 and _TOTAL.match(norm(text)):
-            return True
-    return False
+            return text
+    return None
+
+
+def data_totals(totals: Iterable[int], texts: Callable[[int], Sequence[object]], layout: Layout, value: Callable[[int, int], object],
+                first: int) -> tuple[tuple[int, str], ...]:
+    """(sheet row, text) of the 合计 rows (data-area indexes) that hold an id or a date of their own
+    (not the 合计 itself, written in one of those columns)."""
+    from disclo_cli.schema import spec
+
+    own = [c for c in (layout.columns.get("id"), layout.columns.get(spec(layout.kind).date)) if c is not None]
+    out = []
+    for i in sorted(totals):
+        values = [value(c, i) for c in own]
+        if any(v is not None and total_text([v]) is None for v in values):
+            out.append((first + i + 1, total_text(texts(i)) or ""))
+    return tuple(out)
 
 
 def _merged_down(sheet: Sheet, first: int, columns: set[int]) -> dict[int, tuple[list[int], list[tuple[int, object]]]]:
@@ -293,6 +313,9 @@ class Block:
     cells: dict[int, Coded]
     repeated_headers: tuple[int, ...] = ()
     notes: tuple[tuple[int, str], ...] = ()  # (row, text) of rows that are a note (「本月无申请」), left out
+    # (row, text) of 合计 rows left out that hold an id or a date of their own: perhaps an item whose
+    # title begins 「合计：」 — said (total-row-data), never dropped without a word
+    totals: tuple[tuple[int, str], ...] = ()
 
     def field(self, layout: Layout, name: str) -> Coded | None:
         c = layout.columns.get(name)
@@ -341,12 +364,13 @@ def data_block(sheet: Sheet, layout: Layout, *, share: bool = True) -> Block:
                 j = bisect_right(starts, r) - 1
                 if j >= 0 and starts[j] < r <= ends[j][0]:
                     col[i] = ends[j][1]
+    flagged = data_totals(totals, lambda i: rows[i], layout, lambda c, i: cols[c][i], first) if totals else ()
     if len(keep) != len(rows):
         cols = {c: [col[i] for i in keep] for c, col in cols.items()}
     # each column coded: its distinct values are normalised once; share=False keeps every row's own
     # (the reference reading the tests hold the shared one to)
     return Block([first + i + 1 for i in keep], {c: coded(col, distinct=share) for c, col in cols.items()},
-                 tuple(sorted(first + i + 1 for i in headers)), tuple(sorted((first + i + 1, text) for i, text in notes.items())))
+                 tuple(sorted(first + i + 1 for i in headers)), tuple(sorted((first + i + 1, text) for i, text in notes.items())), flagged)
 
 
 # a register's row that says the period had nothing: 本月无申请, 本年度无政府信息公开申请, 暂无, 全年未发生行政复议、诉讼

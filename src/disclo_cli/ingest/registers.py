@@ -380,6 +380,8 @@ class SheetReader:
             self.add("info", "repeated-header", r)
         for r, text in self.block.notes:
             self.add("info", "note-row", r, value=clip(text))
+        for r, text in self.block.totals:
+            self.add("warning", "total-row-data", r, value=clip(text))
 
     def _report_implied_year(self) -> None:
         """Dates written without a year (「3月5日」) took the sheet's or file name's year: say so once."""
