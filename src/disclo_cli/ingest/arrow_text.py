@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-# Python's str.isspace() characters, for RE2 (whose \s is ASCII only)
-_WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 # text.py's _INVISIBLE and XML_ILLEGAL: removed from every cell's text (cell_text)
 _GONE = (r"[\x{feff}\x{200b}\x{200c}\x{200d}\x{2060}\x{ad}\x{180e}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2061}-\x{2064}"
          r"\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]")

@@ -20,13 +20,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from disclo_cli.ingest.arrow_sheet import Columnar
 from disclo_cli.ingest.arrow_text import ArrowValues, _patched, blank, cell_texts, fold_plain, python_values
-from disclo_cli.ingest.layout import _NOTE, _TOTAL, SCAN_ROWS, Block, Layout, data_totals, detect, is_total_row
+from disclo_cli.ingest.layout import _NOTE, SCAN_ROWS, Block, Layout, data_totals, detect, is_total_row
 from disclo_cli.ingest.readers import MAX_CELLS, Sheet, sniff
 from disclo_cli.ingest.vectors import Coded, Codes, is_arrow
 from disclo_cli.schema import spec
@@ -188,7 +187,7 @@ def _csv(p: Path, data: bytes, config: Config, kind: str | None) -> list[tuple[C
         if layout is None:
             return None
         first = layout.header_row + 1 + layout.sub_rows
-        if first >= len(head) or whole and first >= len(head):
+        if first >= len(head):
             return None  # no data rows after the head: a small file
         start = bom + len(text[:ends[first - 1]].encode(encoding))
         width = max(len(r) for r in head)
@@ -525,4 +524,3 @@ def id_keys(ids: Coded):
     return pc.if_else(empty, pa.scalar(None, pa.string()), keys)
 
 
-_ = (re, _TOTAL)  # the patterns the row reader matches with, named here for readers of this module
