@@ -516,3 +516,18 @@ def test_grouped_reads_group_on_the_covering_index_without_sorting(tmp_path, by_
             plan = " | ".join(r[3] for r in lg.conn.execute("EXPLAIN QUERY PLAN " + q.replace("'2023-12-31'", "?"), ("2023-12-31",)
                                                           if "'2023-12-31'" in q else ()))
             assert "USING COVERING INDEX" in plan and "TEMP B-TREE" not in plan, (q, plan)
+
+
+def test_another_workspaces_ledger_is_not_offered_as_a_backup(ws, run) -> None:
+    """A unit's workspace in a folder beside the ledger holds a ledger of its own, not a backup."""
+    import shutil
+
+    (ws / "备份").mkdir()
+    shutil.copy(ws / "disclo.sqlite", ws / "备份" / "disclo-2018-12.sqlite")
+    (ws / "单位").mkdir()
+    shutil.copy(ws / "disclo.sqlite", ws / "单位" / "disclo.sqlite")
+    (ws / "单位" / "disclo.toml").write_text("", encoding="utf-8")
+    (ws / "disclo.sqlite").unlink()
+    result = run("table", "--year", "2018")
+    assert result.exit_code == 1
+    assert "disclo-2018-12.sqlite" in result.stderr and "单位" not in result.stderr

@@ -1016,6 +1016,8 @@ def backups_note(path: Path):
         try:
             if c.name.startswith(".") or not c.is_file() or c.stat().st_size <= 100 or same_file(c, path):
                 continue  # a temp file (.x.tmp), the ledger itself
+            if c.parent != folder and (c.parent / "disclo.toml").exists():
+                continue  # another workspace's own ledger (a unit's folder beside it), not a backup of this one
             with c.open("rb") as fh:
                 if fh.read(16) == b"SQLite format 3\x00":
                     found.append((c.stat().st_mtime, c))
