@@ -327,3 +327,10 @@ def test_row_level_and_grouped_tables_are_equal(request, name, where, year) -> N
     by_rows, by_groups = fill_all(definition, rows, config, year), fill_all(definition, grouped, config, year)
     assert [t.as_json() for t in by_rows] == [t.as_json() for t in by_groups]
     assert [[(f.code, f.message) for f in t.findings] for t in by_rows] == [[(f.code, f.message) for f in t.findings] for t in by_groups]
+
+
+def test_a_definition_file_that_is_not_there_is_said_so(office, run, tmp_path) -> None:
+    missing = run("--config", office / "disclo.toml", "table", "--year", 2023, "--standard", tmp_path / "福建表四.toml")
+    assert missing.exit_code == 1 and f"disclo: error: {tmp_path / '福建表四.toml'}: no such file" in missing.stderr
+    unknown = run("--config", office / "disclo.toml", "table", "--year", 2023, "--standard", "2020")
+    assert unknown.exit_code == 2 and "disclo: error: unknown standard '2020'" in unknown.stderr

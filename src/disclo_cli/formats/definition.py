@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from disclo_cli.errors import ConfigError, UsageError
+from disclo_cli.errors import ConfigError, InputError, UsageError
 from disclo_cli.messages import Msg, msg
 from disclo_cli.text import norm
 
@@ -228,6 +228,8 @@ def load_definition(standard: str) -> Definition:
     if standard in STANDARDS or standard in EXTRAS:
         return _builtin(standard)
     path = Path(standard)
+    if path.suffix == ".toml" and not path.exists():
+        raise InputError("input-missing", path=standard)  # a definition file by a path that is not there
     if path.suffix != ".toml" or not path.is_file():
         raise UsageError("unknown-standard", standard=standard, standards=", ".join(STANDARDS))
     try:
