@@ -127,3 +127,83 @@ def test_an_edited_file_filed_again_from_columns_is_held_as_it_now_is(tmp_path) 
         ledgers[way] = (_ledger(ws / "disclo.sqlite"), [(r.added, r.changed, r.withdrawn, r.unchanged) for r in results])
     assert ledgers["columnar"] == ledgers["records"]
     assert ledgers["columnar"][1] != [(0, 0, 0, 0)]
+
+
+def _history(ws: Path, way: dict, steps: list) -> list:
+    """A file's life in the ledger, each step filed the given way: what each step reported and what
+    the ledger then held. Files alone and files sharing rows with others, edited, withdrawn, replaced,
+    one sheet filed again on its own, forgotten — every branch of filing by columns (the set
+    operations of a file that alone holds its rows, the plain inserts of a first filing, the general
+    path of rows other files hold too)."""
+    from disclo_cli.ledger import Ledger
+
+    head = ["索引号", "标题", "类别", "发布日期", "公开渠道"]
+
+    def row(i: int, note: str = "") -> list:
+        return [f"C-{i}", f"标题{i}{note}", ("工作动态类", "其他信息类")[i % 2], f"2023-04-{i % 28 + 1:02d}", "政府网站"]
+
+    a, b, c, c2, d = (ws / n for n in ("一月2023.csv", "二月2023.csv", "三月2023.csv", "三月2023-更正.csv", "分表2023.xlsx"))
+
+    def held() -> dict:
+        out = _ledger(ws / "disclo.sqlite")
+        out["versions"] = [v[:1] + v[2:] for v in out["versions"]]  # an .xlsx written twice differs in its zip's times
+        return out
+
+    def step(paths, **extra):
+        results, _ = _file(ws, paths, **way, **extra)
+        steps.append(([(r.file, r.added, r.changed, r.withdrawn, r.unchanged, r.rejected, r.repeated) for r in results], held()))
+
+    write_csv(a, [head, *(row(i) for i in range(30))])
+    step([a])  # a first filing, alone
+    step([a])  # the same file again: nothing moves
+    write_csv(a, [head, *(row(i, "（更正）" if i % 7 == 0 else "") for i in range(3, 30)), row(30), row(31)])
+    step([a])  # edited: three withdrawn, five changed, two added
+    write_csv(b, [head, *(row(i) for i in range(25, 45))])
+    step([b])  # shares 25–31 with a (the general path)
+    write_csv(b, [head, *(row(i, "（二）" if i % 2 else "") for i in range(28, 45))])
+    step([b])  # edited, while a holds some of its rows
+    write_csv(c, [head, *(row(i) for i in range(50, 60))])
+    step([c])  # a first filing beside other files (plain inserts)
+    write_csv(c2, [head, *(row(i, "（改）" if i == 52 else "") for i in range(51, 62))])
+    step([c2], replaces=[str(c)])  # replaces c: rows move to c2, one changed, one withdrawn
+    write_xlsx(d, {"甲": [head, *(row(i) for i in range(70, 80))], "乙": [head, *(row(i) for i in range(80, 90))]})
+    step([d])
+    write_xlsx(d, {"甲": [head, *(row(i, "（甲）" if i % 3 == 0 else "") for i in range(72, 82))], "乙": [head, *(row(i, "（乙）") for i in range(80, 85))]})
+    step([d], sheet="甲")  # one sheet again: 乙's rows stay as they were
+    write_csv(b, [head, *(row(i) for i in range(60, 66))])
+    step([b])  # b now shares rows with c2 only; a's rows it held go back to a
+    with Ledger.open(config_of(ws), write=True) as ledger:
+        ledger.forget(str(a))
+    steps.append(("forgot a", held()))
+    write_csv(a, [head, *(row(i) for i in range(12))])
+    step([a])  # filed again after being forgotten
+    return steps
+
+
+def test_every_way_of_filing_a_file_again_gives_the_same_ledger_at_every_step(tmp_path, monkeypatch) -> None:
+    from disclo_cli.ledger import Ledger
+
+    general: list[int] = []  # the steps in which the columns took the general path
+    staged = Ledger._staged
+    histories: dict[str, list] = {"records": [], "columnar": []}
+
+    def spy(self, kind, tables):
+        general.append(len(histories["columnar"]) + 1)
+        return staged(self, kind, tables)
+
+    for way in ("records", "columnar"):
+        ws = copy_workspace(EX23, tmp_path / way, files=False)
+        if way == "columnar":
+            monkeypatch.setattr(Ledger, "_staged", spy)
+        _history(ws, WAYS[way], histories[way])
+    for i, (got, want) in enumerate(zip(histories["columnar"], histories["records"], strict=True)):
+        assert got == want, f"step {i + 1}"
+    reported = [s[0][0][1:5] for s in histories["columnar"] if isinstance(s[0], list)]
+    # the counts themselves (added, changed, withdrawn, unchanged), so that two ways going wrong alike cannot pass
+    assert reported == [(30, 0, 0, 0), (0, 0, 0, 30), (2, 4, 3, 23), (13, 1, 0, 6), (0, 8, 3, 9), (10, 0, 0, 0),
+                        (2, 1, 1, 8), (20, 0, 0, 0), (0, 4, 2, 6), (4, 0, 17, 2), (12, 0, 0, 0)]
+    # c2 51–61, b 62–65, 甲 72–81, 乙 82–89 (80, 81 are 甲's now), a 0–11
+    assert len(histories["columnar"][-1][1]["items"]) == 11 + 4 + 10 + 8 + 12
+    # the rows b shares with a (4, 5, 10) and a key of 乙 filed again from 甲 (9) take the general path;
+    # the rest are plain inserts (1, 6, 8, 12) or the set operations of a file alone with its rows (2, 3, 7)
+    assert general == [4, 5, 9, 10]

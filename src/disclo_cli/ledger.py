@@ -487,15 +487,14 @@ class Ledger:
         names = [f.name for f in reg.stored]
 
         sheet_filter = set(batch.sheets) if batch.sheets is not None else None
-        prev = self._holdings(kind, olds, sheet_filter)  # key -> (digest, is_current, holder id) of the old versions
+        new: dict[str, tuple[tuple, str, str, int]]
         if batch.tables is not None:
-            from disclo_cli.ledger_rows import rows as table_rows
-
-            if not prev and not replaced and not self._held_elsewhere(kind, olds):
-                # the first filing of rows no other file holds: every row is added, straight from the columns
-                return self._add_all(batch, res, source_id, seq, sha, now, sheet_filter)
-            new: dict[str, tuple[tuple, str, str, int]] = {k: (v, d, sh, r or 0) for k, v, d, sh, r in table_rows(kind, batch.tables)}
-        else:
+            filed = self._file_columns(batch, res, source_id, seq, sha, old_sha, now, olds, sheet_filter)
+            if filed is not None:
+                return filed
+            new = self._staged(kind, batch.tables)  # rows other files hold too: the general path below, row by row
+        prev = self._holdings(kind, olds, sheet_filter)  # key -> (digest, is_current, holder id) of the old versions
+        if batch.tables is None:
             new = {}
             for rec in batch.records:
                 values = _sql_values(rec)
@@ -552,9 +551,16 @@ class Ledger:
         # the replaced files' hold on rows the new file has is now the new file's
         self._drop_links(kind, [o for o in olds if o != source_id], [k for k in new if k in prev])
         self._remove_holders(kind, olds, withdrawn)
+        self._record_version(batch, res, source_id, seq, sha, now, len(new), olds, sheet_filter)
+        return res
+
+    def _record_version(self, batch: Batch, res: FileResult, source_id: int, seq: int, sha: str, now: str, rows: int,
+                        olds: Sequence[int], sheet_filter: set[str] | None) -> None:
+        """The file's new version: what it changed, the file's latest path and sha256, the files it
+        replaces marked so, and its findings kept for check."""
         self.conn.execute("INSERT INTO versions (id, source_id, sha256, ingested_at, rows, added, changed, withdrawn, unchanged, rejected, repeated, replaces) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (seq, source_id, sha, now, len(new), res.added, res.changed, res.withdrawn, res.unchanged, res.rejected, res.repeated,
+                          (seq, source_id, sha, now, rows, res.added, res.changed, res.withdrawn, res.unchanged, res.rejected, res.repeated,
                            json.dumps(list(batch.replaces), ensure_ascii=False) if batch.replaces else None))
         self.conn.execute("UPDATE sources SET name = ?, path = ?, sha256 = ?, ingested_at = ? WHERE id = ?",
                           (batch.path.name, str(batch.path.resolve()), sha, now, source_id))
@@ -564,34 +570,119 @@ class Ledger:
             self.conn.execute(f"UPDATE sources SET status = 'replaced' WHERE id IN ({marks})", others)
             self.conn.execute(f"DELETE FROM findings WHERE source_id IN ({marks})", others)
         self._keep_findings(source_id, batch, sheet_filter)
-        return res
 
-    def _held_elsewhere(self, kind: str, sources: Sequence[int]) -> bool:
-        """Whether any file but these holds a row of this kind (or a version of one)."""
-        marks = ",".join("?" * len(sources)) or "NULL"
-        if self.conn.execute(f"SELECT 1 FROM {kind} WHERE source_id NOT IN ({marks}) LIMIT 1", sources).fetchone():
-            return True
-        return bool(self.conn.execute(f"SELECT 1 FROM row_sources WHERE kind = ? AND source_id NOT IN ({marks}) LIMIT 1", (kind, *sources)).fetchone())
+    # --- filing rows held as columns ----------------------------------------------------------
+    def _file_columns(self, batch: Batch, res: FileResult, source_id: int, seq: int, sha: str, old_sha: str, now: str,
+                      olds: Sequence[int], sheet_filter: set[str] | None) -> FileResult | None:
+        """File a batch held as columns (ledger_rows.py) by set operations in SQLite, where no other
+        file holds (a version of) any row it touches; None when one does, with the rows left staged
+        in temp.incoming for the general path (_staged).
 
-    def _add_all(self, batch: Batch, res: FileResult, source_id: int, seq: int, sha: str, now: str, sheet_filter) -> FileResult:
-        """File rows that are all new to the ledger: one insert each, fed from the columns a chunk at a
-        time (ledger_rows.py), then the file's version, as _ingest_one does."""
+        A first filing is plain inserts, straight from the columns (a key the ledger already holds
+        stops them: the savepoint undoes them). A file filed again is staged, compared with what the
+        ledger holds in one join (added, changed, withdrawn), and written as one upsert that touches
+        only the rows that changed (`ON CONFLICT(key) DO UPDATE … WHERE` the digest or the holder
+        differs) and one delete of the rows withdrawn. The result is what the general path gives
+        (tests/test_ledger_rows.py)."""
         from disclo_cli.ledger_rows import insert_rows
 
         kind, tables = batch.kind, batch.tables
-        assert tables is not None, "_add_all files a batch held as columns"
+        assert tables is not None, "_file_columns files a batch held as columns"
         names = [f.name for f in spec(kind).stored]
         cols = ("key", *names, "digest", "source_id", "sheet", "row", "seq")
-        self.conn.executemany(f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})", insert_rows(kind, tables, source_id, seq))
-        res.added = sum(len(t) for t in tables)
-        self.conn.execute("INSERT INTO versions (id, source_id, sha256, ingested_at, rows, added, changed, withdrawn, unchanged, rejected, repeated, replaces) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (seq, source_id, sha, now, res.added, res.added, 0, 0, 0, res.rejected, res.repeated,
-                           json.dumps(list(batch.replaces), ensure_ascii=False) if batch.replaces else None))
-        self.conn.execute("UPDATE sources SET name = ?, path = ?, sha256 = ?, ingested_at = ? WHERE id = ?",
-                          (batch.path.name, str(batch.path.resolve()), sha, now, source_id))
-        self._keep_findings(source_id, batch, sheet_filter)
+        insert = f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
+        if not batch.replaces and not self._holds_any(kind, olds):
+            self.conn.execute("SAVEPOINT first_filing")
+            try:
+                self.conn.executemany(insert, insert_rows(kind, tables, source_id, seq))
+            except sqlite3.IntegrityError as exc:
+                if f"{kind}.key" not in str(exc):
+                    raise
+                self.conn.execute("ROLLBACK TO first_filing")  # a row another file holds: staged below
+                self.conn.execute("RELEASE first_filing")
+            else:
+                self.conn.execute("RELEASE first_filing")
+                res.added = sum(len(t) for t in tables)
+                self._record_version(batch, res, source_id, seq, sha, now, res.added, olds, sheet_filter)
+                return res
+        rows = self._stage(kind, tables)
+        if not self._sole_holder(kind, olds, sheet_filter):
+            return None
+        marks = ",".join("?" * len(olds))
+        sheet_args: tuple[str, ...]
+        in_sheets, sheet_args = "", ()
+        if sheet_filter is not None:
+            in_sheets, sheet_args = f" AND k.sheet IN ({','.join('?' * len(sheet_filter))})", tuple(sorted(sheet_filter))
+        # the rows to write: new ones, changed ones, and unchanged ones that move to this file from one it replaces
+        todo = self.conn.execute(f"SELECT i.n, k.key IS NULL, k.key IS NOT NULL AND k.digest IS NOT i.digest FROM temp.incoming i "
+                                 f"LEFT JOIN {kind} k ON k.key = i.key WHERE k.key IS NULL OR k.digest IS NOT i.digest OR k.source_id IS NOT ?",
+                                 (source_id,)).fetchall()
+        added, changed = sum(r[1] for r in todo), sum(r[2] for r in todo)
+        # every staged row the ledger holds is these files' (a sole holder): the rest of theirs are withdrawn
+        held = self.conn.execute(f"SELECT count(*) FROM {kind} k WHERE k.source_id IN ({marks}){in_sheets}", (*olds, *sheet_args)).fetchone()[0]
+        withdrawn = held - (rows - added)
+        res.added, res.changed, res.withdrawn, res.unchanged = added, changed, withdrawn, rows - added - changed
+        if added == changed == withdrawn == 0 and not batch.replaces and old_sha == sha:
+            self._unstage()
+            return res  # the same file as last time: the ledger stays exactly as it is
+        if withdrawn:
+            self.conn.execute(f"DELETE FROM {kind} WHERE source_id IN ({marks}){in_sheets.replace('k.', kind + '.')} "
+                              f"AND NOT EXISTS (SELECT 1 FROM temp.incoming i WHERE i.key = {kind}.key)", (*olds, *sheet_args))
+        self._unstage()
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols[1:])
+        upsert = f"{insert} ON CONFLICT(key) DO UPDATE SET {updates}"
+        self.conn.executemany(upsert, insert_rows(kind, _positions(tables, sorted(r[0] for r in todo)), source_id, seq))
+        self._record_version(batch, res, source_id, seq, sha, now, rows, olds, sheet_filter)
         return res
+
+    def _holds_any(self, kind: str, sources: Sequence[int]) -> bool:
+        """Whether these files hold any row of this kind (or a version of one)."""
+        marks = ",".join("?" * len(sources)) or "NULL"
+        if self.conn.execute(f"SELECT 1 FROM {kind} WHERE source_id IN ({marks}) LIMIT 1", sources).fetchone():
+            return True
+        return bool(self.conn.execute(f"SELECT 1 FROM row_sources WHERE kind = ? AND source_id IN ({marks}) LIMIT 1", (kind, *sources)).fetchone())
+
+    def _stage(self, kind: str, tables: Sequence) -> int:
+        """The batch's keys and digests in temp.incoming, each with its position in the batch (n);
+        returns how many. The fields' SQL values are made later, only for the rows to write."""
+        from disclo_cli.ledger_rows import keyed_digests
+
+        self._unstage()
+        self.conn.execute("PRAGMA temp.cache_size = -262144")  # as the ledger's: a million keys stay in memory
+        self.conn.execute("CREATE TEMP TABLE incoming (key TEXT PRIMARY KEY, digest TEXT NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID")
+        start = 0
+        for keys, digests in keyed_digests(kind, tables):
+            # a key twice (the later row wins, as schema.latest): the repeats are taken out before filing
+            self.conn.executemany("INSERT OR REPLACE INTO temp.incoming VALUES (?, ?, ?)", zip(keys, digests, range(start, start + len(keys)), strict=True))
+            start += len(keys)
+        return self.conn.execute("SELECT count(*) FROM temp.incoming").fetchone()[0]
+
+    def _sole_holder(self, kind: str, olds: Sequence[int], sheet_filter: set[str] | None) -> bool:
+        """Whether the staged rows' keys are held, if at all, only by these files (in the sheets
+        read), and no file keeps a version of any of them or of the rows these files hold."""
+        marks = ",".join("?" * len(olds)) or "NULL"
+        other = f"k.source_id NOT IN ({marks})"
+        args: tuple = tuple(olds)
+        if sheet_filter is not None:
+            other += f" OR k.sheet NOT IN ({','.join('?' * len(sheet_filter))})"
+            args += tuple(sorted(sheet_filter))
+        if self.conn.execute(f"SELECT 1 FROM temp.incoming i JOIN {kind} k ON k.key = i.key WHERE {other} LIMIT 1", args).fetchone():
+            return False
+        if not self.conn.execute("SELECT 1 FROM row_sources WHERE kind = ? LIMIT 1", (kind,)).fetchone():
+            return True
+        return not self.conn.execute(
+            f"SELECT 1 FROM row_sources r WHERE r.kind = ? AND (r.source_id IN ({marks}) OR r.key IN (SELECT key FROM temp.incoming) "
+            f"OR r.key IN (SELECT key FROM {kind} WHERE source_id IN ({marks}))) LIMIT 1", (kind, *olds, *olds)).fetchone()
+
+    def _staged(self, kind: str, tables: Sequence) -> dict[str, tuple[tuple, str, str, int]]:
+        """The batch's rows as the general path takes them: key -> (SQL values, digest, sheet, row)."""
+        from disclo_cli.ledger_rows import rows as table_rows
+
+        self._unstage()
+        return {k: (v, d, sh, r or 0) for k, v, d, sh, r in table_rows(kind, tables)}
+
+    def _unstage(self) -> None:
+        self.conn.execute("DROP TABLE IF EXISTS temp.incoming")
 
     def _holdings(self, kind: str, sources: Sequence[int], sheets: set[str] | None) -> dict[str, tuple[str, bool, int]]:
         """key -> (digest, whether the file holds the current content, holder id) of the rows the
@@ -846,6 +937,22 @@ class Ledger:
             if sources is None or sid in sources:
                 out.append(Finding(severity, code, Place(name, sheet, row, col), tuple(json.loads(params).items()), variant))
         return out
+
+
+def _positions(tables: Sequence, positions: Sequence[int]) -> list:
+    """The tables with only the records at these positions of the whole batch (sorted)."""
+    if len(positions) == sum(len(t) for t in tables):
+        return list(tables)
+    out, base, i = [], 0, 0
+    for t in tables:
+        n = len(t)
+        j = i
+        while j < len(positions) and positions[j] < base + n:
+            j += 1
+        if j > i:
+            out.append(t.only([p - base for p in positions[i:j]]))
+        i, base = j, base + n
+    return out
 
 
 def _payload(names: Sequence[str], values: Sequence[object], sheet: str, row: int) -> str:

@@ -78,6 +78,12 @@ class RecordTable:
         fields = {name: Coded(take(col.codes, keep), col.values) for name, col in self.fields.items()}
         return RecordTable(self.kind, self.file, self.sheet, self.numbers, take(self.rows, keep), keys, fields)
 
+    def only(self, keep: Sequence[int]) -> "RecordTable":
+        """The table of the records at the given positions, in that order."""
+        keys = [self.keys[j] for j in keep] if isinstance(self.keys, list) else _take_keys(self.keys, keep)
+        fields = {name: Coded(take(col.codes, keep), col.values) for name, col in self.fields.items()}
+        return RecordTable(self.kind, self.file, self.sheet, self.numbers, take(self.rows, keep), keys, fields)
+
     def used(self, name: str) -> list:
         """The distinct values of a field that records hold."""
         col = self.fields[name]
@@ -550,9 +556,10 @@ def _passes(t, out: object, value: object) -> bool:
 def _take_keys(keys, rows):
     if isinstance(keys, list):
         return [keys[i] for i in rows]
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.take(keys, rows.arrow)
+    return pc.take(keys, rows.arrow if hasattr(rows, "arrow") else pa.array(rows, pa.int32()))
 
 
 def read_sheet(sheet: Sheet, layout: Layout, config: Config, *, year: int | None = None, strict: bool = False, today: dt.date | None = None,
