@@ -330,3 +330,25 @@ def test_a_total_row_with_an_id_or_a_date_of_its_own_is_said(tmp_path) -> None:
         assert [(f.code, f.place.row, dict(f.params)["value"]) for f in read.findings if f.code == "total-row-data"] == [
             ("total-row-data", 3, "合计：全县财政预算执行情况")]
         assert [r.id for r in read.records] == ["A-1"]
+
+
+def test_the_columnar_reader_takes_arrow_s_jemalloc_pool_unless_told_otherwise(monkeypatch) -> None:
+    pa = pytest.importorskip("pyarrow")
+    from disclo_cli.ingest.columnar import memory_pool
+
+    try:
+        pa.jemalloc_memory_pool()
+        jemalloc = True
+    except NotImplementedError:  # a Windows wheel: mimalloc stays
+        jemalloc = False
+    before = pa.default_memory_pool()
+    try:
+        pa.set_memory_pool(pa.mimalloc_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")  # the user's choice stands
+        memory_pool()
+        assert pa.default_memory_pool().backend_name == "mimalloc"
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        memory_pool()
+        assert pa.default_memory_pool().backend_name == ("jemalloc" if jemalloc else "mimalloc")
+    finally:
+        pa.set_memory_pool(before)
