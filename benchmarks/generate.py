@@ -108,11 +108,16 @@ def _date_text(rng: random.Random, d: dt.date) -> str:
     return rng.choices(forms, weights=(30, 25, 15, 20, 5, 5))[0]
 
 
-def rows(n: int, *, text_dates: float = 0.05) -> Iterator[tuple[str, str, object, str, str, str, str]]:
+#: the edited copy of a register (`edited=True`): this row's title corrected, this row gone
+EDITED_ROW, DELETED_ROW = 100, 200
+
+
+def rows(n: int, *, text_dates: float = 0.05, edited: bool = False) -> Iterator[tuple[str, str, object, str, str, str, str]]:
     """The n data rows (索引号, 标题, 发布日期, 类别, 公开渠道, 发布机构, 文件类型) of an n-row register.
 
     发布日期 is a datetime.date in most rows and text (2023/3/5, 2023年3月5日, 3月5日…) in `text_dates`
     of them. The same n gives the same rows; rows are in date order, as registers are kept.
+    `edited`: the same register after a clerk's correction: one title changed, one row deleted.
     """
     rng = random.Random(f"disclo-bench-{n}")
     cat_labels = [c for c, _ in CATEGORIES]
@@ -128,8 +133,13 @@ def rows(n: int, *, text_dates: float = 0.05) -> Iterator[tuple[str, str, object
         if category.startswith("依法行政") and rng.random() < 0.15:
             doc_type = rng.choice(("行政规范性文件", "规范性文件"))
         date: object = _date_text(rng, d) if rng.random() < text_dates else d
-        yield (f"003598061/{YEAR}-{i + 1:07d}", _titles(rng, category, d.month, i), date, category,
+        row = (f"003598061/{YEAR}-{i + 1:07d}", _titles(rng, category, d.month, i), date, category,
                rng.choices(chan_labels, chan_w)[0], rng.choice(UNITS), doc_type)
+        if edited and i == DELETED_ROW and n > DELETED_ROW:
+            continue
+        if edited and i == EDITED_ROW:
+            row = (row[0], row[1] + "（更正）", *row[2:])
+        yield row
 
 
 # --- files -----------------------------------------------------------------------------------------
@@ -153,8 +163,8 @@ def size_label(n: int) -> str:
     return str(n)
 
 
-def register_path(n: int, fmt: str, data_dir: Path = DATA) -> Path:
-    return Path(data_dir) / f"主动公开台账{YEAR}-{size_label(n)}.{fmt}"
+def register_path(n: int, fmt: str, data_dir: Path = DATA, *, edited: bool = False) -> Path:
+    return Path(data_dir) / f"主动公开台账{YEAR}-{size_label(n)}{'-edited' if edited else ''}.{fmt}"
 
 
 def _atomic(path: Path, write) -> Path:
@@ -169,18 +179,18 @@ def _atomic(path: Path, write) -> Path:
     return path
 
 
-def write_csv(path: Path, n: int) -> Path:
+def write_csv(path: Path, n: int, *, edited: bool = False) -> Path:
     """UTF-8 CSV (with BOM, as Excel's 'CSV UTF-8' writes it), header first."""
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(HEADER)
-            for r in rows(n):
+            for r in rows(n, edited=edited):
                 w.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in r])
     return _atomic(Path(path), write)
 
 
-def write_xlsx(path: Path, n: int) -> Path:
+def write_xlsx(path: Path, n: int, *, edited: bool = False) -> Path:
     """An .xlsx written with openpyxl in write_only mode: a title row, the header, n rows."""
     from openpyxl import Workbook
 
@@ -189,21 +199,22 @@ def write_xlsx(path: Path, n: int) -> Path:
         ws = wb.create_sheet("主动公开")
         ws.append([TITLE_ROW])
         ws.append(HEADER)
-        for r in rows(n):
+        for r in rows(n, edited=edited):
             ws.append([None if v == "" else v for v in r])
         wb.save(tmp)
 
     return _atomic(Path(path), write)
 
 
-def ensure(n: int, fmt: str, data_dir: Path = DATA, *, log=None) -> Path:
-    """The n-row register as fmt ('xlsx' or 'csv'), generated only if it is not there yet."""
-    path = register_path(n, fmt, data_dir)
+def ensure(n: int, fmt: str, data_dir: Path = DATA, *, log=None, edited: bool = False) -> Path:
+    """The n-row register as fmt ('xlsx' or 'csv'), generated only if it is not there yet;
+    `edited`: its corrected copy (rows(edited=True))."""
+    path = register_path(n, fmt, data_dir, edited=edited)
     if path.exists():
         return path
     if log:
         log(f"generating {path.name} ({n:,} rows) …")
-    return (write_xlsx if fmt == "xlsx" else write_csv)(path, n)
+    return (write_xlsx if fmt == "xlsx" else write_csv)(path, n, edited=edited)
 
 
 # --- the ledger ------------------------------------------------------------------------------------

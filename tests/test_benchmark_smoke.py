@@ -79,3 +79,24 @@ def test_smoke_run_writes_the_figures(run, tmp_path):
     expected = [round(t / f, 3) for t, f in zip(tally["wall_all_s"], floor["wall_all_s"], strict=True)]
     assert ratio["wall_ratios"] == expected and ratio["wall_ratio"] == round(sum(expected) / 2, 2)
     assert any(t["target"].startswith("disclo tally, xlsx") for t in rep["targets"])
+
+
+def test_edited_register_has_one_title_corrected_and_one_row_gone(tmp_path):
+    gen = _load("generate")
+    rows, edited = list(gen.rows(300)), list(gen.rows(300, edited=True))
+    assert len(edited) == 299
+    assert edited[gen.EDITED_ROW] == (rows[gen.EDITED_ROW][0], rows[gen.EDITED_ROW][1] + "（更正）", *rows[gen.EDITED_ROW][2:])
+    assert [r[0] for r in edited] == [r[0] for i, r in enumerate(rows) if i != gen.DELETED_ROW]
+
+
+def test_smoke_run_measures_filing_again_against_both_floors(run, tmp_path):
+    out = tmp_path / "bench.json"
+    assert run.main(["--sizes", "300", "--formats", "csv", "--repeat", "1", "--only", "ingest",
+                     "--data-dir", str(tmp_path / "data"), "--json", str(out)]) == 0
+    rep = json.loads(out.read_text(encoding="utf-8"))
+    refile = next(m for m in rep["measurements"] if m["key"] == "refile/csv/300")
+    assert refile["ok"], refile.get("stderr_tail")
+    ratio = next(r for r in rep["ratios"] if r["key"] == "refile/csv/300")
+    assert ratio["write_floor"] == "write-floor/csv/300" and len(ratio["wall_ratios"]) == 1
+    assert any(t["target"].startswith("disclo ingest again, csv") for t in rep["targets"])
+    assert (tmp_path / "data" / "filed-csv-300" / "disclo.sqlite").exists()
