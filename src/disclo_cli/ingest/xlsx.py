@@ -89,7 +89,7 @@ def read_xlsx(p: Path, data: bytes, config: Config, kind: str | None, sheet: str
             return None
         try:
             with _quiet_panics():
-                sh = reader.load_sheet(i, header_row=None, schema_sample_rows=None, dtype_coercion="coerce")
+                sh = reader.load_sheet(i, header_row=None, dtypes="string")
                 height, width = sh.height, sh.width
                 hidden = {"hidden": "hidden", "veryhidden": "very-hidden"}.get(str(sh.visible), "")
                 batch = sh.to_arrow() if height else None
