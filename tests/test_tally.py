@@ -224,3 +224,20 @@ def test_seed_cross_table(config) -> None:
     assert by_key["机构设置类"] == (0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     assert t.column_totals == (18, 14, 24, 22, 21, 22, 20, 20, 21, 18, 23, 27)
     assert sum(r.count for r in t.rows) == t.total == 250
+
+
+@pytest.mark.parametrize(("keys", "want"), [
+    ([["id:1", "id:2"], ["id:3", "id:4"]], [[], []]),  # in order across sheets: none twice
+    ([["id:2", "id:1"], ["id:4", "id:3"]], [[], []]),  # out of order, all different
+    ([["id:1", "id:2", "id:2"], ["id:3"]], [[1, 2], []]),  # in order but one twice
+    ([["id:1", "id:3"], ["id:2", "id:3"]], [[1], [1]]),  # across sheets
+    ([["id:1"], []], [[], []]),
+])
+def test_repeated_rows_on_arrow_keys_in_order_and_not(keys, want) -> None:
+    pa = pytest.importorskip("pyarrow")
+    from types import SimpleNamespace
+
+    from disclo_cli.tally import repeated_rows
+
+    assert repeated_rows([SimpleNamespace(keys=pa.array(k, pa.string())) for k in keys]) == want
+    assert repeated_rows([SimpleNamespace(keys=list(k)) for k in keys]) == want  # the row reader's lists
