@@ -76,3 +76,16 @@ def test_check_reports_a_late_answer_and_an_extension_without_its_date(tmp_path,
     check = run("--config", ws / "disclo.toml", "check", "--year", 2023, "--format", "json")
     got = {(f["code"], f["row"]) for f in json.loads(check.stdout)["findings"]}
     assert ("answered-late", 2) in got and ("extension-no-date", 3) in got
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "--as-of '2024.1.x' is not a date"), ("zh_CN", "--as-of「2024.1.x」不是日期")])
+def test_a_day_that_is_not_a_date_names_the_option_and_the_forms_in_the_user_s_language(office, run, lang, said) -> None:
+    for args in (["--as-of", "2024.1.x"], ["explain", "ZRZY-YSQ-2023-052", "--as-of", "2024.1.x"]):
+        result = run("--config", office / "disclo.toml", "requests", *args, env={"DISCLO_LANG": lang})
+        assert result.exit_code == 2, result.output
+        assert said in result.stderr and "2019年1月15日" in result.stderr
+        assert "%Y" not in result.stderr
+    # the forms a clerk writes are all taken
+    for day in ("2024-01-10", "2024/1/10", "2024.1.10", "2024年1月10日", "２０２４年１月１０日"):
+        result = run("--config", office / "disclo.toml", "requests", "--as-of", day, "--format", "json")
+        assert json.loads(result.stdout)["as_of"] == "2024-01-10", day

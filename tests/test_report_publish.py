@@ -117,6 +117,13 @@ def test_date_default_in_the_docx(seed, disclo) -> None:
     assert "the report is dated 2018-12-31, the year's last day" in cli.stderr
 
 
+def test_jobs_without_each_unit_is_refused_not_ignored(seed, disclo) -> None:
+    got = disclo(seed, "report", "--year", 2018, "--jobs", 2)
+    assert got.exit_code == 2
+    assert "--jobs is for --each-unit" in got.stderr and "Leave out --jobs, or add --each-unit." in got.stderr
+    assert not (seed / REPORT_2018).exists()
+
+
 def test_date_options(seed, disclo) -> None:
     ok = disclo(seed, "report", "--year", 2018, "--date", "2019年1月15日")
     assert ok.exit_code == 0 and docx.Document(str(seed / REPORT_2018)).paragraphs[-1].text == "2019年1月15日"

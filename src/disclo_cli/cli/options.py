@@ -362,6 +362,20 @@ def protect_workspace(config) -> None:
         protect(path, "protected.prose")
 
 
+class Day(click.ParamType):
+    """A day: 2019-01-15, 2019/1/15, 2019.1.15 or 2019年1月15日 (a bad one is a usage error naming
+    the option, in the user's language)."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        from disclo_cli.report.signing import parse_report_date
+
+        if not isinstance(value, str):
+            return value
+        return parse_report_date(value, option=param.opts[0] if param is not None and param.opts else "--date")
+
+
 class InputPath(click.Path):
     """A file the command reads: no output of the same command may replace it (fsio.check_target);
     a FIFO, a device or a socket is refused before anything reads it (it could block for ever or

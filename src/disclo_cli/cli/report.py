@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import click
 
-from disclo_cli.cli.options import InputPath, emit, err, load_config, report_findings, wrote
+from disclo_cli.cli.options import Day, InputPath, emit, err, load_config, report_findings, wrote
 from disclo_cli.messages import N_, _
-
-
-class ReportDate(click.ParamType):
-    """2019-01-15, 2019/1/15 or 2019年1月15日 (the core parses it; a bad one is a usage error)."""
-
-    name = "date"
-
-    def convert(self, value, param, ctx):
-        from disclo_cli.report.signing import parse_report_date
-
-        return value if not isinstance(value, str) else parse_report_date(value)
 
 
 @click.command()
@@ -25,7 +14,7 @@ class ReportDate(click.ParamType):
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help=N_("The DOCX to write (default: {year}年政府信息公开工作年度报告.docx in the workspace)."))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help=N_("Also write the report's tables as JSON (the shape of 'disclo table --format json')."))
 @click.option("--prose", "prose_path", type=InputPath(dir_okay=False, check=False), help=N_("The office's text (default: prose/{year}.md in the workspace)."))
-@click.option("--date", type=ReportDate(),
+@click.option("--date", type=Day(),
               help=N_("The date under the signature: 2019-01-15, 2019/1/15 or 2019年1月15日 (default: today within the reporting window, else the year's last day)."))
 @click.option("--template", type=InputPath(dir_okay=False), help=N_("The office's letterhead DOCX to build on (default: [report] template in disclo.toml)."))
 @click.option("--charts/--no-charts", default=None, help=N_("Add the charts of items by month and by category (default: [report] charts)."))
@@ -49,6 +38,10 @@ def report(ctx: click.Context, year: int, standard: str | None, output: str | No
     """
     from disclo_cli.report import builder
 
+    if jobs and not (each_unit or volume):
+        from disclo_cli.errors import UsageError
+
+        raise UsageError("jobs-needs-each-unit")
     config = load_config(ctx, required=True)
     if each_unit or volume:
         return _each_unit(config, year, standard, output, date, force, volume, jobs)

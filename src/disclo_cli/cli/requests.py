@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from disclo_cli.cli.options import emit, err, load_config, render_grids, report_findings
+from disclo_cli.cli.options import Day, emit, err, load_config, render_grids, report_findings
 from disclo_cli.messages import N_, _
 
-_DATE = click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d"])
 STATUS_WORDS = {"open": N_("open"), "due-soon": N_("due soon"), "overdue": N_("overdue"), "provisional": N_("provisional"),
                 "waiting": N_("waiting"), "withdrawn": N_("withdrawn")}
 REASON_WORDS = {"clarification": N_("补正"), "extended": N_("extended"), "extension-late": N_("extension too late"),
@@ -15,7 +14,7 @@ REASON_WORDS = {"clarification": N_("补正"), "extended": N_("extended"), "exte
 
 
 @click.group(invoke_without_command=True)
-@click.option("--as-of", type=_DATE, help=N_("Count as of this day (default: today), e.g. 2027-01-05."))
+@click.option("--as-of", type=Day(), help=N_("Count as of this day (default: today), e.g. 2027-01-05."))
 @click.option("--due-within", type=click.IntRange(0, 400), metavar="N", help=N_("Only the requests due within N working days (and those overdue)."))
 @click.option("--overdue", is_flag=True, help=N_("Only the overdue requests."))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]), default="table", show_default=True, help=N_("Output format."))
@@ -35,7 +34,7 @@ def requests(ctx: click.Context, as_of, due_within: int | None, overdue: bool, f
     from disclo_cli.requests_due import open_requests
 
     config = load_config(ctx, required=True)
-    day = as_of.date() if as_of else dt.date.today()
+    day = as_of or dt.date.today()
     result = open_requests(config, workspace_calendar(ctx), as_of=day, due_within=due_within, overdue=overdue)
     report_findings(result.findings)
     machine = fmt in ("csv", "json")
@@ -57,7 +56,7 @@ def requests(ctx: click.Context, as_of, due_within: int | None, overdue: bool, f
 
 @requests.command("explain")
 @click.argument("request")
-@click.option("--as-of", type=_DATE, help=N_("Count as of this day (default: today)."))
+@click.option("--as-of", type=Day(), help=N_("Count as of this day (default: today)."))
 @click.pass_context
 def requests_explain(ctx: click.Context, request: str, as_of):
     """How a request's deadline was counted, day by day (by its 编号, or FILE:ROW).
@@ -71,7 +70,7 @@ def requests_explain(ctx: click.Context, request: str, as_of):
     from disclo_cli.requests_due import explain_request
 
     config = load_config(ctx, required=True)
-    explanation = explain_request(config, workspace_calendar(ctx), request, as_of=as_of.date() if as_of else dt.date.today())
+    explanation = explain_request(config, workspace_calendar(ctx), request, as_of=as_of or dt.date.today())
     emit("".join(line + "\n" for line in explanation_lines(explanation)), None)
     return None
 

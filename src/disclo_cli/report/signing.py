@@ -21,8 +21,9 @@ from disclo_cli.model import Finding, Place
 _DATE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
 
 
-def parse_report_date(text: str) -> dt.date:
-    """``2019-01-15``, ``2019/1/15``, ``2019.1.15`` or ``2019年1月15日`` (full-width digits too)."""
+def parse_report_date(text: str, option: str = "--date") -> dt.date:
+    """``2019-01-15``, ``2019/1/15``, ``2019.1.15`` or ``2019年1月15日`` (full-width digits too);
+    UsageError report-date-bad naming the option otherwise."""
     raw = str(text)
     m = _DATE.match(unicodedata.normalize("NFKC", raw).strip())
     if m:
@@ -30,7 +31,7 @@ def parse_report_date(text: str) -> dt.date:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    raise UsageError("report-date-bad", value=raw[:60])
+    raise UsageError("report-date-bad", option=option, value=raw[:60])
 
 
 def deadline(year: int, level: str) -> dt.date:
