@@ -318,6 +318,9 @@ class Bench:
             log(f"  round {r + 1}/{rounds}")
             for m in members:
                 where = m.setup() if m.setup else None
+                if m.setup is None:
+                    for _ in range(self.args.warmup):  # untimed: the measured run follows a run of its own
+                        _run_once(m.cmd, cwd=m.cwd, env=self.env, timeout=self.args.timeout, capture=m.group == "write-floor")
                 try:
                     run = _run_once(m.cmd, cwd=where or m.cwd, env=self.env, timeout=self.args.timeout, capture=m.group == "write-floor")
                 finally:
@@ -473,7 +476,7 @@ class Bench:
             "when": dt.datetime.now().isoformat(timespec="seconds"),
             "machine": machine(),
             "settings": {"sizes": self.args.sizes, "formats": self.args.formats, "repeat": self.args.repeat,
-                         "repeat_large": self.args.repeat_large, "ledger_size": self.args.ledger_size,
+                         "repeat_large": self.args.repeat_large, "warmup": self.args.warmup, "ledger_size": self.args.ledger_size,
                          "disclo": self.disclo, "year": gen.YEAR},
             "measurements": self.results,
             "ratios": self.ratios(),
@@ -559,6 +562,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeat-large", type=int, default=3, help="rounds for sizes ≥ 1M rows (default: 3; 0 = --repeat)")
     ap.add_argument("--only", help=f"comma-separated groups to run: {','.join(GROUPS)} (default: all)")
     ap.add_argument("--ledger-size", default="1M", help="rows in the ledger for disclo table/report (default: 1M)")
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="untimed runs of a floor or tally right before each measured one (0: none): on a VM the first process "
+                         "after a large one can spend up to a second more in the kernel")
     ap.add_argument("--rebuild-ledger", action="store_true", help="build the cached ledger again (after a ledger schema change)")
     ap.add_argument("--json", type=Path, help="write every figure to this JSON file (updated after each measurement)")
     ap.add_argument("--data-dir", type=Path, default=gen.DATA, help="where registers and the ledger are cached (default: benchmarks/data)")
