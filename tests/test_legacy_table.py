@@ -78,6 +78,10 @@ def test_json_shape_is_the_documented_one_and_equals_the_library(seed, run) -> N
     assert payload == json.loads(render.to_json_text(library))
 
 
+def test_seed_appendix_says_no_remainder_without_requests(seed, run) -> None:
+    assert "more (" not in run("table", "--year", "2018").stderr  # 0 ≥ 0: nothing beyond the three rows
+
+
 def test_seed_appendix_csv(seed, run) -> None:
     result = run("table", "--year", "2018", "--format", "csv")
     assert (result.exit_code, result.stderr) == (0, "")
@@ -206,8 +210,14 @@ def test_legacy6_has_a_row_per_channel(six, run) -> None:
 
 
 def test_the_same_data_in_the_three_channel_table(six, run) -> None:
-    got = values(table_json(run, "--year", "2018"))
+    result = run("table", "--year", "2018", "--format", "json")
+    got = values(json.loads(result.stdout))
     assert (got["requests"], got["requests_in_person"], got["requests_online"], got["requests_letter"]) == ([12, 17], [1, 1], [4, 4], [1, 1])
+    # the requests by fax, e-mail and other ways are in the total and in none of its three rows: said, as a note
+    for column, diff, left in (("2018年度", 6, 12), ("历年累计", 11, 17)):
+        assert (f"info: cell 附表.*/{column}: table 附表, column {column}: 申请总数 ≥ 当面 + 网上 + 信函: {diff} more ({left} against 6): "
+                "以传真、电子邮件等其他方式提出的申请（本表不单列，计入申请总数）") in result.stderr, result.stderr
+    assert result.exit_code == 0
 
 
 def test_fee_waiver_from_the_yearly_figures(tmp_path, run) -> None:

@@ -405,12 +405,16 @@ def finding_line(f) -> str:
     return _("{severity}: {place}{message}").format(severity=_(SEVERITY_WORDS[f.severity]), place=place + _(": ") if place else "", message=f.message)
 
 
+#: notes about a table's own figures, listed wherever the table is (the form's rows not adding up by its shape)
+TABLE_NOTES = frozenset({"identity-remainder"})
+
+
 def report_findings(findings: Sequence, *, limit: int = 100, quiet: bool = False, infos: bool = False, hints: bool = False) -> None:
     """List findings on stderr, one a line with its place, then a count per kind. Notes (severity
-    info: a column chosen, a year assumed) are listed only where they matter (`infos`: ingest);
-    every command's JSON has them all."""
+    info: a column chosen, a year assumed) are listed only where they matter (`infos`: ingest), and
+    those about a table's figures (TABLE_NOTES) always; every command's JSON has them all."""
     if not infos:
-        findings = [f for f in findings if f.severity != "info"]
+        findings = [f for f in findings if f.severity != "info" or f.code in TABLE_NOTES]
     if not findings or quiet:
         return
     from collections import Counter

@@ -130,6 +130,7 @@ class Identity:
     right: tuple[str, ...]
     per: str = "column"  # column: rows are added, in every column; row: columns, in every row
     relation: str = "="  # = | >=
+    remainder: str = ""  # >=: what the left has beyond the right, in words (said, as a note, when there is any)
 
 
 @dataclass(frozen=True)
@@ -582,9 +583,10 @@ def _ids_in(part: Part, key: str, wanted: Sequence[str], table: TableDef, kind: 
 def _identities(t: Part, table: TableDef) -> tuple[Identity, ...]:
     out = []
     for i, d in enumerate(t.parts("identities", required=False)):
-        p = Part(t.source, msg("definition-at.item", table=table.id, key="identities", index=i + 1), d, ("name", "per", "relation", "left", "right"))
+        p = Part(t.source, msg("definition-at.item", table=table.id, key="identities", index=i + 1), d,
+                 ("name", "per", "relation", "left", "right", "remainder"))
         ident = Identity(p.text("name"), p.texts("left", required=True), p.texts("right", required=True),
-                         p.choice("per", ("column", "row"), "column"), p.choice("relation", ("=", ">="), "="))
+                         p.choice("per", ("column", "row"), "column"), p.choice("relation", ("=", ">="), "="), p.text("remainder", ""))
         kind = "row" if ident.per == "column" else "column"
         _ids_in(p, "left", ident.left, table, kind)
         _ids_in(p, "right", ident.right, table, kind)

@@ -408,6 +408,9 @@ def _compare(out: list[Finding], t: StatTable, ident: Identity, left: list[Value
     if not ok:
         out.append(Finding.of("error", "identity", Place(cell=cell), table=t.table, where=where, identity=ident.name,
                               left=lsum, right=rsum, relation="≠" if ident.relation == "=" else "<"))
+    elif ident.remainder and lsum > rsum:  # the form's own gap (≥), said so that the rows not adding up is not a surprise
+        out.append(Finding.of("info", "identity-remainder", Place(cell=cell), table=t.table, where=where, identity=ident.name,
+                              left=lsum, right=rsum, remainder=ident.remainder, difference=lsum - rsum))
 
 
 #: unplaced records listed one by one per partition; the rest are counted in one finding
