@@ -400,3 +400,22 @@ def test_the_message_reference_is_made_from_the_catalogues() -> None:
     zh = (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
     assert "| `missing-column (requests)` | 台账中没有「{label}」列（字段 {field}），而{tables}须按此统计：这些行未录入 |" in zh
     assert "| `register-not-filed` | no {register} of {year} is filed" in (ROOT / "docs" / "messages.en.md").read_text(encoding="utf-8")
+
+
+def test_an_installed_catalogue_is_not_compiled_again_however_pip_ordered_its_files(tmp_path) -> None:
+    import os
+
+    from disclo_cli.messages import _stale
+
+    for root, po_later_by, stale in (("site-packages", 0.005, False), ("site-packages", 60, False), ("dist-packages", 60, False),
+                                     ("src", 0.005, False), ("src", 60, True)):
+        folder = tmp_path / root / str(po_later_by) / "disclo_cli" / "locale" / "zh_CN" / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        mo, po = folder / "disclo.mo", folder / "disclo.po"
+        mo.write_bytes(b"mo")
+        po.write_bytes(b"po")
+        os.utime(mo, (1_000_000, 1_000_000))
+        os.utime(po, (1_000_000 + po_later_by, 1_000_000 + po_later_by))
+        assert _stale(mo, po) is stale, (root, po_later_by)
+        mo.unlink()
+        assert _stale(mo, po) is True  # no .mo at all: compile the .po

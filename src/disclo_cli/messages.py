@@ -86,16 +86,25 @@ def catalogue(language: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
+#: a .po this much newer than its .mo was edited after the build (an install writes both within it)
+_EDITED_AFTER_S = 2.0
+
+
 def _stale(mo, po) -> bool:
-    """A source checkout whose .po was edited after its .mo was built (or that never built one)."""
+    """A source checkout whose .po was edited after its .mo was built (or that never built one).
+    An installed package is never stale: pip writes the .po after the .mo, a few milliseconds
+    apart, and compiling the catalogue on every start would cost Babel's import and 30 ms."""
     import os
 
+    parts = set(os.path.normpath(str(po)).split(os.sep))
+    if parts & {"site-packages", "dist-packages"}:
+        return not os.path.exists(str(mo))
     try:
         po_time = os.stat(str(po)).st_mtime
     except OSError:
         return False
     try:
-        return os.stat(str(mo)).st_mtime < po_time
+        return os.stat(str(mo)).st_mtime < po_time - _EDITED_AFTER_S
     except OSError:
         return True
 
