@@ -681,9 +681,14 @@ def test_a_far_cell_after_a_million_rows_is_found(tmp_path) -> None:
 
 @pytest.mark.parametrize("order", ["in order", "far row first", "far column in the middle", "attributes in another order",
                                    "lower case", "eight digits", "leading zeros", "single quotes", "spaces and a tab", "a prefix"])
-def test_the_guard_finds_the_extent_however_the_cells_are_written(tmp_path, order: str) -> None:
+@pytest.mark.parametrize("prefetch", [False, True], ids=["serial", "prefetched"])
+def test_the_guard_finds_the_extent_however_the_cells_are_written(tmp_path, monkeypatch, order: str, prefetch: bool) -> None:
     from disclo_cli.errors import InputError
+    from disclo_cli.ingest import guards
     from disclo_cli.ingest.guards import MAX_CELLS, guard_xlsx
+
+    if prefetch:  # every worksheet unpacked a piece ahead, in a thread, as a large one is
+        monkeypatch.setattr(guards, "PREFETCH_BYTES", -1)
 
     cells = [b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>v</t></is></c><c r="G%d"><v>1</v></c></row>' % (r, r, r) for r in range(1, 3001)]
     far = b'<row r="2800000"><c r="F2800000"><v>1</v></c></row>'  # 2.8M rows × 7 columns > MAX_CELLS
@@ -965,3 +970,28 @@ def test_a_misspelt_required_header_is_named(tmp_path, run) -> None:
     rows = [["发布日起", "标题", "类别", "公开渠道"], ["2018-03-05", "甲", "工作动态类", "政府网站"]]
     stderr = _failed(run("tally", write_xlsx(tmp_path / "台账.xlsx", {"S": rows})))
     assert "it lacks the column(s) " in stderr and "「发布日起」" in stderr
+
+
+def test_prefetched_pieces_come_in_order_and_what_the_unpacking_raises_is_raised_to_the_reader() -> None:
+    import threading
+
+    from disclo_cli.errors import InputError
+    from disclo_cli.ingest.guards import prefetched
+
+    def unpacking(n: int, fail_at: int | None = None):
+        for i in range(n):
+            if i == fail_at:
+                raise InputError("input-sheet-xml-too-big", path="x.xlsx", sheet="S", mib=300, limit=256)
+            yield b"%d" % i
+
+    assert list(prefetched(unpacking(50))) == [b"%d" % i for i in range(50)]
+    got = []
+    with pytest.raises(InputError) as info:
+        for piece in prefetched(unpacking(50, fail_at=7)):
+            got.append(piece)
+    assert info.value.code == "input-sheet-xml-too-big" and got == [b"%d" % i for i in range(7)]
+    # a reader that stops early (a sheet refused on its third piece) leaves no thread behind
+    it = prefetched(unpacking(10_000))
+    assert [next(it) for _ in range(3)] == [b"0", b"1", b"2"]
+    it.close()
+    assert not [t for t in threading.enumerate() if t.name == "disclo-unpack"]
