@@ -40,6 +40,37 @@ def test_the_prefilter_changes_no_extent(tokens, cols, rows) -> None:
     assert (with_re2.rows, with_re2.cols, with_re2.exact) == (without.rows, without.cols, without.exact)
 
 
+MERGES = [b'<mergeCells count="2">', b'<mergeCell ref="A1:C1"/>', b'<mergeCell ref="B3:B9"/>', b"</mergeCells>", b"<merge", b'Cell ref="D2:E2"/>']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS + MERGES), max_size=40), st.integers(0, 9), st.sampled_from([0, 5, 12]))
+def test_the_prefilter_changes_no_merged_range(tokens, cols, rows) -> None:
+    """A piece RE2 passes is not searched for merges again: RE2 looks for them too."""
+    buf = b"".join(tokens)
+    got = {}
+    for re2 in (True, False):
+        ext = guards.Extent(rows=rows, cols=cols)
+        before = guards._RE2_FROM
+        guards._RE2_FROM = 0 if re2 else 1 << 62
+        try:
+            guards._note_facts(ext, buf, guards._scan(ext, buf))
+        finally:
+            guards._RE2_FROM = before
+        got[re2] = (ext.rows, ext.cols, ext.exact, sorted(ext.merges), ext.merge_count)
+    assert got[True] == got[False]
+
+
+def test_merged_ranges_at_the_end_of_a_large_sheet_are_found_with_re2(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(guards, "_RE2_FROM", 1 << 20)  # RE2 from the second piece on, as from 32 MB in a real sheet
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>v</t></is></c></row>' % (r, r) for r in range(1, 200_001))
+    pieces = [rows[i : i + (1 << 20)] for i in range(0, len(rows), 1 << 20)]
+    pieces[-1] += b'</sheetData><mergeCells count="1"><mergeCell ref="A2:A5"/></mergeCells>'
+    ext = guards.sheet_extent(iter(pieces), tmp_path / "x.xlsx", "xl/worksheets/sheet1.xml")
+    assert ext.size >= guards._RE2_FROM  # the later pieces went through RE2
+    assert ext.merges == {(1, 0, 4, 0)} and ext.merge_count == 1 and (ext.rows, ext.cols) == (200_000, 1)
+
+
 @pytest.mark.parametrize("buf, beyond", [
     (b'<c r="A1"><v>1</v></c><c r="B1"/>' * 20000, False),
     (b'<c r="A1"><v>1</v></c>' * 20000 + b'<c r="XFD1048576"><v>1</v></c>', True),  # a far cell in the middle of a sheet

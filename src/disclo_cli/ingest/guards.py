@@ -336,13 +336,14 @@ def _beyond_re2(cols: int, rows: int) -> str | None:
     r"""_beyond for RE2 (pyarrow's match_substring_regex, linear in time, on bytes as Latin-1): the
     look-ahead `(?! r=")[\s>/]` spelt out — a cell tag followed by whitespace other than a space,
     '>' or '/', or by a space not starting ` r="`. It finds what _beyond finds except a ` r="` cut
-    by the end of the piece, which _scan passes over anyway (the seam has it whole). None where
-    _greater gave a never-matching look-ahead of its own."""
+    by the end of the piece, which _scan passes over anyway (the seam has it whole) — and a merged
+    range (`<mergeCell`), so that a piece RE2 passes needs no search of its own for merges either
+    (_note_facts). None where _greater gave a never-matching look-ahead of its own."""
     col_gt = _greater(_col_letters(cols), _LETTERS, 4)
     row_gt = _greater(str(rows) if rows else "", "0123456789", 12) + '"'
     if "(?!" in col_gt or "(?!" in row_gt:
         return None
-    return '<c(?: r="(?:%s|[A-Za-z]{1,4}0*%s)|[\\t\\n\\x0b\\x0c\\r>/]| (?:[^r]|r[^=]|r=[^"]))' % (col_gt, row_gt)
+    return '<(?:mergeCell|c(?: r="(?:%s|[A-Za-z]{1,4}0*%s)|[\\t\\n\\x0b\\x0c\\r>/]| (?:[^r]|r[^=]|r=[^"])))' % (col_gt, row_gt)
 
 
 #: a worksheet's pieces are first searched by RE2 once this much of its XML is unpacked: Python's
@@ -352,9 +353,9 @@ _RE2_FROM = 32 << 20
 
 
 def _none_beyond(ext: Extent, buf: bytes) -> bool:
-    """Whether RE2 finds no cell in buf beyond ext (then _scan's own search would find none that
-    grows it: in a register, every piece). False where it cannot tell: pyarrow missing, a sheet
-    not yet large enough to gain by it, a pattern RE2 cannot take."""
+    """Whether RE2 finds no cell in buf beyond ext and no merged range (then _scan's own search
+    would find none that grows it: in a register, every piece but the last). False where it cannot
+    tell: pyarrow missing, a sheet not yet large enough to gain by it, a pattern RE2 cannot take."""
     if ext.size < _RE2_FROM:
         return False
     pattern = _beyond_re2(ext.cols, ext.rows)
@@ -384,8 +385,9 @@ def _ref(match: bytes) -> tuple[int, int] | None:
     return (_col_number(m.group(1)), int(m.group(2))) if m else None
 
 
-def _scan(ext: Extent, buf: bytes) -> None:
-    """Grow ext by the cells of buf (see sheet_extent)."""
+def _scan(ext: Extent, buf: bytes) -> bool:
+    """Grow ext by the cells of buf (see sheet_extent). True when RE2 found neither a cell beyond
+    ext nor a merged range in buf (_none_beyond)."""
     last = buf.rfind(b'<c r="')
     while last >= 0:  # the last whole cell with content: in a register, the furthest down
         ref = _ref(buf[last : last + 32])
@@ -394,19 +396,19 @@ def _scan(ext: Extent, buf: bytes) -> None:
             break
         last = buf.rfind(b'<c r="', 0, last)
     if _none_beyond(ext, buf):
-        return
+        return True
     pos = 0
     while True:
         m = _beyond(ext.cols, ext.rows).search(buf, pos)
         if m is None:
-            return
+            return False
         pos = m.end()
         ref = _ref(buf[m.start() : m.start() + 32])
         if ref is None:
             if m.start() + 32 > len(buf) and buf[m.start() + 2 : m.start() + 6] == b' r="'[: len(buf) - m.start() - 2]:
                 continue  # a reference cut at the end of buf: the seam has it whole
             ext.exact = False  # no reference, not as the first attribute, or not A1-shaped: the XML must be parsed
-            return
+            return False
         if _empty(buf, m.start()) is False:  # an empty cell (formatting only): calamine lays out no cell for it
             ext.cols, ext.rows = max(ext.cols, ref[0]), max(ext.rows, ref[1])
 
@@ -416,8 +418,9 @@ _MERGE_REF = re.compile(rb'<mergeCell ref="([A-Za-z]{1,4})([0-9]{1,12}):([A-Za-z
 _MERGE_COUNT = re.compile(rb'<mergeCells count="([0-9]{1,9})"')
 
 
-def _note_facts(ext: Extent, buf: bytes) -> None:
-    """The first row with content, a cell with content in column A, the merged ranges (xlsx.py)."""
+def _note_facts(ext: Extent, buf: bytes, quiet: bool = False) -> None:
+    """The first row with content, a cell with content in column A, the merged ranges (xlsx.py);
+    `quiet`: RE2 found no merged range in buf (_scan)."""
     if not ext.first_row:
         pos = buf.find(b'<c r="')
         while pos >= 0:
@@ -431,7 +434,7 @@ def _note_facts(ext: Extent, buf: bytes) -> None:
             if _empty(buf, m.start()) is False:
                 ext.col_a = True
                 break
-    if b"<mergeCell" in buf:
+    if not quiet and b"<mergeCell" in buf:
         counted = _MERGE_COUNT.search(buf)
         if counted:
             ext.merge_count = int(counted.group(1))
@@ -459,10 +462,9 @@ def sheet_extent(pieces: Iterator[bytes], p: Path, part: str) -> Extent:
             ext.exact, ext.prefixed = False, True
             return ext
         if tail:
-            _scan(ext, tail + piece[:_SEAM])
-            _note_facts(ext, tail + piece[:_SEAM])
-        _scan(ext, piece)
-        _note_facts(ext, piece)
+            seam = tail + piece[:_SEAM]
+            _note_facts(ext, seam, _scan(ext, seam))
+        _note_facts(ext, piece, _scan(ext, piece))
         tail = piece[-_SEAM:]
         if not ext.exact or ext.rows * ext.cols > MAX_CELLS:
             return ext  # to be parsed, or refused: no need to look further
