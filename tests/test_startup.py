@@ -51,7 +51,24 @@ def test_a_large_register_is_read_by_arrow_without_pandas(tmp_path) -> None:
     copies = (3 << 20) // len(b"\n".join(rows)) + 1  # past the 2 MB from which the columnar reader serves
     big = tmp_path / "主动公开台账2018.csv"
     big.write_bytes(b"\n".join([header, *rows * copies]) + b"\n")
-    assert _loaded("tally", str(big), "--format", "json", cwd=tmp_path) == ["numpy", "pyarrow"]
+    assert _loaded("tally", str(big), "--format", "json", cwd=tmp_path) == ["pyarrow"]  # nor numpy, which pyarrow imports as it loads
+
+
+def test_pyarrow_is_told_there_is_no_numpy_and_everything_else_may_import_it() -> None:
+    """The command line's finder refuses numpy to pyarrow only: matplotlib (the report's charts)
+    still gets it. (pyarrow then takes no numpy object: the command line hands it none.)"""
+    probe = (
+        "import sys\n"
+        "from disclo_cli.cli import _NoPandas\n"
+        "sys.meta_path.insert(0, _NoPandas())\n"
+        "import pyarrow, pyarrow.compute as pc\n"
+        "assert 'numpy' not in sys.modules and pc.sum(pyarrow.array([1, 2])).as_py() == 3\n"
+        "import numpy\n"
+        "print(numpy.__name__, int(numpy.arange(3).sum()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["numpy", "3"]
 
 
 BLOCKED = """
