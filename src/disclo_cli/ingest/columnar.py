@@ -206,6 +206,8 @@ def _csv(p: Path, data: bytes, config: Config, kind: str | None) -> list[tuple[C
         if first >= len(head):
             return None  # no data rows after the head: a small file
         start = bom + len(text[:ends[first - 1]].encode(encoding))
+        if text.startswith("\ufeff", ends[first - 1]):
+            return None  # pyarrow would take the first data cell's U+FEFF for a byte-order mark and drop it
         width = max(len(r) for r in head)
         names = [f"c{i}" for i in range(max(width, 1))]
         # the bytes after the head, not copied (a last line without its line end: copied once, ended)
