@@ -575,14 +575,15 @@ class Ledger:
     def _file_columns(self, batch: Batch, res: FileResult, source_id: int, seq: int, sha: str, old_sha: str, now: str,
                       olds: Sequence[int], sheet_filter: set[str] | None) -> FileResult | None:
         """File a batch held as columns (ledger_rows.py) by set operations in SQLite, where no other
-        file holds (a version of) any row it touches; None when one does, with the rows left staged
-        in temp.incoming for the general path (_staged).
+        file holds (a version of) any row it touches; None when one does (the general path then
+        takes the rows, _staged).
 
         A first filing is plain inserts, straight from the columns (a key the ledger already holds
-        stops them: the savepoint undoes them). A file filed again is staged, compared with what the
-        ledger holds in one join (added, changed, withdrawn), and written as one upsert that touches
-        only the rows that changed (`ON CONFLICT(key) DO UPDATE … WHERE` the digest or the holder
-        differs) and one delete of the rows withdrawn. The result is what the general path gives
+        stops them: the savepoint undoes them). A file filed again has its keys and digests staged
+        (temp.incoming), compared with what the ledger holds in one join (added, changed, withdrawn),
+        and is written as one upsert (`ON CONFLICT(key) DO UPDATE`) of only the rows that are new,
+        changed or move from a file it replaces — their SQL values made for those rows alone — and
+        one delete of the rows withdrawn. The result is what the general path gives
         (tests/test_ledger_rows.py)."""
         from disclo_cli.ledger_rows import insert_rows
 
@@ -675,7 +676,8 @@ class Ledger:
             f"OR r.key IN (SELECT key FROM {kind} WHERE source_id IN ({marks}))) LIMIT 1", (kind, *olds, *olds)).fetchone()
 
     def _staged(self, kind: str, tables: Sequence) -> dict[str, tuple[tuple, str, str, int]]:
-        """The batch's rows as the general path takes them: key -> (SQL values, digest, sheet, row)."""
+        """The batch's rows as the general path takes them: key -> (SQL values, digest, sheet, row);
+        the staged keys are dropped."""
         from disclo_cli.ledger_rows import rows as table_rows
 
         self._unstage()

@@ -227,7 +227,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
 def _table_repeats(tables):
     """_repeats of records held as columns: the rows whose key repeats are made Python objects and
     taken once as schema.latest does (the later row wins); every other row is kept as it is."""
-    from disclo_cli.schema import key_of, latest
+    from disclo_cli.schema import latest
     from disclo_cli.tally import repeated_rows
 
     rep = repeated_rows(tables)
@@ -241,7 +241,6 @@ def _table_repeats(tables):
     for ti, j, rec in tagged:
         if id(rec) not in keep:
             drop.setdefault(ti, []).append(j)
-    _ = key_of
     return [t.without(drop.get(ti, [])) for ti, t in enumerate(tables)], len(pairs), findings
 
 
