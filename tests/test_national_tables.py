@@ -403,3 +403,22 @@ def test_xlsx_needs_an_output_path(office, run, monkeypatch) -> None:
     result = run("table", "--year", "2023", "--format", "xlsx")
     assert result.exit_code == 2
     assert "--format xlsx needs --output PATH" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_misspelt_yearly_figure_is_named_with_the_right_one(tmp_path, run, lang) -> None:
+    """[yearly.2023] fess_amount (for fees_amount): the cell stays blank (missing-figure), and the
+    misspelt name is said with the one it most likely means, in table and check alike."""
+    ws = copy_workspace(EX23, tmp_path, files=False, edit=lambda t: t.replace("fees_amount = 12.6", "fess_amount = 12.6")
+                        .replace("[ledger]\n", "[report]\nextra_figures = [\"policy_interpretations\"]\n\n[ledger]\n", 1)
+                        .replace("[yearly.2023]\n", "[yearly.2023]\npolicy_interpretations = 7\n", 1))
+    said = {"en": "[yearly.2023] 'fess_amount' is a figure no table reads: did you mean 'fees_amount'? It appears nowhere",
+            "zh_CN": "[yearly.2023] 中的「fess_amount」不是任何统计表读取的年度数据：是否应为「fees_amount」？这个数字不会出现在表中"}[lang]
+    for command in (["table", "--year", "2023"], ["check", "--year", "2023"]):
+        result = run("--config", ws / "disclo.toml", *command, env={"DISCLO_LANG": lang})
+        shown = result.stdout + result.stderr  # check lists its findings as its output
+        assert said in shown, shown
+        assert "policy_interpretations" not in shown  # an extra figure the report is told to state
+        assert "'licence_decisions'" not in shown and "「licence_decisions」" not in shown  # spelt right
+    ok = copy_workspace(EX23, tmp_path / "ok", files=False)
+    assert "yearly" not in run("--config", ok / "disclo.toml", "table", "--year", "2023").stderr

@@ -37,12 +37,41 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
     definition = load_definition(standard or standard_for_year(year))
     regs = registers if registers is not None else load_registers(config, year)
     filled = fill_from_ledger(definition, regs, config, year, tables, calendar=calendar)
-    first = future_year(year) + (unfiled_registers(config, year, definition, only=tables) if registers is None else [])
+    first = future_year(year) + unknown_figures(config, year, definition)
+    first += unfiled_registers(config, year, definition, only=tables) if registers is None else []
     if first and filled:
         import dataclasses
 
         filled[0] = dataclasses.replace(filled[0], findings=(*first, *filled[0].findings))
     return filled
+
+
+def unknown_figures(config: Config, year: int, definition) -> list:
+    """A warning for each figure of [yearly.YEAR] that no table of any standard format (nor of the
+    definition in use) reads and the report is not told to state ([report] extra_figures): most
+    likely a misspelt name, whose figure is then missing where it belongs."""
+    import difflib
+
+    from disclo_cli.formats.definition import STANDARDS
+    from disclo_cli.formats.engine import load_definition
+    from disclo_cli.formats.needs import figures_read
+    from disclo_cli.model import Finding, Place
+
+    given = config.yearly.get(year, {})
+    if not given:
+        return []
+    known = set(figures_read(definition))
+    for standard in STANDARDS:
+        known |= figures_read(load_definition(standard))
+    extras = config.raw.get("report", {}).get("extra_figures", []) if isinstance(config.raw.get("report"), dict) else []
+    known |= {str(n).strip() for n in extras if isinstance(n, str)}
+    out = []
+    for key in given:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+            out.append(Finding.of("warning", "yearly-unknown-figure", Place(str(config.path.name) if config.path else "disclo.toml"),
+                                  variant="close" if close else "", year=year, key=key, close=close[0] if close else ""))
+    return out
 
 
 def fill_from_ledger(definition, regs, config: Config, year: int, tables: Sequence[str] | None = None, *, calendar=None) -> list:
@@ -202,7 +231,7 @@ def check_year(config: Config, year: int, *, standard: str | None = None, previo
     from disclo_cli.tally import dedupe, filter_year, tally
 
     definition = load_definition(standard or standard_for_year(year))
-    findings = future_year(year) if tables is None else []  # the report's tables carry it already
+    findings = future_year(year) + unknown_figures(config, year, definition) if tables is None else []  # the report's tables carry them already
     if files:
         from disclo_cli.ingest.registers import read_registers
 

@@ -28,6 +28,11 @@ def _specs(table: TableDef) -> Iterable[CellSpec]:
             yield row.spec
 
 
+def figures_read(definition: Definition) -> set[str]:
+    """The [yearly] figures the cells of a definition's tables read."""
+    return {spec.figure for table in definition.tables for spec in _specs(table) if spec.figure}
+
+
 def table_names(ids) -> str:
     """Table ids as a report names them, in order: 表三、表四; the legacy table is 附表."""
     return "、".join(i if i.startswith("附") else f"表{i}" for i in sorted(set(ids)))
