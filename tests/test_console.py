@@ -154,6 +154,10 @@ def test_a_console_that_lacks_characters_says_so_once(offices) -> None:
     assert "主动公开" not in done.stdout.decode("latin-1") and "?" in done.stdout.decode("latin-1")
     note = done.stderr.decode("latin-1")
     assert note.count("\n") == 1 and "PYTHONIOENCODING=utf-8" in note and "(iso8859-1)" in note
+    # the note would be ??? in Chinese there: it is in English, which the console shows
+    assert "character(s) of the output cannot be shown in the console's encoding (iso8859-1) and were printed as ?" in note
+    gbk = disclo("ledger", "sources", cwd=offices / "23", encoding="gbk")
+    assert gbk.stderr == b""  # GBK shows every character of it: nothing lost, nothing said
 
 
 @pytest.mark.parametrize("how", ["pipe", "file", "output", "gbk"])

@@ -256,14 +256,23 @@ class DiscloGroup(click.Group):
         return result
 
 
+_LOST = N_("note: {count} character(s) of the output cannot be shown in the console's encoding ({encoding}) and were printed as ?; "
+           "write the output to a file with --output, or set PYTHONIOENCODING=utf-8.")
+
+
 def _say_what_was_lost() -> None:
-    """A console encoding that lacks characters of the output printed them as '?': say so once."""
+    """A console encoding that lacks characters of the output printed them as '?': say so once —
+    in English where the console cannot show the Chinese of the note itself either."""
     from disclo_cli.cli import console
 
     count = console.lost("stdout")
     if count:
-        err(_("note: {count} character(s) of the output cannot be shown in the console's encoding ({encoding}) and were printed as ?; "
-              "write the output to a file with --output, or set PYTHONIOENCODING=utf-8.").format(count=count, encoding=console.encoding_of(sys.stdout)))
+        note = _(_LOST)
+        try:
+            note.encode(console.encoding_of(sys.stderr))
+        except (UnicodeEncodeError, LookupError):
+            note = _LOST
+        err(note.format(count=count, encoding=console.encoding_of(sys.stdout)))
 
 
 def _stdout_failure(exc: BaseException | None):
