@@ -71,3 +71,28 @@ def test_unit_names_a_unit_of_the_countys_registers(run, tmp_path: Path) -> None
     write_csv(tmp_path / "x.csv", [HEADER])
     result = run("--config", config, "ingest", "--unit", "czj", tmp_path / "x.csv")
     assert result.exit_code == 1 and "no unit with the key 'czj' in [[units]]" in result.stderr and "Units: fgj, sfj." in result.stderr
+
+
+def test_a_unit_row_its_tables_leave_unplaced_is_named_by_file_sheet_and_row(run, tmp_path: Path) -> None:
+    """A column unit's rows come from the county ledger grouped, without row numbers; a row that
+    lands in no cell (here one without an applicant type, filed by an older disclo or another tool)
+    is counted again row by row, so that the roll-up names it as check does."""
+    import datetime as dt
+
+    from disclo_cli.config import load
+    from disclo_cli.ledger import Batch, Ledger
+    from disclo_cli.model import Place
+    from disclo_cli.schema import spec
+
+    config = county(tmp_path)
+    reg = spec("requests")
+    rows = [reg.make(Place("县本级.csv", "县本级", n), id=f"2023-00{n}", received=dt.date(2023, 3, n), channel="网上", applicant=applicant,
+                     outcome="予以公开", answered=dt.date(2023, 3, 10 + n), unit="县发改局")
+            for n, applicant in ((2, "自然人"), (3, ""))]
+    with Ledger.open(load(config), write=True) as ledger:
+        ledger.ingest([Batch(tmp_path / "县本级.csv", "requests", rows, sha256="0" * 64)])
+    result = run("--config", config, "table", "--year", 2023, "--table", "三")
+    unplaced = [line for line in result.stderr.splitlines() if "counted in no cell" in line]
+    assert unplaced, result.stderr
+    assert all("县本级.csv, sheet '县本级', row 3" in line for line in unplaced), unplaced
+    assert not any("disclo.sqlite" in line for line in unplaced)

@@ -62,11 +62,19 @@ class Filled:
 def fill_units(definition: Definition, present: Sequence[UnitData], year: int, tables: Sequence[str] | None,
                calendar: Calendar | Callable[[], Calendar] | None) -> list[Filled]:
     """Every unit's tables, each on its own rows and figures (a shared calendar)."""
+    from disclo_cli.rollup.sources import unit_rows
+
     cal = _shared(calendar)
     out = []
     for data in present:
         filler = Filler(data.registers, data.config, year, cal)
-        out.append(Filled(data, tuple(fill_tables(definition, filler, tables)), filler))
+        filled = tuple(fill_tables(definition, filler, tables))
+        if data.registers.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
+            rows = unit_rows(data, year)  # grouped records have no row numbers: counted again row by row, to name each
+            if rows is not None:
+                filler = Filler(rows, data.config, year, cal)
+                filled = tuple(fill_tables(definition, filler, tables))
+        out.append(Filled(data, filled, filler))
     return out
 
 

@@ -111,6 +111,23 @@ def unit_config(county: Config, unit: Unit, office: Office | None = None) -> Con
                    opening_through=unit.opening_through, yearly=dict(unit.yearly), units=())
 
 
+def unit_rows(data: UnitData, year: int) -> Registers | None:
+    """A unit's rows one by one, each with its file, sheet and row (to name a row its tables left
+    unplaced): from its workspace's ledger, or the county ledger's rows of its unit column; None for
+    an export, which carries aggregates only."""
+    from disclo_cli.ledger import Ledger
+
+    if data.origin.kind not in ("workspace", "column"):
+        return None
+    with Ledger.open_path(Path(data.origin.path), create=False) as ledger:
+        regs = ledger.registers(through=year)
+    if data.origin.kind == "workspace":
+        return regs
+    wordings = {norm(w) for w in data.unit.wordings}
+    items, requests, cases = ([r for r in getattr(regs, k) if norm(r.unit) in wordings] for k in KINDS)
+    return Registers(items, requests, cases)
+
+
 def _digest(files: Sequence[tuple[str, str, str, int]]) -> str:
     return "sha256:" + hashlib.sha256("\n".join(sorted(f[1] for f in files)).encode()).hexdigest()
 
