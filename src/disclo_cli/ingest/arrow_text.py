@@ -81,10 +81,19 @@ def cell_texts(arr):
 
 
 def blank(arr):
-    """Whether each cell is empty: null, or nothing but whitespace (the row reader's blank cell)."""
+    """Whether each cell is empty: null, or nothing but whitespace (the row reader's blank cell).
+    Only the cells that are empty or begin with whitespace are trimmed to tell (a column of titles
+    or ids has next to none: trimming every one of a million costs a copy of the column)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.fill_null(pc.equal(pc.binary_length(pc.utf8_ltrim(arr, characters=_WS_CHARS)), 0), True)
+    first = pc.utf8_slice_codeunits(arr, 0, 1)
+    maybe = pc.or_(pc.is_null(arr), pc.fill_null(pc.is_in(first, value_set=pa.array(["", *_WS_CHARS], pa.string())), False))
+    if not pc.any(maybe).as_py():
+        return maybe
+    some = pc.take(arr, pc.indices_nonzero(maybe))
+    exact = pc.fill_null(pc.equal(pc.binary_length(pc.utf8_ltrim(some, characters=_WS_CHARS)), 0), True)
+    return pc.replace_with_mask(maybe, maybe, exact)
 
 
 def fold_plain(arr):
