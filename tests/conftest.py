@@ -14,6 +14,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 HEADER = ["发布日期", "标题", "类别", "公开渠道", "索引号"]
 
+
+@pytest.fixture(autouse=True)
+def _library_language():
+    """Every test starts in the library's language (English), whatever a test before it left (a
+    CLI run in-process sets the language it chose): no test's messages depend on the order."""
+    from disclo_cli import messages
+
+    messages.use(messages.DEFAULT_LIBRARY_LANGUAGE)
+    yield
+    messages.use(messages.DEFAULT_LIBRARY_LANGUAGE)
+
 #: The seed report's category table (count, share), in report order.
 SEED = {
     "机构设置类": (1, "0.4%"),
