@@ -184,7 +184,7 @@ def test_every_way_of_filing_a_file_again_gives_the_same_ledger_at_every_step(tm
     from disclo_cli.ledger import Ledger
 
     general: list[int] = []  # the steps in which the columns took the general path
-    staged = Ledger._staged
+    staged = Ledger._general_rows
     histories: dict[str, list] = {"records": [], "columnar": []}
 
     def spy(self, kind, tables):
@@ -194,7 +194,7 @@ def test_every_way_of_filing_a_file_again_gives_the_same_ledger_at_every_step(tm
     for way in ("records", "columnar"):
         ws = copy_workspace(EX23, tmp_path / way, files=False)
         if way == "columnar":
-            monkeypatch.setattr(Ledger, "_staged", spy)
+            monkeypatch.setattr(Ledger, "_general_rows", spy)
         _history(ws, WAYS[way], histories[way])
     for i, (got, want) in enumerate(zip(histories["columnar"], histories["records"], strict=True)):
         assert got == want, f"step {i + 1}"
@@ -207,3 +207,20 @@ def test_every_way_of_filing_a_file_again_gives_the_same_ledger_at_every_step(tm
     # the rows b shares with a (4, 5, 10) and a key of 乙 filed again from 甲 (9) take the general path;
     # the rest are plain inserts (1, 6, 8, 12) or the set operations of a file alone with its rows (2, 3, 7)
     assert general == [4, 5, 9, 10]
+
+
+@pytest.mark.parametrize("rows", [[], [["X-1", "t", "工作动态类", "不是日期", "政府网站"]]], ids=["header only", "every row refused"])
+def test_a_file_without_rows_filed_again_leaves_the_ledger_as_it_was(tmp_path, rows) -> None:
+    """Found in review: by columns, such a file took the first filing again each time (it holds no
+    row) and wrote a new version; as records, the same file twice leaves the ledger as it is."""
+    head = ["索引号", "标题", "类别", "发布日期", "公开渠道"]
+    ledgers = {}
+    for way in ("columnar", "records"):
+        ws = copy_workspace(EX23, tmp_path / way, files=False)
+        a = write_csv(ws / "空2023.csv", [head, *rows])
+        _file(ws, [a], **WAYS[way])
+        once = _ledger(ws / "disclo.sqlite")
+        _file(ws, [a], **WAYS[way])
+        ledgers[way] = _ledger(ws / "disclo.sqlite")
+        assert ledgers[way] == once, way
+    assert ledgers["columnar"] == ledgers["records"] and len(ledgers["columnar"]["versions"]) == 1

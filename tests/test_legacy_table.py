@@ -280,3 +280,25 @@ def test_a_definition_file_as_standard(seed, run, tmp_path) -> None:
     payload = table_json(run, "--year", "2018", "--standard", str(variant))
     assert payload["standard"] == "福建" and values(payload) == SEED_APPENDIX
 
+
+
+def test_a_request_without_a_channel_is_named_not_taken_for_fax_or_email(tmp_path, run) -> None:
+    """Found in review: the three-channel 附表 had no partition of its channels, so a request with
+    no 申请方式 was in 申请总数 and in none of its rows without a word — and the remainder note then
+    called it fax or e-mail. The channels are a partition now, with fax, e-mail and other ways as
+    the form's own rest: such a request is unplaced and named; fax and e-mail stay quiet."""
+    def edit(text: str) -> str:
+        return none_of(text, "items", "cases")
+
+    ws = copy_workspace(EX18, tmp_path, files=False, edit=edit)
+    write_requests(ws / "依申请2018.xlsx", [LEGACY6_ROWS[0], LEGACY6_ROWS[2], ["R-20", "2018-04-03", None, "予以公开", None, "2018-04-10"]],
+                   header=LEGACY6_HEADER)
+    assert run("ingest", "依申请2018.xlsx").exit_code == 0
+    result = run("table", "--year", "2018", "--format", "json")
+    got = values(json.loads(result.stdout))
+    assert (got["requests"][0], got["requests_in_person"][0], got["requests_online"][0], got["requests_letter"][0]) == (3, 1, 0, 0)
+    unplaced = [line for line in result.stderr.splitlines() if "counted in no cell of '申请方式'" in line]
+    assert unplaced == ["error: 依申请2018.xlsx, sheet '依申请公开', row 4: table 附表: 1 register row(s) counted in no cell of '申请方式': channel is empty"], result.stderr
+    assert "more (" not in result.stderr  # no note that puts the unplaced row down to fax or e-mail
+    assert result.exit_code == 1
+    assert run("check", "--year", "2018").exit_code == 1

@@ -492,7 +492,7 @@ class Ledger:
             filed = self._file_columns(batch, res, source_id, seq, sha, old_sha, now, olds, sheet_filter)
             if filed is not None:
                 return filed
-            new = self._staged(kind, batch.tables)  # rows other files hold too: the general path below, row by row
+            new = self._general_rows(kind, batch.tables)  # rows other files hold too: the general path below, row by row
         prev = self._holdings(kind, olds, sheet_filter)  # key -> (digest, is_current, holder id) of the old versions
         if batch.tables is None:
             new = {}
@@ -576,7 +576,7 @@ class Ledger:
                       olds: Sequence[int], sheet_filter: set[str] | None) -> FileResult | None:
         """File a batch held as columns (ledger_rows.py) by set operations in SQLite, where no other
         file holds (a version of) any row it touches; None when one does (the general path then
-        takes the rows, _staged).
+        takes the rows, _general_rows).
 
         A first filing is plain inserts, straight from the columns (a key the ledger already holds
         stops them: the savepoint undoes them). A file filed again has its keys and digests staged
@@ -593,6 +593,8 @@ class Ledger:
         cols = ("key", *names, "digest", "source_id", "sheet", "row", "seq")
         insert = f"INSERT INTO {kind} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
         if not batch.replaces and not self._holds_any(kind, olds):
+            if old_sha == sha and not any(len(t) for t in tables):
+                return res  # the same file as last time, and it holds no row: the ledger stays exactly as it is
             self.conn.execute("SAVEPOINT first_filing")
             try:
                 self.conn.executemany(insert, insert_rows(kind, tables, source_id, seq))
@@ -675,7 +677,7 @@ class Ledger:
             f"SELECT 1 FROM row_sources r WHERE r.kind = ? AND (r.source_id IN ({marks}) OR r.key IN (SELECT key FROM temp.incoming) "
             f"OR r.key IN (SELECT key FROM {kind} WHERE source_id IN ({marks}))) LIMIT 1", (kind, *olds, *olds)).fetchone()
 
-    def _staged(self, kind: str, tables: Sequence) -> dict[str, tuple[tuple, str, str, int]]:
+    def _general_rows(self, kind: str, tables: Sequence) -> dict[str, tuple[tuple, str, str, int]]:
         """The batch's rows as the general path takes them: key -> (SQL values, digest, sheet, row);
         the staged keys are dropped."""
         from disclo_cli.ledger_rows import rows as table_rows

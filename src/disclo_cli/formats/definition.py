@@ -142,6 +142,9 @@ class Partition:
     of: tuple[str, ...]
     rows: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    # records the form counts in `of` but, by its own shape, in none of `rows` (a `where`: the legacy
+    # 附表's requests by fax, e-mail and other ways): placed, not unplaced; any other record still is
+    rest: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -597,8 +600,9 @@ def _identities(t: Part, table: TableDef) -> tuple[Identity, ...]:
 def _partitions(t: Part, table: TableDef) -> tuple[Partition, ...]:
     out = []
     for i, d in enumerate(t.parts("partitions", required=False)):
-        p = Part(t.source, msg("definition-at.item", table=table.id, key="partitions", index=i + 1), d, ("name", "of", "rows", "columns"))
-        part = Partition(p.text("name"), p.texts("of", one=True, required=True), p.texts("rows"), p.texts("columns"))
+        p = Part(t.source, msg("definition-at.item", table=table.id, key="partitions", index=i + 1), d, ("name", "of", "rows", "columns", "rest"))
+        rest = _spec(Part(t.source, p.where, {"where": p.mapping("rest")}, ("where",))).where
+        part = Partition(p.text("name"), p.texts("of", one=True, required=True), p.texts("rows"), p.texts("columns"), rest)
         if bool(part.rows) == bool(part.columns):
             raise ConfigError("definition-partition.rows-or-columns", **p.at)
         _ids_in(p, "of", part.of, table, "row")
@@ -606,6 +610,10 @@ def _partitions(t: Part, table: TableDef) -> tuple[Partition, ...]:
             whole = table.row(of)
             if whole.cells or not whole.spec.count or whole.spec.count != table.row(part.of[0]).spec.count:
                 raise ConfigError("definition-partition.of", **p.at, row=of)
+        fields = register_fields()[table.row(part.of[0]).spec.count]
+        for attr, _ in part.rest:
+            if attr not in fields:
+                raise ConfigError("definition-attribute", **p.at, attribute=attr, register=table.row(part.of[0]).spec.count, fields=", ".join(fields))
         if part.rows:
             _ids_in(p, "rows", part.rows, table, "row")
             first = table.row(part.of[0]).spec

@@ -375,7 +375,11 @@ def fill(table: TableDef, filler: "Filler | CellSource", standard: str) -> StatT
                 values_[i] = cell_sum(parts)
         rows.append(StatRow(row.id, label, row.unit, tuple(values_), "data", labels, indent=row.indent, total=row.total, decimals=row.decimals))
     result = StatTable(standard, table.id, year, _label(table.title, year), columns, tuple(rows), table, ())
-    findings = list(filler.findings[before:]) + check_identities(result) + filler.partition_findings(table)
+    placed = filler.partition_findings(table)
+    identities = check_identities(result)
+    if any(f.code == "unplaced" for f in placed):  # rows fell out: the remainder is not only what the form leaves out
+        identities = [f for f in identities if f.code != "identity-remainder"]
+    findings = list(filler.findings[before:]) + identities + placed
     return replace(result, findings=tuple(findings))
 
 
@@ -429,6 +433,7 @@ def check_partitions(table: TableDef, filler: Filler) -> list[Finding]:
         register = table.row(p.of[0]).spec.count
         specs = [(rid, table.row(rid).spec) for rid in p.rows] or [(cid, table.columns[table.column_index(cid)].spec) for cid in p.columns]
         parts = [(name, filler.predicate(spec.where, register), filler.allowed(spec.where)) for name, spec in specs]
+        outside = filler.predicate(p.rest, register) if p.rest else None  # the form's own rest: in no row, by its shape
         seen: set[int] = set()
         bad: list[tuple[Record, int, list[str]]] = []
         for of in p.of:
@@ -438,6 +443,8 @@ def check_partitions(table: TableDef, filler: Filler) -> list[Finding]:
                 if id(rec) in seen or not pred(rec):
                     continue
                 hits = [name for name, test, _ in parts if test(rec)]
+                if not hits and outside is not None and outside(rec):
+                    continue
                 if len(hits) != 1:
                     seen.add(id(rec))
                     bad.append((rec, n, hits))

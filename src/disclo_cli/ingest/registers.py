@@ -73,12 +73,9 @@ class RecordTable:
         """The table without the records at the given positions."""
         if not drop:
             return self
-        keep = without(len(self.rows), drop, self.rows)
-        keys = [self.keys[j] for j in keep] if isinstance(self.keys, list) else _take_keys(self.keys, keep)
-        fields = {name: Coded(take(col.codes, keep), col.values) for name, col in self.fields.items()}
-        return RecordTable(self.kind, self.file, self.sheet, self.numbers, take(self.rows, keep), keys, fields)
+        return self.only(without(len(self.rows), drop, self.rows))
 
-    def only(self, keep: Sequence[int]) -> "RecordTable":
+    def only(self, keep: IntVec | Sequence[int]) -> "RecordTable":
         """The table of the records at the given positions, in that order."""
         keys = [self.keys[j] for j in keep] if isinstance(self.keys, list) else _take_keys(self.keys, keep)
         fields = {name: Coded(take(col.codes, keep), col.values) for name, col in self.fields.items()}
