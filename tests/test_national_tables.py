@@ -422,3 +422,19 @@ def test_a_misspelt_yearly_figure_is_named_with_the_right_one(tmp_path, run, lan
         assert "'licence_decisions'" not in shown and "「licence_decisions」" not in shown  # spelt right
     ok = copy_workspace(EX23, tmp_path / "ok", files=False)
     assert "yearly" not in run("--config", ok / "disclo.toml", "table", "--year", "2023").stderr
+
+
+def test_the_outlines_own_figures_are_not_taken_for_misspelt_ones(tmp_path, run) -> None:
+    """Found in review: policy_interpretations, declared by the report outline, was called
+    misspelt when [report] extra_figures did not list it, and service_zones was told it might be
+    service_decisions."""
+    import tomllib
+
+    from conftest import ROOT
+
+    names = list(tomllib.loads((ROOT / "data" / "outlines" / "legacy.toml").read_text(encoding="utf-8"))["extra_figures"])
+    assert "policy_interpretations" in names
+    ws = copy_workspace(EX23, tmp_path, files=False,
+                        edit=lambda t: t.replace("[yearly.2023]\n", "[yearly.2023]\n" + "".join(f"{n} = 1\n" for n in names), 1))
+    result = run("--config", ws / "disclo.toml", "table", "--year", "2023")
+    assert "no table reads" not in result.stderr, result.stderr

@@ -5,6 +5,7 @@ one cell (`disclo explain`). The core the report, the roll-up and the commands b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -48,8 +49,9 @@ def build_tables(config: Config, year: int, *, standard: str | None = None, tabl
 
 def unknown_figures(config: Config, year: int, definition) -> list:
     """A warning for each figure of [yearly.YEAR] that no table of any standard format (nor of the
-    definition in use) reads and the report is not told to state ([report] extra_figures): most
-    likely a misspelt name, whose figure is then missing where it belongs."""
+    definition in use) reads and no report outline declares (the built-in ones, or the office's
+    through [report] extra_figures): most likely a misspelt name, whose figure is then missing
+    where it belongs."""
     import difflib
 
     from disclo_cli.formats.definition import STANDARDS
@@ -63,8 +65,11 @@ def unknown_figures(config: Config, year: int, definition) -> list:
     known = set(figures_read(definition))
     for standard in STANDARDS:
         known |= figures_read(load_definition(standard))
-    extras = config.raw.get("report", {}).get("extra_figures", []) if isinstance(config.raw.get("report"), dict) else []
-    known |= {str(n).strip() for n in extras if isinstance(n, str)}
+    known |= _outline_figures()
+    report = config.raw.get("report")
+    extras = report.get("extra_figures") if isinstance(report, dict) else None
+    if isinstance(extras, list):  # an office's own outline may declare more (report/settings.py checks the list itself)
+        known |= {n.strip() for n in extras if isinstance(n, str)}
     out = []
     for key in given:
         if key not in known:
@@ -72,6 +77,20 @@ def unknown_figures(config: Config, year: int, definition) -> list:
             out.append(Finding.of("warning", "yearly-unknown-figure", Place(str(config.path.name) if config.path else "disclo.toml"),
                                   variant="close" if close else "", year=year, key=key, close=close[0] if close else ""))
     return out
+
+
+@lru_cache(maxsize=None)
+def _outline_figures() -> frozenset[str]:
+    """The [yearly] figures the built-in report outlines declare (data/outlines/*.toml, [extra_figures])."""
+    import tomllib
+    from importlib import resources
+
+    folder = resources.files("disclo_cli.data").joinpath("outlines")
+    names: set[str] = set()
+    for f in folder.iterdir():
+        if f.name.endswith(".toml"):
+            names |= set(tomllib.loads(f.read_text(encoding="utf-8")).get("extra_figures", {}))
+    return frozenset(names)
 
 
 def fill_from_ledger(definition, regs, config: Config, year: int, tables: Sequence[str] | None = None, *, calendar=None) -> list:
