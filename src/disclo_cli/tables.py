@@ -97,10 +97,10 @@ def fill_from_ledger(definition, regs, config: Config, year: int, tables: Sequen
     """fill_all of registers read from the ledger; where a record lands in no cell (or in two), the
     grouped records, which have no row numbers, are counted again row by row, so that each such
     row is named by its file, sheet and row."""
-    from disclo_cli.formats.engine import fill_all
+    from disclo_cli.formats.engine import fill_all, rows_to_name
 
     filled = fill_all(definition, regs, config, year, tables, calendar=calendar)
-    if regs.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
+    if rows_to_name(regs, filled):
         filled = fill_all(definition, load_registers(config, year, grouped=False), config, year, tables, calendar=calendar)
     return filled
 

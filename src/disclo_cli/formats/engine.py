@@ -421,6 +421,13 @@ def _compare(out: list[Finding], t: StatTable, ident: Identity, left: list[Value
 SHOWN_UNPLACED = 20
 
 
+def rows_to_name(regs: Registers, filled: Sequence[StatTable]) -> bool:
+    """Whether tables filled from grouped records (which have no file, sheet or row) left a record
+    unplaced or in two cells: then they are counted again row by row, so that each such row is
+    named (tables.fill_from_ledger for an office, rollup.combine.fill_units for a unit)."""
+    return bool(regs.counts) and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings)
+
+
 def check_partitions(table: TableDef, filler: Filler) -> list[Finding]:
     """Every record a partition's `of` rows count in the year is counted in exactly one of its cells.
 

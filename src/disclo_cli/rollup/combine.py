@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from disclo_cli.formats.definition import CellSpec, Definition, TableDef
-from disclo_cli.formats.engine import Filler, Registers, StatTable, Value, cell_sum, fill_tables
+from disclo_cli.formats.engine import Filler, Registers, StatTable, Value, cell_sum, fill_tables, rows_to_name
 from disclo_cli.model import Finding, Place
 from disclo_cli.rollup.sources import UnitData
 from disclo_cli.schema import KINDS
@@ -69,8 +69,8 @@ def fill_units(definition: Definition, present: Sequence[UnitData], year: int, t
     for data in present:
         filler = Filler(data.registers, data.config, year, cal)
         filled = tuple(fill_tables(definition, filler, tables))
-        if data.registers.counts and any(f.code in ("unplaced", "partition-overlap") for t in filled for f in t.findings):
-            rows = unit_rows(data, year)  # grouped records have no row numbers: counted again row by row, to name each
+        if rows_to_name(data.registers, filled):
+            rows = unit_rows(data, year)
             if rows is not None:
                 filler = Filler(rows, data.config, year, cal)
                 filled = tuple(fill_tables(definition, filler, tables))

@@ -119,7 +119,7 @@ def unit_rows(data: UnitData, year: int) -> Registers | None:
 
     if data.origin.kind not in ("workspace", "column"):
         return None
-    with Ledger.open_path(Path(data.origin.path), create=False) as ledger:
+    with Ledger.open_path(Path(data.origin.path), create=False, timeout=data.config.lock_timeout) as ledger:
         regs = ledger.registers(through=year)
     if data.origin.kind == "workspace":
         return regs
