@@ -347,6 +347,7 @@ def test_a_total_row_with_an_id_or_a_date_of_its_own_is_said(tmp_path) -> None:
 
 def test_the_columnar_reader_takes_arrow_s_jemalloc_pool_unless_told_otherwise(monkeypatch) -> None:
     pa = pytest.importorskip("pyarrow")
+    from disclo_cli import ingest
     from disclo_cli.ingest.columnar import memory_pool
 
     try:
@@ -357,11 +358,25 @@ def test_the_columnar_reader_takes_arrow_s_jemalloc_pool_unless_told_otherwise(m
     before = pa.default_memory_pool()
     try:
         pa.set_memory_pool(pa.mimalloc_memory_pool())
-        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")  # the user's choice stands
+        monkeypatch.setattr(ingest, "CHOOSE_ARROW_POOL", False)  # a library host, or ARROW_DEFAULT_MEMORY_POOL set
         memory_pool()
         assert pa.default_memory_pool().backend_name == "mimalloc"
-        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        monkeypatch.setattr(ingest, "CHOOSE_ARROW_POOL", True)  # disclo's own process (cli.run)
         memory_pool()
         assert pa.default_memory_pool().backend_name == ("jemalloc" if jemalloc else "mimalloc")
     finally:
         pa.set_memory_pool(before)
+
+
+def test_the_command_line_leaves_the_arrow_pool_to_arrow_default_memory_pool() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys; sys.argv = ['disclo', '--version']\n"
+             "from disclo_cli.cli import run\n"
+             "from disclo_cli import ingest\n"
+             "try:\n    run()\nexcept SystemExit:\n    pass\n"
+             "print('CHOOSE', ingest.CHOOSE_ARROW_POOL)\n")
+    for env, chosen in (({}, "True"), ({"ARROW_DEFAULT_MEMORY_POOL": "system"}, "False")):
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", **env})
+        assert f"CHOOSE {chosen}" in done.stdout, done.stderr

@@ -98,3 +98,16 @@ def test_without_pyarrow_a_large_register_is_read_by_rows_alike(tmp_path) -> Non
     assert without.stdout == normal.stdout and '"total"' in normal.stdout
     assert "Traceback" not in without.stderr
     assert "duplicate 35000" in without.stderr and "duplicate 35000" in normal.stderr
+
+
+def test_without_pyarrow_a_large_register_is_filed_by_rows(tmp_path) -> None:
+    """Found in review: filing by columns imported pyarrow where the read had fallen back to rows
+    (no pyarrow, or one too old to load without numpy): exit 3. It is filed as records now."""
+    header, *rows = (ROOT / "examples" / "2018-liucheng" / "主动公开台账2018.csv").read_bytes().splitlines()
+    big = tmp_path / "主动公开台账2018.csv"
+    big.write_bytes(b"\n".join([header, *rows * ((3 << 20) // len(b"\n".join(rows)) + 1)]) + b"\n")
+    env = {"PATH": "/usr/bin:/bin", "DISCLO_LANG": "en"}
+    assert subprocess.run([sys.executable, "-m", "disclo_cli", "init", str(tmp_path)], capture_output=True, env=env).returncode == 0
+    done = subprocess.run([sys.executable, "-c", BLOCKED.format(args=["ingest", str(big)])], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "added 250" in done.stdout and "internal error" not in done.stderr

@@ -145,7 +145,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
     if replaces and len(files) != 1:
         raise UsageError("replaces-one-file")
     from disclo_cli.errors import InputError
-    from disclo_cli.ingest.columnar import MIN_BYTES
+    from disclo_cli.ingest.columnar import MIN_BYTES, arrow_available
     from disclo_cli.ingest.readers import is_stdin, read_input
     from disclo_cli.ingest.registers import owner_note
 
@@ -187,7 +187,7 @@ def ingest_files(files: Sequence[str], config: Config, *, kind: str | None = Non
             if batch is None:
                 # a file too small for the columnar reader is filed as records too: pyarrow, which
                 # filing by columns needs, would cost more to import than the filing
-                by_records = as_records or (columnar is None and len(inp.data) < MIN_BYTES)
+                by_records = as_records or (columnar is None and len(inp.data) < MIN_BYTES) or not arrow_available()
                 batch = per_kind[layout.kind] = Batch(path, layout.kind, [], key, inp.sha256, replaces=tuple(replaces),
                                                       sheets=[] if sheet is not None else None, tables=None if by_records else [])
             if batch.sheets is not None:

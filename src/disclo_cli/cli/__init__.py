@@ -7,6 +7,7 @@ Exit codes: 0 ok; 1 a data problem that prevents a correct result (or an input/c
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -75,7 +76,10 @@ def run() -> None:
     # process, importing disclo_cli as a library, is left alone; matplotlib still gets numpy)
     if "pandas" not in sys.modules:
         sys.meta_path.insert(0, _NoPandas())
-    main()
+    from disclo_cli import ingest
+
+    ingest.CHOOSE_ARROW_POOL = not os.environ.get("ARROW_DEFAULT_MEMORY_POOL")
+    main()  # click exits the process itself with the command's exit code
 
 
 class _NoPandas:
@@ -88,7 +92,7 @@ class _NoPandas:
             raise ModuleNotFoundError("pandas is not used by the disclo command line", name=name)
         if (name == "numpy" or name.startswith("numpy.")) and _importer().startswith("pyarrow"):
             raise ModuleNotFoundError("numpy is not used by pyarrow in the disclo command line", name=name)
-        return None  # click exits the process itself with the command's exit code
+        return None
 
 
 def _importer() -> str:

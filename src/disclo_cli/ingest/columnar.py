@@ -21,7 +21,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -41,14 +40,27 @@ MIN_BYTES = 2 << 20
 
 # --- the file --------------------------------------------------------------------------------------
 
+def arrow_available() -> bool:
+    """Whether pyarrow imports here (not on a platform it has no wheel for, nor a pyarrow older
+    than the command line's import finder allows): without it large registers are read and filed
+    by rows, to the same results."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def memory_pool() -> None:
-    """Arrow's jemalloc pool where pyarrow has one and ARROW_DEFAULT_MEMORY_POOL does not choose:
+    """Arrow's jemalloc pool where pyarrow has one, in disclo's own process (ingest.CHOOSE_ARROW_POOL):
     the default, mimalloc, spends a second or more taking fresh pages from the system for the
     hundreds of megabytes a million rows pass through (benchmarks/README.md: filing a 1M-row file
     again, 7.4 s with mimalloc, 6.1 s with jemalloc; Windows wheels have no jemalloc and keep theirs)."""
     import pyarrow as pa
 
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or pa.default_memory_pool().backend_name != "mimalloc":
+    from disclo_cli import ingest
+
+    if not ingest.CHOOSE_ARROW_POOL or pa.default_memory_pool().backend_name != "mimalloc":
         return
     with contextlib.suppress(NotImplementedError, AttributeError, pa.ArrowException):
         pa.set_memory_pool(pa.jemalloc_memory_pool())
@@ -71,9 +83,7 @@ def read(path: str | Path, config: Config, kind: str | None, sheet: str | None, 
         kind_of = sniff(data, str(p))
     except Exception:  # the row reader says what is wrong with the file
         return None
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:  # a platform pyarrow has no wheel for, installed without it: read by rows
+    if not arrow_available():  # a platform pyarrow has no wheel for, installed without it: read by rows
         return None
     memory_pool()
     if kind_of == "csv":
