@@ -995,3 +995,26 @@ def test_prefetched_pieces_come_in_order_and_what_the_unpacking_raises_is_raised
     assert [next(it) for _ in range(3)] == [b"0", b"1", b"2"]
     it.close()
     assert not [t for t in threading.enumerate() if t.name == "disclo-unpack"]
+
+
+def test_a_workbook_refused_while_unpacked_ahead_leaves_no_thread(tmp_path, monkeypatch) -> None:
+    """Found in review: when the guard refused a sheet unpacked a piece ahead, the unpacking thread
+    lived on (polling, holding the file's bytes) for as long as the exception was kept."""
+    import threading
+    import zipfile
+
+    from disclo_cli.errors import InputError
+    from disclo_cli.ingest import guards
+
+    monkeypatch.setattr(guards, "PREFETCH_BYTES", -1)
+    monkeypatch.setattr(guards, "PREFETCH_RATIO", 1 << 30)
+    path = tmp_path / "实体.xlsx"
+    sheet = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet><sheetData>' + b'<row r="1"><c r="A1"><v>1</v></c></row>' * 5000
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet + b"</sheetData></worksheet>")
+    with pytest.raises(InputError) as kept:
+        guards.guard_xlsx(path)
+    assert kept.value is not None  # the exception (and its traceback) still held here
+    assert not [t for t in threading.enumerate() if t.name == "disclo-unpack"]

@@ -14,6 +14,7 @@ The totals count the whole workbook: every sheet is read and kept while its regi
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -22,7 +23,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 
 from disclo_cli.errors import InputError
 
@@ -132,8 +133,10 @@ def _raw(data: bytes, info) -> memoryview:
     return memoryview(data)[begin : begin + info.compress_size]
 
 
-#: a worksheet packed larger than this is unpacked a piece ahead, in a thread (prefetched)
+#: a worksheet packed larger than this is unpacked a piece ahead, in a thread (prefetched), unless it
+#: claims to unpack to more than PREFETCH_RATIO times its size (worksheet XML packs about 10 to 1)
 PREFETCH_BYTES = 4 << 20
+PREFETCH_RATIO = 40
 
 
 class _Raised:
@@ -143,7 +146,7 @@ class _Raised:
         self.exc = exc
 
 
-def prefetched(pieces: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
+def prefetched(pieces: Iterator[bytes], depth: int = 1) -> Generator[bytes, None, None]:
     """The pieces, each unpacked in a thread while the one before is searched: zlib lets go of the
     GIL while it inflates and RE2 while it searches, so the guard takes the longer of the two, not
     their sum (1M rows: 1.2 s → 0.8 s). At most `depth` pieces wait. What the unpacking raises (a
@@ -189,7 +192,7 @@ def prefetched(pieces: Iterator[bytes], depth: int = 2) -> Iterator[bytes]:
         worker.join()
 
 
-def unpacked(data: bytes, info, limit: int, on_limit) -> Iterator[bytes]:
+def unpacked(data: bytes, info, limit: int, on_limit) -> Generator[bytes, None, None]:
     """A part's bytes, unpacked by zlib a piece at a time (never more than `limit` in all: past it,
     on_limit(size) raises). 256 KiB go in at a time: deflate packs at most 1032 to 1, so no piece
     that comes out is larger than 260 MiB, and one of an ordinary part a few MiB. Other compression
@@ -662,12 +665,16 @@ def guard_xlsx(p: Path, data: bytes | None = None, extents: dict | None = None) 
         def over(size: int, name: str = name, before: int = xml) -> None:
             raise InputError("input-sheet-xml-too-big", path=str(p), sheet=name, mib=(before + size) >> 20, limit=MAX_SHEET_XML >> 20)
 
-        def pieces(info=info, before: int = xml) -> Iterator[bytes]:
+        def pieces(info=info, before: int = xml) -> Generator[bytes, None, None]:
             return unpacked(data, info, MAX_SHEET_XML - before, over)
 
         if xml + info.file_size > MAX_SHEET_XML:
             over(info.file_size)
-        ext = sheet_extent(prefetched(pieces()) if info.compress_size > PREFETCH_BYTES else pieces(), p, part)
+        # a large part unpacked a piece ahead; not one that packs far tighter than XML does (a bomb's
+        # pieces are the largest there are: one at a time, as before), and closed even when refused
+        ahead = info.compress_size > PREFETCH_BYTES and info.file_size <= PREFETCH_RATIO * info.compress_size
+        with contextlib.closing(prefetched(pieces()) if ahead else pieces()) as unpacking:
+            ext = sheet_extent(unpacking, p, part)
         if extents is not None:
             extents[part] = ext
         rows, cols = ext.rows, ext.cols
