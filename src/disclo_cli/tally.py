@@ -129,7 +129,7 @@ def repeated_rows(tables: Sequence) -> list[list[int]]:
 
     keys = [t.keys if not isinstance(t.keys, list) else pa.array(t.keys, pa.string()) for t in tables]
     every = pa.chunked_array(keys, pa.string()).combine_chunks()
-    if len(every) < 2 or pc.all(pc.greater(every.slice(1), every.slice(0, len(every) - 1))).as_py():
+    if len(every) < 2 or (not every.null_count and pc.all(pc.greater(every.slice(1), every.slice(0, len(every) - 1))).as_py()):
         return [[] for _ in tables]  # keys in increasing order (索引号 as registers number them): none twice
     if len(pc.unique(every)) == len(every):
         return [[] for _ in tables]  # no key twice: nothing to look at
